@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace CeasefireWatch.Web.Data;
+
+/// <summary>
+/// Runs before anything else starts: creates and migrates the SQLite database, switches it to WAL,
+/// and brings the reference tables in line with <c>seeds/</c>. Registered as the first hosted service,
+/// so the escalation engine never sees an unmigrated database.
+/// </summary>
+internal sealed partial class DatabaseInitializer(IServiceScopeFactory scopes, ILogger<DatabaseInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        EnsureDataFolder(db.Database.GetConnectionString());
+        await db.Database.MigrateAsync(cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        await SeedReferenceDataAsync(db, SeedData.Load(), cancellationToken);
+        var dataSource = db.Database.GetDbConnection().DataSource;
+        LogReady(dataSource);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static void EnsureDataFolder(string? connectionString)
+    {
+        var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:" && folder is not null)
+        {
+            Directory.CreateDirectory(folder);
+        }
+    }
+
+    /// <summary>Replaces the reference tables with the seeds: they are the source of truth, edited in git.</summary>
+    private static async Task SeedReferenceDataAsync(AppDbContext db, SeedData seeds, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Regions.ExecuteDeleteAsync(ct);
+        await db.CoalitionMembers.ExecuteDeleteAsync(ct);
+        await db.PolicyTiers.ExecuteDeleteAsync(ct);
+        db.Regions.AddRange(seeds.Regions);
+        db.CoalitionMembers.AddRange(seeds.Coalition.Members);
+        db.PolicyTiers.AddRange(seeds.Policy.Tiers);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database ready at {DataSource}")]
+    private partial void LogReady(string dataSource);
+}

@@ -1,0 +1,68 @@
+using CeasefireWatch.Web.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CeasefireWatch.Web.Data;
+
+internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
+{
+    public void Configure(EntityTypeBuilder<Incident> incident)
+    {
+        incident.HasKey(i => i.Id);
+        incident.Ignore(i => i.Reference);
+        incident.Property(i => i.Title).HaveMaxLengthOf(IncidentLimits.Title);
+        incident.Property(i => i.Oblast).HaveMaxLengthOf(IncidentLimits.Oblast);
+        incident.Property(i => i.Location).HaveMaxLengthOf(IncidentLimits.Location);
+        incident.Property(i => i.Description).HaveMaxLengthOf(IncidentLimits.Description);
+        incident.Property(i => i.CreatedBy).HaveMaxLengthOf(IncidentLimits.Actor);
+        incident.Property(i => i.ResolutionReason).HasMaxLength(IncidentLimits.Reason);
+        incident.Property(i => i.Version).IsConcurrencyToken();
+
+        // The engine sleeps until the earliest deadline: an index seek, not a scan of every incident.
+        incident.HasIndex(i => i.NextStageAt);
+        incident.HasIndex(i => new { i.Status, i.Stage });
+        incident.HasIndex(i => i.OccurredAt);
+        incident.HasIndex(i => i.Oblast);
+
+        incident.HasMany(i => i.Reports).WithOne().HasForeignKey(r => r.IncidentId).OnDelete(DeleteBehavior.Cascade);
+        incident.HasMany(i => i.Timeline).WithOne().HasForeignKey(e => e.IncidentId).OnDelete(DeleteBehavior.Cascade);
+        incident.Navigation(i => i.Reports).UsePropertyAccessMode(PropertyAccessMode.Field);
+        incident.Navigation(i => i.Timeline).UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}
+
+internal sealed class ViolationReportConfiguration : IEntityTypeConfiguration<ViolationReport>
+{
+    public void Configure(EntityTypeBuilder<ViolationReport> report)
+    {
+        report.HasKey(r => r.Id);
+        report.Property(r => r.Oblast).HaveMaxLengthOf(IncidentLimits.Oblast);
+        report.Property(r => r.Location).HaveMaxLengthOf(IncidentLimits.Location);
+        report.Property(r => r.Description).HaveMaxLengthOf(IncidentLimits.Description);
+        report.Property(r => r.ReportedBy).HaveMaxLengthOf(IncidentLimits.Actor);
+        report.HasIndex(r => r.IncidentId);
+    }
+}
+
+internal sealed class TimelineEntryConfiguration : IEntityTypeConfiguration<TimelineEntry>
+{
+    public void Configure(EntityTypeBuilder<TimelineEntry> entry)
+    {
+        entry.HasKey(e => e.Id);
+        entry.Property(e => e.Actor).HaveMaxLengthOf(IncidentLimits.Actor);
+        entry.Property(e => e.Details).HaveMaxLengthOf(IncidentLimits.TimelineDetails);
+        entry.HasIndex(e => new { e.IncidentId, e.At });
+
+        // Exactly one StageEntered per tier per incident, guaranteed by the database even if two writers race.
+        entry.HasIndex(e => new { e.IncidentId, e.Stage })
+            .IsUnique()
+            .HasFilter("\"Kind\" = 'StageEntered'")
+            .HasDatabaseName("IX_TimelineEntries_OneStageEnteredPerTier");
+    }
+}
+
+internal static class PropertyBuilderExtensions
+{
+    public static PropertyBuilder<string> HaveMaxLengthOf(this PropertyBuilder<string> property, int length) =>
+        property.IsRequired().HasMaxLength(length);
+}

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CeasefireWatch.Web.Data;
+
+/// <summary>
+/// The reference data of <c>seeds/</c>, embedded in the assembly at build time so the app carries it
+/// wherever it runs.
+/// </summary>
+public sealed class SeedData
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(allowIntegerValues: false) },
+        ReadCommentHandling = JsonCommentHandling.Skip,
+    };
+
+    public required IReadOnlyList<Region> Regions { get; init; }
+
+    public required CoalitionSeed Coalition { get; init; }
+
+    public required PolicySeed Policy { get; init; }
+
+    public static SeedData Load() => new()
+    {
+        Regions = Read<List<Region>>("regions.json"),
+        Coalition = Read<CoalitionSeed>("coalition.json"),
+        Policy = Read<PolicySeed>("policy.json"),
+    };
+
+    private static T Read<T>(string name)
+    {
+        var assembly = typeof(SeedData).Assembly;
+        using var stream = assembly.GetManifestResourceStream("seeds." + name)
+            ?? throw new InvalidOperationException($"The seed file seeds/{name} is not embedded in {assembly.GetName().Name}.");
+        return JsonSerializer.Deserialize<T>(stream, Json)
+            ?? throw new InvalidOperationException($"The seed file seeds/{name} is empty.");
+    }
+}
+
+public sealed class PolicySeed
+{
+    public TimeSpan Tier2After { get; init; }
+
+    public TimeSpan Tier3After { get; init; }
+
+    public IReadOnlyList<PolicyTier> Tiers { get; init; } = [];
+}
+
+public sealed class CoalitionSeed
+{
+    public DateOnly Announced { get; init; }
+
+    public string AnnouncedBy { get; init; } = string.Empty;
+
+    public int MemberCount { get; init; }
+
+    public string Note { get; init; } = string.Empty;
+
+    public IReadOnlyList<CoalitionMember> Members { get; init; } = [];
+}

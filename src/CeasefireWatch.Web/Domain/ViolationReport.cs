@@ -1,0 +1,73 @@
+namespace CeasefireWatch.Web.Domain;
+
+/// <summary>What one report says happened. The first report opens an incident; later ones are follow-ups.</summary>
+public sealed record ReportDetails(
+    DateTime OccurredAt,
+    string Oblast,
+    string Location,
+    ViolationType ViolationType,
+    Severity Severity,
+    SourceType SourceType,
+    string Description,
+    double? Latitude = null,
+    double? Longitude = null,
+    int? Killed = null,
+    int? Wounded = null);
+
+/// <summary>One violation report attached to an incident, as it was received.</summary>
+public sealed class ViolationReport
+{
+    private ViolationReport()
+    {
+    }
+
+    internal ViolationReport(ReportDetails details, bool isInitial, DateTime reportedAt, string reportedBy)
+    {
+        OccurredAt = details.OccurredAt;
+        Oblast = details.Oblast;
+        Location = details.Location;
+        Latitude = details.Latitude;
+        Longitude = details.Longitude;
+        ViolationType = details.ViolationType;
+        Severity = details.Severity;
+        SourceType = details.SourceType;
+        Description = details.Description;
+        Killed = details.Killed;
+        Wounded = details.Wounded;
+        IsInitial = isInitial;
+        ReportedAt = reportedAt;
+        ReportedBy = reportedBy;
+    }
+
+    public long Id { get; private set; }
+
+    public int IncidentId { get; private set; }
+
+    public bool IsInitial { get; private set; }
+
+    public DateTime OccurredAt { get; private set; }
+
+    public DateTime ReportedAt { get; private set; }
+
+    public string ReportedBy { get; private set; } = string.Empty;
+
+    public string Oblast { get; private set; } = string.Empty;
+
+    public string Location { get; private set; } = string.Empty;
+
+    public double? Latitude { get; private set; }
+
+    public double? Longitude { get; private set; }
+
+    public ViolationType ViolationType { get; private set; }
+
+    public Severity Severity { get; private set; }
+
+    public SourceType SourceType { get; private set; }
+
+    public string Description { get; private set; } = string.Empty;
+
+    public int? Killed { get; private set; }
+
+    public int? Wounded { get; private set; }
+}

@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CeasefireWatch.Web.Escalation;
+
+/// <summary>The escalation windows, bound from the <c>Escalation</c> configuration section.</summary>
+public sealed class EscalationOptions : IValidatableObject
+{
+    public const string Section = "Escalation";
+
+    /// <summary>How long after the first violation tier 2 (Coalition) falls due.</summary>
+    public TimeSpan Tier2After { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long after the first violation tier 3 (US backstop) falls due.</summary>
+    public TimeSpan Tier3After { get; set; } = TimeSpan.FromHours(72);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Tier2After <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult(
+                $"Escalation:Tier2After must be a positive TimeSpan such as 1.00:00:00; it is {Tier2After}.",
+                [nameof(Tier2After)]);
+        }
+
+        if (Tier3After <= Tier2After)
+        {
+            yield return new ValidationResult(
+                $"Escalation:Tier3After ({Tier3After}) must be later than Escalation:Tier2After ({Tier2After}).",
+                [nameof(Tier3After)]);
+        }
+    }
+}

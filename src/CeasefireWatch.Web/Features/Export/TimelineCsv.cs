@@ -1,0 +1,81 @@
+using System.Globalization;
+using CeasefireWatch.Web.Domain;
+using CsvHelper;
+
+namespace CeasefireWatch.Web.Features.Export;
+
+/// <summary>One CSV row: a timeline entry with the incident it belongs to. The contract's columns come first.</summary>
+[CsvRecord]
+public sealed partial class TimelineCsvRow
+{
+    private const string Utc = "yyyy-MM-dd'T'HH:mm:ss'Z'";
+
+    [CsvColumn("incident_reference")]
+    public string IncidentReference { get; init; } = string.Empty;
+
+    [CsvColumn("incident_title")]
+    public string IncidentTitle { get; init; } = string.Empty;
+
+    [CsvColumn("at_utc")]
+    [CsvFormat(Utc)]
+    public DateTime AtUtc { get; init; }
+
+    [CsvColumn("kind")]
+    public TimelineKind Kind { get; init; }
+
+    [CsvColumn("stage")]
+    public Stage Stage { get; init; }
+
+    [CsvColumn("actor")]
+    public string Actor { get; init; } = string.Empty;
+
+    [CsvColumn("details")]
+    public string Details { get; init; } = string.Empty;
+
+    [CsvColumn("due_at_utc")]
+    [CsvFormat(Utc)]
+    public DateTime? DueAtUtc { get; init; }
+
+    [CsvColumn("incident_id")]
+    public int IncidentId { get; init; }
+
+    [CsvColumn("oblast")]
+    public string Oblast { get; init; } = string.Empty;
+
+    [CsvColumn("incident_status")]
+    public IncidentStatus IncidentStatus { get; init; }
+
+    [CsvColumn("incident_stage")]
+    public Stage IncidentStage { get; init; }
+
+    [CsvColumn("incident_occurred_at_utc")]
+    [CsvFormat(Utc)]
+    public DateTime IncidentOccurredAtUtc { get; init; }
+}
+
+/// <summary>
+/// The CSV format of CONTRACT.md: UTF-8 without a byte-order mark (scripts read the header as written),
+/// RFC 4180 quoting, a header row, ISO 8601 UTC times, and every text cell that a spreadsheet would run
+/// as a formula (starting with = + - @ tab or CR) neutralised by CsvHelper's injection guard, which
+/// prefixes it with ' so the spreadsheet shows it as text.
+/// </summary>
+public static class TimelineCsv
+{
+    public const string ContentType = "text/csv; charset=utf-8";
+
+    public static CsvWriterOptions Options { get; } = CsvWriterOptions.Default with
+    {
+        Injection = CsvInjection.Escape,
+        WriteByteOrderMark = false,
+    };
+
+    public static string FileName(string what, DateTime nowUtc) =>
+        $"ceasefirewatch-{what}-{nowUtc.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.csv";
+
+    /// <summary>Writes the header and every row to <paramref name="destination"/>, flushing as the buffer fills.</summary>
+    public static async Task WriteAsync(Stream destination, IAsyncEnumerable<TimelineCsvRow> rows, CancellationToken cancellationToken)
+    {
+        await using var csv = CsvWriter.Create(destination, Options, leaveOpen: true);
+        await csv.WriteRecordsAsync(rows, cancellationToken);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text.Json.Serialization;
+using CeasefireWatch.Web.Data;
+using CeasefireWatch.Web.Domain;
+using CeasefireWatch.Web.Escalation;
+using CeasefireWatch.Web.Infrastructure;
+using FluentValidation;
+using Severity = CeasefireWatch.Web.Domain.Severity;
+using Mediator;
+
+namespace CeasefireWatch.Web.Features.Incidents;
+
+/// <summary>
+/// A further report about an incident. A violation before the incident's T0 moves T0 earlier, and tiers
+/// that fall due through that are entered at once.
+/// </summary>
+public static class AddFollowUpReport
+{
+    public sealed record Command(
+        DateTimeOffset? OccurredAt,
+        string? Oblast,
+        string? Location,
+        ViolationType? ViolationType,
+        Severity? Severity,
+        SourceType? SourceType,
+        string? Description,
+        double? Latitude = null,
+        double? Longitude = null,
+        int? Killed = null,
+        int? Wounded = null) : ICommand<IncidentDto>, IReportFields
+    {
+        /// <summary>Taken from the route, never from the body.</summary>
+        [JsonIgnore]
+        public int IncidentId { get; init; }
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator(TimeProvider clock) => Include(new ReportFieldsValidator(clock));
+    }
+
+    public sealed class Handler(
+        AppDbContext db, TimeProvider clock, EscalationPolicy policy, ICurrentActor actor, IPublisher publisher)
+        : ICommandHandler<Command, IncidentDto>
+    {
+        public async ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken)
+        {
+            var incident = await db.Incidents.GetForUpdateAsync(command.IncidentId, cancellationToken);
+            incident.AddFollowUp(command.ToDetails(), clock.GetUtcNow().UtcDateTime, actor.Name, policy);
+            await db.SaveChangesAsync(cancellationToken);
+            await publisher.Publish(new IncidentChanged(incident.Id), cancellationToken);
+            return IncidentDto.From(incident);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System.Text.Json.Serialization;
+using CeasefireWatch.Web.Data;
+using CeasefireWatch.Web.Domain;
+using CeasefireWatch.Web.Escalation;
+using CeasefireWatch.Web.Infrastructure;
+using FluentValidation;
+using Mediator;
+
+namespace CeasefireWatch.Web.Features.Incidents;
+
+/// <summary>A supervisor moves an incident to the next tier ahead of the clock, with a stated reason.</summary>
+public static class EscalateIncident
+{
+    public sealed record Command(string? Reason) : ICommand<IncidentDto>
+    {
+        [JsonIgnore]
+        public int IncidentId { get; init; }
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator() =>
+            RuleFor(c => c.Reason).NotEmpty().WithMessage("Say why the incident is escalated early.").MaximumLength(IncidentLimits.Reason);
+    }
+
+    public sealed class Handler(
+        AppDbContext db, TimeProvider clock, EscalationPolicy policy, ICurrentActor actor, IPublisher publisher)
+        : ICommandHandler<Command, IncidentDto>
+    {
+        public async ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken)
+        {
+            var incident = await db.Incidents.GetForUpdateAsync(command.IncidentId, cancellationToken);
+            incident.EscalateEarly(command.Reason!.Trim(), clock.GetUtcNow().UtcDateTime, actor.Name, policy);
+            await db.SaveChangesAsync(cancellationToken);
+            await publisher.Publish(new IncidentChanged(incident.Id), cancellationToken);
+            return IncidentDto.From(incident);
+        }
+    }
+}

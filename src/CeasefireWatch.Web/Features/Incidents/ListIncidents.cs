@@ -1,0 +1,48 @@
+using CeasefireWatch.Web.Data;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CeasefireWatch.Web.Features.Incidents;
+
+/// <summary>Incidents matching the filters, newest first violation first, a page at a time.</summary>
+public static class ListIncidents
+{
+    public const int DefaultPageSize = 25;
+    public const int MaxPageSize = 200;
+
+    public sealed record Query(
+        string? Status = null,
+        string? Stage = null,
+        string? Oblast = null,
+        DateTimeOffset? From = null,
+        DateTimeOffset? To = null,
+        int? Page = null,
+        int? PageSize = null) : IQuery<PagedResult<IncidentDto>>, IIncidentFilter;
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator()
+        {
+            Include(new IncidentFilterValidator());
+            RuleFor(q => q.Page).GreaterThanOrEqualTo(1).WithMessage("'page' starts at 1.");
+            RuleFor(q => q.PageSize).InclusiveBetween(1, MaxPageSize).WithMessage($"'pageSize' must be from 1 to {MaxPageSize}.");
+        }
+    }
+
+    public sealed class Handler(AppDbContext db) : IQueryHandler<Query, PagedResult<IncidentDto>>
+    {
+        public async ValueTask<PagedResult<IncidentDto>> Handle(Query query, CancellationToken cancellationToken)
+        {
+            var page = query.Page ?? 1;
+            var pageSize = query.PageSize ?? DefaultPageSize;
+            var matching = db.Incidents.AsNoTracking().Matching(query);
+            var total = await matching.CountAsync(cancellationToken);
+            var items = await matching
+                .OrderByDescending(i => i.OccurredAt).ThenByDescending(i => i.Id)
+                .Skip((page - 1) * pageSize).Take(pageSize)
+                .ToListAsync(cancellationToken);
+            return new PagedResult<IncidentDto>([.. items.Select(IncidentDto.From)], total);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System.Text.Json.Serialization;
+using CeasefireWatch.Web.Data;
+using CeasefireWatch.Web.Domain;
+using CeasefireWatch.Web.Infrastructure;
+using FluentValidation;
+using Mediator;
+
+namespace CeasefireWatch.Web.Features.Incidents;
+
+/// <summary>Record that the tier-1 diplomatic warning was issued (once per incident).</summary>
+public static class RecordDiplomaticWarning
+{
+    public sealed record Command(string? Details) : ICommand<IncidentDto>
+    {
+        [JsonIgnore]
+        public int IncidentId { get; init; }
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator() => RuleFor(c => c.Details).MaximumLength(IncidentLimits.Note);
+    }
+
+    public sealed class Handler(AppDbContext db, TimeProvider clock, ICurrentActor actor, IPublisher publisher)
+        : ICommandHandler<Command, IncidentDto>
+    {
+        public async ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken)
+        {
+            var incident = await db.Incidents.GetForUpdateAsync(command.IncidentId, cancellationToken);
+            incident.RecordDiplomaticWarning(command.Details?.Trim() ?? string.Empty, clock.GetUtcNow().UtcDateTime, actor.Name);
+            await db.SaveChangesAsync(cancellationToken);
+            await publisher.Publish(new IncidentChanged(incident.Id), cancellationToken);
+            return IncidentDto.From(incident);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json.Serialization;
+using CeasefireWatch.Web.Data;
+using CeasefireWatch.Web.Domain;
+using CeasefireWatch.Web.Infrastructure;
+using FluentValidation;
+using FluentValidation.Results;
+using Mediator;
+
+namespace CeasefireWatch.Web.Features.Incidents;
+
+/// <summary>Hostilities ceased: the incident's clock stops. Tiers already entered stay on the record.</summary>
+public static class ResolveIncident
+{
+    public sealed record Command(DateTimeOffset? CeasedAt, string? Reason) : ICommand<IncidentDto>
+    {
+        [JsonIgnore]
+        public int IncidentId { get; init; }
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator(TimeProvider clock)
+        {
+            RuleFor(c => c.CeasedAt)
+                .Must(t => t <= clock.GetUtcNow() + IncidentLimits.ClockSkew)
+                .When(c => c.CeasedAt is not null)
+                .WithMessage(c => $"The time hostilities ceased ({c.CeasedAt:u}) is in the future; leave it empty for now.");
+            RuleFor(c => c.Reason).MaximumLength(IncidentLimits.Reason);
+        }
+    }
+
+    public sealed class Handler(AppDbContext db, TimeProvider clock, ICurrentActor actor, IPublisher publisher)
+        : ICommandHandler<Command, IncidentDto>
+    {
+        public async ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            var ceasedAt = command.CeasedAt?.UtcDateTime ?? now;
+            var incident = await db.Incidents.GetForUpdateAsync(command.IncidentId, cancellationToken);
+            if (ceasedAt < incident.OccurredAt)
+            {
+                // Only the incident knows its T0, so this rule is checked here but reported like any field rule.
+                throw new ValidationException([new ValidationFailure(
+                    nameof(Command.CeasedAt),
+                    $"Hostilities cannot cease before the first violation ({UtcFormat.Format(incident.OccurredAt)}).")]);
+            }
+
+            var reason = string.IsNullOrWhiteSpace(command.Reason) ? "No reason given." : command.Reason.Trim();
+            incident.Resolve(ceasedAt, reason, now, actor.Name);
+            await db.SaveChangesAsync(cancellationToken);
+            await publisher.Publish(new IncidentChanged(incident.Id), cancellationToken);
+            return IncidentDto.From(incident);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+namespace CeasefireWatch.Web.Infrastructure;
+
+/// <summary>The thing a request names does not exist; the API answers 404, a page shows its not-found view.</summary>
+public sealed class NotFoundException(string message) : Exception(message)
+{
+    public static NotFoundException Incident(int id) => new($"There is no incident {Domain.Incident.FormatReference(id)} (id {id}).");
+}
