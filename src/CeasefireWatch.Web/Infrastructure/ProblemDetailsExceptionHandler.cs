@@ -93,7 +93,7 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
     private static string ExpectedValue(string field) => field.ToUpperInvariant() switch
     {
         "VIOLATIONTYPE" => Names<ViolationType>(field),
-        "SEVERITY" => Names<Severity>(field),
+        "SEVERITY" => Names<Domain.Severity>(field),
         "SOURCETYPE" => Names<SourceType>(field),
         _ when field.EndsWith("At", StringComparison.OrdinalIgnoreCase) =>
             $"'{field}' must be an ISO 8601 time with an offset, such as 2026-02-04T06:00:00Z.",
