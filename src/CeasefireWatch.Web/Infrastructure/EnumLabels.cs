@@ -1,0 +1,50 @@
+using CeasefireWatch.Web.Domain;
+
+namespace CeasefireWatch.Web.Infrastructure;
+
+/// <summary>How the contract's names read to a person. The names themselves stay the form values.</summary>
+public static class EnumLabels
+{
+    public static string Label(this ViolationType type) => type switch
+    {
+        ViolationType.Shelling => "Shelling / artillery",
+        ViolationType.MissileStrike => "Missile strike",
+        ViolationType.DroneStrike => "Drone strike",
+        ViolationType.AirStrike => "Air strike",
+        ViolationType.SmallArmsFire => "Small-arms fire",
+        ViolationType.GroundAssault => "Ground assault",
+        ViolationType.AirspaceViolation => "Airspace violation",
+        _ => "Other",
+    };
+
+    public static string Label(this Severity severity) => severity switch
+    {
+        Severity.Minor => "Minor",
+        Severity.Serious => "Serious",
+        Severity.Major => "Major — a larger-scale attack",
+        _ => severity.ToString(),
+    };
+
+    public static string Label(this SourceType source) => source switch
+    {
+        SourceType.UkrainianForces => "Ukrainian forces",
+        SourceType.MonitoringDrone => "Monitoring drone",
+        SourceType.GroundSensor => "Ground sensor",
+        SourceType.SatelliteImagery => "Satellite imagery",
+        SourceType.CoalitionLiaison => "Coalition liaison",
+        SourceType.OpenSource => "Open source",
+        _ => "Other",
+    };
+
+    public static string Label(this TimelineKind kind) => kind switch
+    {
+        TimelineKind.Reported => "Reported",
+        TimelineKind.FollowUpReport => "Follow-up report",
+        TimelineKind.StageEntered => "Tier entered",
+        TimelineKind.Note => "Note",
+        TimelineKind.DiplomaticWarningIssued => "Diplomatic warning issued",
+        TimelineKind.Resolved => "Resolved",
+        TimelineKind.Reopened => "Reopened",
+        _ => kind.ToString(),
+    };
+}

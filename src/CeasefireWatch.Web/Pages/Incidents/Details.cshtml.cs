@@ -1,0 +1,137 @@
+using CeasefireWatch.Web.Domain;
+using CeasefireWatch.Web.Features.Incidents;
+using CeasefireWatch.Web.Infrastructure;
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CeasefireWatch.Web.Pages.Incidents;
+
+/// <summary>One incident: where it stands, what has been done, and the actions on it.</summary>
+public sealed class DetailsModel(IMediator mediator, TimeProvider clock) : PageModel
+{
+    public IncidentDetailsDto Incident { get; private set; } = null!;
+
+    public DateTime Now { get; private set; }
+
+    [BindProperty]
+    public FollowUpForm FollowUp { get; set; } = new();
+
+    [BindProperty]
+    public NoteForm Note { get; set; } = new();
+
+    [BindProperty]
+    public ReasonForm Warning { get; set; } = new();
+
+    [BindProperty]
+    public ResolveForm Resolve { get; set; } = new();
+
+    [BindProperty]
+    public ReasonForm Reopen { get; set; } = new();
+
+    [BindProperty]
+    public ReasonForm Escalate { get; set; } = new();
+
+    public async Task<IActionResult> OnGetAsync(int id, CancellationToken ct) => await ShowAsync(id, ct);
+
+    public async Task<IActionResult> OnPostFollowUpAsync(int id, CancellationToken ct)
+    {
+        if (!FollowUp.TryGetOccurredAt(ModelState, nameof(FollowUp), out var occurredAt))
+        {
+            return await ShowAsync(id, ct);
+        }
+
+        return await SendAsync(id, FollowUp.ToCommand(id, occurredAt), nameof(FollowUp), "Follow-up report added.", ct);
+    }
+
+    public Task<IActionResult> OnPostNoteAsync(int id, CancellationToken ct) =>
+        SendAsync(id, new AddNote.Command(Note.Text) { IncidentId = id }, nameof(Note), "Note added.", ct);
+
+    public Task<IActionResult> OnPostWarningAsync(int id, CancellationToken ct) =>
+        SendAsync(id, new RecordDiplomaticWarning.Command(Warning.Reason) { IncidentId = id }, nameof(Warning), "Diplomatic warning recorded.", ct);
+
+    public async Task<IActionResult> OnPostResolveAsync(int id, CancellationToken ct)
+    {
+        var key = $"{nameof(Resolve)}.{nameof(ResolveForm.CeasedAt)}";
+        if (!TimeInput.TryToUtc(Resolve.CeasedAt, Resolve.CeasedAtZone, ModelState, key, out var ceasedAt))
+        {
+            return await ShowAsync(id, ct);
+        }
+
+        return await SendAsync(id, new ResolveIncident.Command(ceasedAt, Resolve.Reason) { IncidentId = id }, nameof(Resolve), "Incident resolved: the clock has stopped.", ct);
+    }
+
+    public Task<IActionResult> OnPostReopenAsync(int id, CancellationToken ct) =>
+        SendAsync(id, new ReopenIncident.Command(Reopen.Reason) { IncidentId = id }, nameof(Reopen), "Incident reopened: the clock runs again.", ct);
+
+    public Task<IActionResult> OnPostEscalateAsync(int id, CancellationToken ct) =>
+        SendAsync(id, new EscalateIncident.Command(Escalate.Reason) { IncidentId = id }, nameof(Escalate), "Escalated to the next tier.", ct);
+
+    /// <summary>Whether the form bound as <paramref name="prefix"/> failed and should be shown open.</summary>
+    public bool Failed(string prefix) => ModelState.HasErrorsFor(prefix);
+
+    /// <summary>
+    /// Sends an action's command. Success redirects back (post/redirect/get); a field error re-renders
+    /// the page with the message by its field; a rule of the incident's state shows as a page message.
+    /// </summary>
+    private async Task<IActionResult> SendAsync(
+        int id, ICommand<IncidentDto> command, string prefix, string done, CancellationToken ct)
+    {
+        if (ModelState.HasErrorsFor(prefix))
+        {
+            return await ShowAsync(id, ct);
+        }
+
+        try
+        {
+            await mediator.Send(command, ct);
+            TempData["Status"] = done;
+            return RedirectToPage(new { id });
+        }
+        catch (ValidationException ex)
+        {
+            ModelState.AddValidationFailures(ex, prefix);
+        }
+        catch (DomainRuleException ex)
+        {
+            ModelState.AddModelError(prefix, ex.Message);
+        }
+
+        return await ShowAsync(id, ct);
+    }
+
+    private async Task<IActionResult> ShowAsync(int id, CancellationToken ct)
+    {
+        try
+        {
+            Incident = await mediator.Send(new GetIncident.Query(id), ct);
+        }
+        catch (NotFoundException)
+        {
+            return NotFound();
+        }
+
+        Now = clock.GetUtcNow().UtcDateTime;
+        return Page();
+    }
+
+    public sealed class NoteForm
+    {
+        public string? Text { get; set; }
+    }
+
+    public sealed class ReasonForm
+    {
+        public string? Reason { get; set; }
+    }
+
+    public sealed class ResolveForm
+    {
+        public DateTime? CeasedAt { get; set; }
+
+        public TimeInputZone CeasedAtZone { get; set; } = TimeInputZone.Utc;
+
+        public string? Reason { get; set; }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using CeasefireWatch.Web.Features.Incidents;
+using CeasefireWatch.Web.Infrastructure;
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CeasefireWatch.Web.Pages.Incidents;
+
+/// <summary>The incident list: filters, paging, and the export of what is filtered.</summary>
+public sealed class IndexModel(IMediator mediator) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string? Status { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Stage { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Oblast { get; set; }
+
+    /// <summary>First violation on or after this day (UTC).</summary>
+    [BindProperty(SupportsGet = true)]
+    public DateOnly? From { get; set; }
+
+    /// <summary>First violation on or before this day (UTC), inclusive.</summary>
+    [BindProperty(SupportsGet = true)]
+    public DateOnly? To { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "page")]
+    public int PageNumber { get; set; } = 1;
+
+    public PagedResult<IncidentDto> Result { get; private set; } = new([], 0);
+
+    public int PageCount => Math.Max(1, (int)Math.Ceiling(Result.Total / (double)ListIncidents.DefaultPageSize));
+
+    /// <summary>The same filters as the CSV export's query string.</summary>
+    public Dictionary<string, string?> ExportQuery { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var query = new ListIncidents.Query(
+            Status, Stage, Oblast, StartOfDay(From), EndOfDay(To), PageNumber, ListIncidents.DefaultPageSize);
+        ExportQuery = new Dictionary<string, string?>
+        {
+            ["status"] = Status,
+            ["stage"] = Stage,
+            ["oblast"] = Oblast,
+            ["from"] = query.From is { } from ? UtcFormat.Iso(from.UtcDateTime) : null,
+            ["to"] = query.To is { } to ? UtcFormat.Iso(to.UtcDateTime) : null,
+        };
+
+        if (!ModelState.IsValid)
+        {
+            return;
+        }
+
+        try
+        {
+            Result = await mediator.Send(query, ct);
+        }
+        catch (ValidationException ex)
+        {
+            ModelState.AddValidationFailures(ex, string.Empty);
+        }
+    }
+
+    /// <summary>The route values of another page of the same filtered list.</summary>
+    public Dictionary<string, string> RouteFor(int page)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["status"] = Status,
+            ["stage"] = Stage,
+            ["oblast"] = Oblast,
+            ["from"] = From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["to"] = To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["page"] = page.ToString(CultureInfo.InvariantCulture),
+        };
+        return values.Where(kv => !string.IsNullOrEmpty(kv.Value)).ToDictionary(kv => kv.Key, kv => kv.Value!);
+    }
+
+    private static DateTimeOffset? StartOfDay(DateOnly? day) =>
+        day is { } d ? new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
+
+    private static DateTimeOffset? EndOfDay(DateOnly? day) =>
+        day is { } d ? new DateTimeOffset(d.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero) : null;
+}

@@ -1,0 +1,39 @@
+using CeasefireWatch.Web.Domain;
+using CeasefireWatch.Web.Infrastructure;
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CeasefireWatch.Web.Pages.Incidents;
+
+/// <summary>Log an incident: the form for its first violation report.</summary>
+public sealed class NewModel(IMediator mediator) : PageModel
+{
+    [BindProperty]
+    public NewIncidentForm Input { get; set; } = new();
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (!Input.TryGetOccurredAt(ModelState, nameof(Input), out var occurredAt) || !ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        try
+        {
+            var incident = await mediator.Send(Input.ToCommand(occurredAt), ct);
+            TempData["Status"] = $"{incident.Reference} logged: {incident.Stage.Label()}.";
+            return RedirectToPage("Details", new { id = incident.Id });
+        }
+        catch (ValidationException ex)
+        {
+            ModelState.AddValidationFailures(ex, nameof(Input));
+            return Page();
+        }
+    }
+}
