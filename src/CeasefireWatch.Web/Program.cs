@@ -1,5 +1,6 @@
 using CeasefireWatch.Web.Api;
 using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Security;
 using Serilog;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +12,7 @@ builder.Services.AddSerilog((services, logging) => logging
 
 builder.Services.AddCeasefireWatchData(builder.Configuration, builder.Environment);
 builder.Services.AddEscalation(builder.Configuration);
+builder.Services.AddSecurity(builder.Configuration);
 builder.Services.AddApplication();
 builder.Services.AddWeb();
 
@@ -18,19 +20,27 @@ var app = builder.Build();
 
 // Request logging first, so it records the status the exception handler finally sent.
 app.UseSerilogRequestLogging();
+app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseExceptionHandler("/Error");
-app.UseStatusCodePages();
 if (!app.Environment.IsDevelopment())
 {
     app.UseHsts();
+    app.UseHttpsRedirection();
 }
+
+// A bodiless error status becomes problem details for the API and a readable page for people.
+app.UseWhen(c => SecurityRegistration.IsApi(c.Request), api => api.UseStatusCodePages());
+app.UseWhen(c => !SecurityRegistration.IsApi(c.Request), pages => pages.UseStatusCodePagesWithReExecute("/Status/{0}"));
 
 app.UseStaticFiles();
 app.UseRouting();
+app.UseMiddleware<SetupRedirectMiddleware>();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 
-app.MapHealthChecks("/health");
-app.MapGroup("/api").MapIncidentsApi().MapExportApi().MapStatsApi();
+app.MapHealthChecks("/health").AllowAnonymous();
+app.MapGroup("/api").RequireAuthorization(Policies.Read).MapIncidentsApi().MapExportApi().MapStatsApi();
 app.MapRazorPages();
 
 app.Run();

@@ -43,6 +43,10 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             {
                 Status = StatusCodes.Status409Conflict, Title = "Not possible in the incident's current state.", Detail = rule.Message,
             },
+            Security.ForbiddenException forbidden => new ProblemDetails
+            {
+                Status = StatusCodes.Status403Forbidden, Title = "Not allowed.", Detail = forbidden.Message,
+            },
             DbUpdateConcurrencyException => new ProblemDetails
             {
                 Status = StatusCodes.Status409Conflict,

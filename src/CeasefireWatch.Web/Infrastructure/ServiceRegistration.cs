@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Escalation;
+using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -49,7 +50,7 @@ internal static class ServiceRegistration
         services.AddMediator(options =>
         {
             options.ServiceLifetime = ServiceLifetime.Scoped;
-            options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
+            options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(AuthorizationBehavior<,>), typeof(ValidationBehavior<,>)];
         });
         services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Scoped, includeInternalTypes: true);
         services.AddHttpContextAccessor();
@@ -59,7 +60,12 @@ internal static class ServiceRegistration
 
     public static IServiceCollection AddWeb(this IServiceCollection services)
     {
-        services.AddRazorPages();
+        services.AddRazorPages(o =>
+        {
+            // Every page needs at least a Viewer (the fallback policy); these need more.
+            o.Conventions.AuthorizePage("/Incidents/New", Policies.Report);
+            o.Conventions.AuthorizeFolder("/Admin", Policies.Administer);
+        });
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.ConfigureHttpJsonOptions(json =>

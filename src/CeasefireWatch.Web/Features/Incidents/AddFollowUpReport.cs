@@ -3,6 +3,7 @@ using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Escalation;
 using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Severity = CeasefireWatch.Web.Domain.Severity;
 using Mediator;
@@ -15,6 +16,7 @@ namespace CeasefireWatch.Web.Features.Incidents;
 /// </summary>
 public static class AddFollowUpReport
 {
+    [RequiresPolicy(Policies.Report)]
     public sealed record Command(
         DateTimeOffset? OccurredAt,
         string? Oblast,

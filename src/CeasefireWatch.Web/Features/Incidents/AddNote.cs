@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
 
@@ -10,6 +11,7 @@ namespace CeasefireWatch.Web.Features.Incidents;
 /// <summary>An analyst's note on the incident's timeline.</summary>
 public static class AddNote
 {
+    [RequiresPolicy(Policies.Report)]
     public sealed record Command(string? Text) : ICommand<IncidentDto>
     {
         [JsonIgnore]

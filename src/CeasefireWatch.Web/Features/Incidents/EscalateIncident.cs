@@ -3,6 +3,7 @@ using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Escalation;
 using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
 
@@ -11,6 +12,7 @@ namespace CeasefireWatch.Web.Features.Incidents;
 /// <summary>A supervisor moves an incident to the next tier ahead of the clock, with a stated reason.</summary>
 public static class EscalateIncident
 {
+    [RequiresPolicy(Policies.Supervise)]
     public sealed record Command(string? Reason) : ICommand<IncidentDto>
     {
         [JsonIgnore]

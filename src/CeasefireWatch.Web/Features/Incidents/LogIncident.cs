@@ -2,6 +2,7 @@ using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Escalation;
 using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Severity = CeasefireWatch.Web.Domain.Severity;
 using Mediator;
@@ -11,6 +12,7 @@ namespace CeasefireWatch.Web.Features.Incidents;
 /// <summary>Log a new incident from its first violation report. Tiers already due are entered at once.</summary>
 public static class LogIncident
 {
+    [RequiresPolicy(Policies.Report)]
     public sealed record Command(
         string? Title,
         DateTimeOffset? OccurredAt,

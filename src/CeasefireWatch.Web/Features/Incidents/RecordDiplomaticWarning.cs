@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
 
@@ -10,6 +11,7 @@ namespace CeasefireWatch.Web.Features.Incidents;
 /// <summary>Record that the tier-1 diplomatic warning was issued (once per incident).</summary>
 public static class RecordDiplomaticWarning
 {
+    [RequiresPolicy(Policies.Report)]
     public sealed record Command(string? Details) : ICommand<IncidentDto>
     {
         [JsonIgnore]

@@ -3,6 +3,7 @@ using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Escalation;
 using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
 
@@ -11,6 +12,7 @@ namespace CeasefireWatch.Web.Features.Incidents;
 /// <summary>Hostilities resumed (or the resolution was wrong): the clock runs again from the same T0.</summary>
 public static class ReopenIncident
 {
+    [RequiresPolicy(Policies.Supervise)]
     public sealed record Command(string? Reason) : ICommand<IncidentDto>
     {
         [JsonIgnore]

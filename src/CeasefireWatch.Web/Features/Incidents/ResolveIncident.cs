@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
@@ -11,6 +12,7 @@ namespace CeasefireWatch.Web.Features.Incidents;
 /// <summary>Hostilities ceased: the incident's clock stops. Tiers already entered stay on the record.</summary>
 public static class ResolveIncident
 {
+    [RequiresPolicy(Policies.Supervise)]
     public sealed record Command(DateTimeOffset? CeasedAt, string? Reason) : ICommand<IncidentDto>
     {
         [JsonIgnore]

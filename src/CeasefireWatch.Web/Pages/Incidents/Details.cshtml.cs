@@ -1,7 +1,9 @@
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Features.Incidents;
 using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
+using Microsoft.AspNetCore.Authorization;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -9,11 +11,17 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CeasefireWatch.Web.Pages.Incidents;
 
 /// <summary>One incident: where it stands, what has been done, and the actions on it.</summary>
-public sealed class DetailsModel(IMediator mediator, TimeProvider clock) : PageModel
+public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthorizationService authorization) : PageModel
 {
     public IncidentDetailsDto Incident { get; private set; } = null!;
 
     public DateTime Now { get; private set; }
+
+    /// <summary>Whether the user may add reports, notes and actions (the forms are shown only then).</summary>
+    public bool CanReport { get; private set; }
+
+    /// <summary>Whether the user may resolve, reopen and escalate.</summary>
+    public bool CanSupervise { get; private set; }
 
     [BindProperty]
     public FollowUpForm FollowUp { get; set; } = new();
@@ -97,6 +105,10 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock) : PageM
         {
             ModelState.AddModelError(prefix, ex.Message);
         }
+        catch (ForbiddenException)
+        {
+            return Forbid();
+        }
 
         return await ShowAsync(id, ct);
     }
@@ -113,6 +125,8 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock) : PageM
         }
 
         Now = clock.GetUtcNow().UtcDateTime;
+        CanReport = (await authorization.AuthorizeAsync(User, Policies.Report)).Succeeded;
+        CanSupervise = (await authorization.AuthorizeAsync(User, Policies.Supervise)).Succeeded;
         return Page();
     }
 

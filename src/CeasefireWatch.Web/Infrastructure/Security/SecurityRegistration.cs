@@ -1,0 +1,111 @@
+using CeasefireWatch.Web.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+
+namespace CeasefireWatch.Web.Infrastructure.Security;
+
+/// <summary>Accounts (ASP.NET Core Identity on the app's SQLite database), API keys, roles and policies.</summary>
+internal static class SecurityRegistration
+{
+    /// <summary>Picks the API-key scheme when the header is present, the Identity cookie otherwise.</summary>
+    private const string CookieOrApiKey = "CookieOrApiKey";
+
+    public static IServiceCollection AddSecurity(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<BootstrapOptions>().Bind(configuration.GetSection(BootstrapOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = CookieOrApiKey;
+                o.DefaultChallengeScheme = CookieOrApiKey;
+                o.DefaultForbidScheme = CookieOrApiKey;
+            })
+            .AddPolicyScheme(CookieOrApiKey, "Session cookie or X-Api-Key", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
+                    ? ApiKeyAuthenticationHandler.SchemeName
+                    : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddIdentityCookies();
+
+        services.AddIdentityCore<AppUser>(o =>
+            {
+                // Length over composition rules (NIST SP 800-63B): long passphrases, no forced symbols.
+                o.Password.RequiredLength = 12;
+                o.Password.RequiredUniqueChars = 4;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Lockout.AllowedForNewUsers = true;
+                o.User.RequireUniqueEmail = true;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "cw.session";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.LoginPath = "/Account/SignIn";
+            o.LogoutPath = "/Account/SignOut";
+            o.ExpireTimeSpan = TimeSpan.FromHours(12);
+            o.SlidingExpiration = true;
+            o.Events.OnRedirectToLogin = context => IsApi(context.Request)
+                ? ApiKeyAuthenticationHandler.WriteProblemAsync(context.HttpContext, Problems(context.HttpContext),
+                    StatusCodes.Status401Unauthorized, "Authentication required.", "Send a valid X-Api-Key header, or sign in.")
+                : Redirect(context);
+            o.Events.OnRedirectToAccessDenied = context =>
+            {
+                if (IsApi(context.Request))
+                {
+                    return ApiKeyAuthenticationHandler.WriteProblemAsync(context.HttpContext, Problems(context.HttpContext),
+                        StatusCodes.Status403Forbidden, "Not allowed.", "Your role may not make this call.");
+                }
+
+                // A page the role may not use answers 403; the status-code page explains it.
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
+        });
+
+        // A disabled account or a changed role takes effect within a minute, not at cookie expiry.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+
+        services.AddAuthorizationBuilder().AddPolicies();
+        services.AddScoped<SecurityLog>();
+        services.AddSingleton<SetupGate>();
+        services.AddHostedService<AccountBootstrapper>();
+        return services;
+    }
+
+    private static AuthorizationBuilder AddPolicies(this AuthorizationBuilder builder)
+    {
+        foreach (var (policy, roles) in Policies.RolesFor)
+        {
+            builder.AddPolicy(policy, p => p.RequireAuthenticatedUser().RequireRole(roles));
+        }
+
+        // Everything needs at least a Viewer unless it says [AllowAnonymous] (sign-in, setup, health, errors).
+        return builder.SetFallbackPolicy(new AuthorizationPolicyBuilder()
+            .RequireAuthenticatedUser().RequireRole(Policies.RolesFor[Policies.Read]).Build());
+    }
+
+    internal static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
+
+    private static IProblemDetailsService Problems(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IProblemDetailsService>();
+
+    private static Task Redirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context)
+    {
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

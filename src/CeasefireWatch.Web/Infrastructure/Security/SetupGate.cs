@@ -1,0 +1,66 @@
+using CeasefireWatch.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CeasefireWatch.Web.Infrastructure.Security;
+
+/// <summary>
+/// Knows whether the one-time setup is still open (no user exists). Once a user exists it stays closed
+/// for the life of the process, so the common case costs no query.
+/// </summary>
+public sealed class SetupGate : IDisposable
+{
+    private readonly SemaphoreSlim creating = new(1, 1);
+    private volatile bool usersExist;
+
+    public async Task<bool> IsOpenAsync(AppDbContext db, CancellationToken ct)
+    {
+        if (usersExist)
+        {
+            return false;
+        }
+
+        usersExist = await db.Users.AnyAsync(ct);
+        return !usersExist;
+    }
+
+    /// <summary>Runs <paramref name="create"/> only if still open, one caller at a time, so two first visitors cannot both become admin.</summary>
+    public async Task<bool> TryCloseAsync(AppDbContext db, Func<Task<bool>> create, CancellationToken ct)
+    {
+        await creating.WaitAsync(ct);
+        try
+        {
+            if (!await IsOpenAsync(db, ct))
+            {
+                return false;
+            }
+
+            usersExist = await create();
+            return usersExist;
+        }
+        finally
+        {
+            creating.Release();
+        }
+    }
+
+    public void Dispose() => creating.Dispose();
+}
+
+/// <summary>While no user exists, every page leads to the setup page (the API and health answer as usual).</summary>
+internal sealed class SetupRedirectMiddleware(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext context, SetupGate gate, AppDbContext db)
+    {
+        var path = context.Request.Path;
+        var exempt = path.StartsWithSegments("/api") || path.StartsWithSegments("/health")
+            || path.StartsWithSegments("/Setup") || path.StartsWithSegments("/Error") || path.StartsWithSegments("/Status")
+            || Path.HasExtension(path.Value);
+        if (!exempt && await gate.IsOpenAsync(db, context.RequestAborted))
+        {
+            context.Response.Redirect("/Setup");
+            return;
+        }
+
+        await next(context);
+    }
+}

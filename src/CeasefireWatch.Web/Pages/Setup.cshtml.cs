@@ -1,0 +1,50 @@
+using CeasefireWatch.Web.Data;
+using CeasefireWatch.Web.Features.Accounts;
+using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Security;
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CeasefireWatch.Web.Pages;
+
+/// <summary>The one-time setup page: exists only while no user does.</summary>
+[AllowAnonymous]
+public sealed class SetupModel(IMediator mediator, SetupGate gate, AppDbContext db) : PageModel
+{
+    [BindProperty]
+    public SetupForm Input { get; set; } = new();
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) =>
+        await gate.IsOpenAsync(db, ct) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        try
+        {
+            if (await mediator.Send(new CompleteSetup.Command(Input.Email, Input.Password, Input.ConfirmPassword), ct))
+            {
+                TempData["Status"] = "Setup complete. You are signed in as the administrator.";
+                return RedirectToPage("/Index");
+            }
+
+            return NotFound();
+        }
+        catch (ValidationException ex)
+        {
+            ModelState.AddValidationFailures(ex, nameof(Input));
+            return Page();
+        }
+    }
+
+    public sealed class SetupForm
+    {
+        public string? Email { get; set; }
+
+        public string? Password { get; set; }
+
+        public string? ConfirmPassword { get; set; }
+    }
+}
