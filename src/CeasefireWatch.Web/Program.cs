@@ -1,4 +1,5 @@
 using CeasefireWatch.Web.Api;
+using CeasefireWatch.Web.Features.Dashboard;
 using CeasefireWatch.Web.Infrastructure;
 using CeasefireWatch.Web.Infrastructure.Security;
 using Serilog;
@@ -41,6 +42,7 @@ app.UseAntiforgery();
 
 app.MapHealthChecks("/health").AllowAnonymous();
 app.MapGroup("/api").RequireAuthorization(Policies.Read).MapIncidentsApi().MapExportApi().MapStatsApi();
+app.MapHub<LiveHub>(LiveHub.Path);
 app.MapRazorPages();
 
 app.Run();

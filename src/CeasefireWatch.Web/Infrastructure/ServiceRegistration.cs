@@ -60,6 +60,7 @@ internal static class ServiceRegistration
 
     public static IServiceCollection AddWeb(this IServiceCollection services)
     {
+        services.AddSignalR();
         services.AddRazorPages(o =>
         {
             // Every page needs at least a Viewer (the fallback policy); these need more.

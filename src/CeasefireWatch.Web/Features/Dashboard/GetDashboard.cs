@@ -1,15 +1,25 @@
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
+using CeasefireWatch.Web.Escalation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 namespace CeasefireWatch.Web.Features.Dashboard;
 
-/// <summary>Active incidents, the most urgent deadline first, with the counts per tier.</summary>
+/// <summary>
+/// Everything the dashboard shows: active incidents (most urgent deadline first), counts per tier,
+/// the regions coloured by their highest active tier, two charts, and the engine's health.
+/// </summary>
 public static class GetDashboard
 {
     /// <summary>More than a wall can show; the count per tier still covers every incident.</summary>
     public const int MaxCards = 200;
+
+    /// <summary>Days shown in the incidents-per-day chart, today included.</summary>
+    public const int ChartDays = 14;
+
+    /// <summary>Resolutions counted in the time-to-resolution chart: those of the last 30 days.</summary>
+    public static readonly TimeSpan ResolutionWindow = TimeSpan.FromDays(30);
 
     public sealed record Query : IQuery<Model>;
 
@@ -26,12 +36,31 @@ public static class GetDashboard
         DateTime? NextStageAt,
         bool DiplomaticWarningIssued);
 
-    public sealed record Model(DateTime Now, IReadOnlyList<Card> Active, GetStats.Stats Stats);
+    public sealed record RegionTile(string Name, string NameUk, int Row, int Column, int Active, Stage? HighestStage);
 
-    public sealed class Handler(AppDbContext db, TimeProvider clock, IMediator mediator) : IQueryHandler<Query, Model>
+    /// <summary>Incidents whose first violation fell on <see cref="Day"/> (UTC), by the highest tier each reached.</summary>
+    public sealed record DayCounts(DateOnly Day, IReadOnlyDictionary<Stage, int> ByStage);
+
+    public sealed record ResolutionBucket(string Label, int Count);
+
+    public sealed record Model(
+        DateTime Now,
+        IReadOnlyList<Card> Active,
+        GetStats.Stats Stats,
+        IReadOnlyList<RegionTile> Regions,
+        IReadOnlyList<DayCounts> PerDay,
+        IReadOnlyList<ResolutionBucket> TimeToResolution,
+        EscalationEngineStatus.Snapshot Engine,
+        TimeSpan Tier2After,
+        TimeSpan Tier3After);
+
+    public sealed class Handler(
+        AppDbContext db, TimeProvider clock, IMediator mediator, EscalationEngineStatus engine, EscalationPolicy policy)
+        : IQueryHandler<Query, Model>
     {
         public async ValueTask<Model> Handle(Query query, CancellationToken cancellationToken)
         {
+            var now = clock.GetUtcNow().UtcDateTime;
             var active = await db.Incidents
                 .AsNoTracking()
                 .Where(i => i.Status == IncidentStatus.Active)
@@ -44,7 +73,64 @@ public static class GetDashboard
                     i.OccurredAt, i.NextStageAt, i.DiplomaticWarningIssuedAt != null))
                 .ToListAsync(cancellationToken);
             var stats = await mediator.Send(new GetStats.Query(), cancellationToken);
-            return new Model(clock.GetUtcNow().UtcDateTime, active, stats);
+            return new Model(
+                now, active, stats,
+                await RegionsAsync(cancellationToken),
+                await PerDayAsync(now, cancellationToken),
+                await TimeToResolutionAsync(now, cancellationToken),
+                engine.Current,
+                policy.Tier2After,
+                policy.Tier3After);
+        }
+
+        private async Task<IReadOnlyList<RegionTile>> RegionsAsync(CancellationToken ct)
+        {
+            var byRegion = await db.Incidents
+                .Where(i => i.Status == IncidentStatus.Active)
+                .GroupBy(i => new { i.Oblast, i.Stage })
+                .Select(g => new { g.Key.Oblast, g.Key.Stage, Count = g.Count() })
+                .ToListAsync(ct);
+            var regions = await db.Regions.AsNoTracking().OrderBy(r => r.GridRow).ThenBy(r => r.GridColumn).ToListAsync(ct);
+            return [.. regions.Select(r =>
+            {
+                var here = byRegion.Where(c => c.Oblast == r.Name).ToList();
+                return new RegionTile(
+                    r.Name, r.NameUk, r.GridRow, r.GridColumn, here.Sum(c => c.Count),
+                    here.Count == 0 ? null : here.Max(c => c.Stage));
+            })];
+        }
+
+        private async Task<IReadOnlyList<DayCounts>> PerDayAsync(DateTime now, CancellationToken ct)
+        {
+            var firstDay = DateOnly.FromDateTime(now).AddDays(1 - ChartDays);
+            var since = firstDay.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            var recent = await db.Incidents
+                .Where(i => i.OccurredAt >= since)
+                .Select(i => new { i.OccurredAt, i.Stage })
+                .ToListAsync(ct);
+            return [.. Enumerable.Range(0, ChartDays).Select(offset =>
+            {
+                var day = firstDay.AddDays(offset);
+                var that = recent.Where(i => DateOnly.FromDateTime(i.OccurredAt) == day).ToList();
+                return new DayCounts(day, StageInfo.All.ToDictionary(s => s, s => that.Count(i => i.Stage == s)));
+            })];
+        }
+
+        private async Task<IReadOnlyList<ResolutionBucket>> TimeToResolutionAsync(DateTime now, CancellationToken ct)
+        {
+            var since = now - ResolutionWindow;
+            var resolved = await db.Incidents
+                .Where(i => i.Status == IncidentStatus.Resolved && i.CeasedAt >= since)
+                .Select(i => new { i.OccurredAt, CeasedAt = i.CeasedAt!.Value })
+                .ToListAsync(ct);
+            var hours = resolved.Select(i => (i.CeasedAt - i.OccurredAt).TotalHours).ToList();
+            return
+            [
+                new("under 6 h", hours.Count(h => h < 6)),
+                new("6–24 h", hours.Count(h => h is >= 6 and < 24)),
+                new("24–72 h", hours.Count(h => h is >= 24 and < 72)),
+                new("72 h and more", hours.Count(h => h >= 72)),
+            ];
         }
     }
 }

@@ -49,10 +49,16 @@
       const until = el.dataset.until ? Date.parse(el.dataset.until) : t;
       el.textContent = formatElapsed(until - Date.parse(el.dataset.since));
     });
+    // The bar spans T0 to tier 3; the tier-2 mark sits where the policy puts it (24 of 72 h by default).
     document.querySelectorAll(".timebar[data-t0]").forEach((bar) => {
-      const fraction = Math.min(1, Math.max(0, (t - Date.parse(bar.dataset.t0)) / (72 * HOUR)));
+      const tier3 = Number(bar.dataset.tier3Ms) || 72 * HOUR;
+      const tier2 = Number(bar.dataset.tier2Ms) || 24 * HOUR;
+      const percent = (ms) => `${(Math.min(1, Math.max(0, ms / tier3)) * 100).toFixed(2)}%`;
       const fill = bar.querySelector(".fill");
-      if (fill) fill.style.width = `${(fraction * 100).toFixed(2)}%`;
+      if (fill) fill.style.width = percent(t - Date.parse(bar.dataset.t0));
+      for (const el of bar.querySelectorAll(".m24, .t24, .zone")) {
+        if (el.classList.contains("zone")) el.style.width = percent(tier2); else el.style.left = percent(tier2);
+      }
     });
     const clock = document.querySelector("[data-clock]");
     if (clock) {
@@ -61,30 +67,79 @@
     }
   };
 
-  // The dashboard's live part is fetched again and swapped in place. Periodic for now; pushed later.
-  const live = document.getElementById("dashboard-live");
-  let refreshing = false;
+  // Live pages: every element marked data-live-region is fetched again (this very URL) and swapped
+  // in place when the server pushes a change, so a screen shows what a reload would, without one.
+  const liveRegions = () => Array.from(document.querySelectorAll("[data-live-region][id]"));
+  let refreshing = null;
+  let refreshQueued = false;
   const refresh = async () => {
-    if (!live || refreshing) return;
-    refreshing = true;
-    try {
-      const response = await fetch(live.dataset.liveSource, { headers: { Accept: "text/html" }, cache: "no-store" });
-      if (response.ok) {
-        const html = await response.text();
-        const template = document.createElement("template");
-        template.innerHTML = html;
-        const stamp = template.content.querySelector("[data-server-now]");
+    if (liveRegions().length === 0) return;
+    if (refreshing) { refreshQueued = true; return refreshing; }
+    refreshing = (async () => {
+      try {
+        const response = await fetch(window.location.href, { headers: { Accept: "text/html" }, cache: "no-store", credentials: "same-origin" });
+        if (response.redirected || !response.ok) return;
+        const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+        const stamp = fresh.querySelector("[data-server-now]");
         if (stamp) syncClock(stamp.dataset.serverNow);
-        live.replaceChildren(template.content);
+        for (const region of liveRegions()) {
+          const replacement = fresh.getElementById(region.id);
+          if (replacement) region.replaceWith(document.adoptNode(replacement));
+        }
         tick();
+        document.dispatchEvent(new CustomEvent("cw:refreshed"));
+      } finally {
+        refreshing = null;
+        if (refreshQueued) { refreshQueued = false; refresh(); }
       }
-    } finally {
-      refreshing = false;
-    }
+    })();
+    return refreshing;
+  };
+
+  // Several changes in a burst (the engine entering tiers for many incidents) make one fetch.
+  let pending = null;
+  const scheduleRefresh = () => {
+    if (pending) return;
+    pending = setTimeout(() => { pending = null; refresh(); }, 150);
+  };
+
+  const status = document.getElementById("live-status");
+  const showStatus = (text, state) => {
+    if (!status) return;
+    status.hidden = false;
+    status.textContent = text;
+    status.dataset.state = state;
+  };
+
+  const connect = () => {
+    if (liveRegions().length === 0 || !window.signalR) return;
+    const connection = new signalR.HubConnectionBuilder()
+      .withUrl("/hubs/live")
+      // Never give up: a wall screen must come back by itself after any outage.
+      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => Math.min(10000, 500 * 2 ** Math.min(ctx.previousRetryCount, 5)) })
+      .configureLogging(signalR.LogLevel.Warning)
+      .build();
+    connection.on("incidentChanged", scheduleRefresh);
+    connection.onreconnecting(() => showStatus("Connection lost — reconnecting…", "lost"));
+    connection.onreconnected(() => { showStatus("Live", "live"); refresh(); });
+    connection.onclose(() => { showStatus("Disconnected — retrying…", "lost"); setTimeout(start, 5000); });
+    const start = async () => {
+      try {
+        await connection.start();
+        showStatus("Live", "live");
+        refresh();
+      } catch {
+        showStatus("Cannot reach the server — retrying…", "lost");
+        setTimeout(start, 5000);
+      }
+    };
+    start();
   };
 
   window.ceasefireWatch = { refresh, now };
   tick();
   setInterval(tick, 1000);
-  if (live) setInterval(refresh, 15000);
+  connect();
+  // A safety net under the push: re-read the page now and then, in case a message was ever missed.
+  if (liveRegions().length > 0) setInterval(refresh, 5 * 60 * 1000);
 })();
