@@ -28,7 +28,8 @@ public sealed class IndexModel(IMediator mediator) : PageModel
     [BindProperty(SupportsGet = true)]
     public DateOnly? To { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
+    /// <summary>"p", not "page": Razor Pages reserves the "page" route value for the page's own path.</summary>
+    [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
 
     public PagedResult<IncidentDto> Result { get; private set; } = new([], 0);
@@ -76,7 +77,7 @@ public sealed class IndexModel(IMediator mediator) : PageModel
             ["oblast"] = Oblast,
             ["from"] = From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["to"] = To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["page"] = page.ToString(CultureInfo.InvariantCulture),
+            ["p"] = page.ToString(CultureInfo.InvariantCulture),
         };
         return values.Where(kv => !string.IsNullOrEmpty(kv.Value)).ToDictionary(kv => kv.Key, kv => kv.Value!);
     }
