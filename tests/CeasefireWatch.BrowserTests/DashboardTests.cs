@@ -116,6 +116,44 @@ public sealed partial class DashboardTests(BrowserFixture app)
     }
 
     [Fact]
+    public async Task When_the_connection_drops_the_page_says_so_reconnects_and_reloads_what_it_missed()
+    {
+        Assert.SkipUnless(BrowserFixture.ChromiumAvailable, "Chromium is not installed (apt-get install chromium).");
+        await using var context = await app.SignedInContextAsync();
+        var page = await context.NewPageAsync();
+
+        // The push channel runs through a route this test controls: it can cut the line and keep it cut.
+        IWebSocketRoute? line = null;
+        var cut = false;
+        await page.RouteWebSocketAsync(new Regex("/hubs/live"), async ws =>
+        {
+            if (cut)
+            {
+                await ws.CloseAsync(new() { Code = 1011, Reason = "cut by the test" });
+                return;
+            }
+
+            line = ws;
+            ws.ConnectToServer();
+        });
+        await page.GotoAsync("/");
+        var status = page.Locator("#live-status");
+        await Expect(status).ToHaveTextAsync("Live");
+        await page.EvaluateAsync("() => { window.__notReloaded = true; }");
+
+        cut = true;
+        await line!.CloseAsync(new() { Code = 1011, Reason = "cut by the test" });
+        await Expect(status).ToHaveTextAsync(new Regex("reconnecting|retrying"));
+        var missed = await app.LogIncidentAsync("Shelling reported while the screen was offline", DateTimeOffset.UtcNow, "Mykolaiv");
+        await Expect(page.Locator($"[data-incident-id='{missed}']")).ToHaveCountAsync(0);
+
+        cut = false;
+        await Expect(status).ToHaveTextAsync("Live", new() { Timeout = 20_000 });
+        await Expect(page.Locator($"[data-incident-id='{missed}']")).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__notReloaded === true"), "the page reloaded instead of reconnecting");
+    }
+
+    [Fact]
     public async Task The_log_form_shows_each_rule_next_to_its_field_and_stores_nothing()
     {
         Assert.SkipUnless(BrowserFixture.ChromiumAvailable, "Chromium is not installed (apt-get install chromium).");
