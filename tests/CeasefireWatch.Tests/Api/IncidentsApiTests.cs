@@ -3,8 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CeasefireWatch.Tests.Infrastructure;
 using CeasefireWatch.Web.Domain;
-using CeasefireWatch.Web.Escalation;
-using Microsoft.Extensions.DependencyInjection;
 using static CeasefireWatch.Tests.Infrastructure.CeasefireWatchFactory;
 using static CeasefireWatch.Tests.Infrastructure.Problems;
 
@@ -223,10 +221,8 @@ public sealed class IncidentsApiTests(CeasefireWatchFactory factory) : IClassFix
         Assert.False(string.IsNullOrWhiteSpace(resolved.ResolutionReason));
 
         // Past every deadline: the hosted engine runs, and the resolved incident stays where it was.
-        var status = factory.Services.GetRequiredService<EscalationEngineStatus>();
         factory.Clock.Advance(TimeSpan.FromHours(100));
-        var later = Now;
-        await WaitUntilAsync(() => Task.FromResult(status.Current.LastRunAt >= later), because: "the engine ran after the clock moved");
+        await factory.WaitForEngineRunAsync(Now);
         var incident = await GetIncidentAsync(client, logged.Id);
         Assert.Equal(Stage.UkrainianForces, incident.Stage);
         Assert.Equal(IncidentStatus.Resolved, incident.Status);

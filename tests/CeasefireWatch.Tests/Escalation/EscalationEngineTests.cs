@@ -66,9 +66,8 @@ public sealed class EscalationEngineTests
         var t0 = logged.OccurredAt;
 
         factory.Clock.Advance(Day + TimeSpan.FromMinutes(1));
-        await WaitUntilAsync(
-            async () => (await GetIncidentAsync(client, logged.Id)).Stage == Stage.Coalition,
-            because: "the hosted engine entered tier 2");
+        await factory.WaitForEngineRunAsync(factory.Now.UtcDateTime);
+        Assert.Equal(Stage.Coalition, (await GetIncidentAsync(client, logged.Id)).Stage);
         await factory.Engine.RunDueAsync(Ct);
         await factory.Engine.RunDueAsync(Ct);
 
@@ -116,9 +115,9 @@ public sealed class EscalationEngineTests
         var deadline = logged.OccurredAt + Day;
 
         factory.Clock.SetUtcNow(deadline - Tick);
-        await WaitUntilAsync(
-            () => Task.FromResult(status.Current.LastRunAt == deadline - Tick && status.Current.NextWakeAt == deadline),
-            because: "the hosted engine ran one tick before the deadline");
+        await factory.WaitForEngineRunAsync(deadline - Tick);
+        Assert.Equal(deadline - Tick, status.Current.LastRunAt);
+        Assert.Equal(deadline, status.Current.NextWakeAt);
         Assert.Equal(Stage.UkrainianForces, (await GetIncidentAsync(client, logged.Id)).Stage);
 
         factory.Clock.Advance(Tick);

@@ -169,6 +169,29 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>
+    /// Waits until the hosted engine has run at or after <paramref name="instant"/> on the fake clock. While waiting it
+    /// pokes the engine through its wake-up signal, as any incident change does: a sleep the engine armed a moment
+    /// before the clock moved would otherwise only end when the clock moves again.
+    /// </summary>
+    public async Task WaitForEngineRunAsync(DateTime instant)
+    {
+        var status = Services.GetRequiredService<EscalationEngineStatus>();
+        var signal = Services.GetRequiredService<EscalationSignal>();
+        await WaitUntilAsync(
+            () =>
+            {
+                if (status.Current.LastRunAt >= instant)
+                {
+                    return Task.FromResult(true);
+                }
+
+                signal.Notify();
+                return Task.FromResult(false);
+            },
+            because: $"the escalation engine ran at {instant:O} or later");
+    }
+
     /// <summary>Runs <paramref name="work"/> against the app's database in a fresh scope.</summary>
     public async Task<T> WithDbAsync<T>(Func<AppDbContext, Task<T>> work)
     {
