@@ -1,0 +1,176 @@
+using System.Net;
+using CeasefireWatch.Tests.Infrastructure;
+using CeasefireWatch.Web.Data;
+using CeasefireWatch.Web.Domain;
+using CeasefireWatch.Web.Escalation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace CeasefireWatch.Tests.Data;
+
+/// <summary>The embedded reference data, what the database holds after start, health, and start-up validation.</summary>
+public sealed class SeedTests
+{
+    private static readonly SeedData Seeds = SeedData.Load();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public void The_region_seeds_are_exactly_the_27_canonical_oblasts_of_the_contract()
+    {
+        Assert.Equal(27, Oblasts.All.Count);
+        Assert.Equal(27, Seeds.Regions.Count);
+        Assert.Equal(Oblasts.All.Order(StringComparer.Ordinal), Seeds.Regions.Select(r => r.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Every_region_has_a_ukrainian_name()
+    {
+        Assert.All(Seeds.Regions, r =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(r.NameUk), $"{r.Name} has no Ukrainian name.");
+            Assert.True(r.NameUk.Any(c => c is >= '\u0400' and <= '\u04FF'), $"{r.Name}'s Ukrainian name '{r.NameUk}' has no Cyrillic letter.");
+        });
+        Assert.Equal(Seeds.Regions.Count, Seeds.Regions.Select(r => r.NameUk).Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public void Every_region_has_its_own_cell_in_the_tile_grid()
+    {
+        var cells = Seeds.Regions.Select(r => (r.GridRow, r.GridColumn)).ToList();
+
+        Assert.Equal(cells.Count, cells.Distinct().Count());
+        Assert.All(Seeds.Regions, r => Assert.True(r.GridRow >= 0 && r.GridColumn >= 0, $"{r.Name} is at ({r.GridRow}, {r.GridColumn})."));
+    }
+
+    [Fact]
+    public void Region_kinds_name_the_two_cities_and_the_autonomous_republic()
+    {
+        Assert.Equal(["Kyiv City", "Sevastopol"], Seeds.Regions.Where(r => r.Kind == "city").Select(r => r.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["Crimea"], Seeds.Regions.Where(r => r.Kind == "autonomous-republic").Select(r => r.Name));
+        Assert.Equal(24, Seeds.Regions.Count(r => r.Kind == "oblast"));
+    }
+
+    [Fact]
+    public void The_policy_seed_windows_equal_the_escalation_option_defaults()
+    {
+        var defaults = new EscalationOptions();
+
+        Assert.Equal(defaults.Tier2After, Seeds.Policy.Tier2After);
+        Assert.Equal(defaults.Tier3After, Seeds.Policy.Tier3After);
+        Assert.Equal([Stage.UkrainianForces, Stage.Coalition, Stage.UsBackstop], Seeds.Policy.Tiers.Select(t => t.Stage));
+        Assert.Equal([1, 2, 3], Seeds.Policy.Tiers.Select(t => t.Number));
+        Assert.Equal([TimeSpan.Zero, defaults.Tier2After, defaults.Tier3After], Seeds.Policy.Tiers.Select(t => t.DefaultAfter));
+        Assert.All(Seeds.Policy.Tiers, t => Assert.False(string.IsNullOrWhiteSpace(t.Responder)));
+    }
+
+    [Fact]
+    public void The_coalition_seed_names_each_member_once_with_an_iso_code()
+    {
+        Assert.NotEmpty(Seeds.Coalition.Members);
+        Assert.True(Seeds.Coalition.MemberCount >= Seeds.Coalition.Members.Count);
+        Assert.Equal(Seeds.Coalition.Members.Count, Seeds.Coalition.Members.Select(m => m.Country).Distinct(StringComparer.Ordinal).Count());
+        Assert.All(Seeds.Coalition.Members, m => Assert.Matches("^[A-Z]{2}$", m.Iso2));
+        Assert.Contains(Seeds.Coalition.Members, m => m.Iso2 == "GB");
+        Assert.Contains(Seeds.Coalition.Members, m => m.Iso2 == "FR");
+    }
+
+    [Fact]
+    public async Task After_start_the_reference_tables_hold_the_seeds_and_a_restart_does_not_duplicate_them()
+    {
+        var path = CeasefireWatchFactory.NewDatabasePath();
+        try
+        {
+            for (var start = 0; start < 2; start++)
+            {
+                await using var factory = new CeasefireWatchFactory { DatabasePath = path, KeepDatabase = true };
+
+                var (regions, members, tiers) = await factory.WithDbAsync(async db => (
+                    await db.Regions.AsNoTracking().ToListAsync(Ct),
+                    await db.CoalitionMembers.AsNoTracking().ToListAsync(Ct),
+                    await db.PolicyTiers.AsNoTracking().ToListAsync(Ct)));
+
+                Assert.Equal(
+                    Seeds.Regions.Select(r => (r.Name, r.NameUk, r.Kind, r.GridRow, r.GridColumn)).Order(),
+                    regions.Select(r => (r.Name, r.NameUk, r.Kind, r.GridRow, r.GridColumn)).Order());
+                Assert.Equal(
+                    Seeds.Coalition.Members.Select(m => (m.Country, m.Iso2)).Order(),
+                    members.Select(m => (m.Country, m.Iso2)).Order());
+                Assert.Equal(
+                    Seeds.Policy.Tiers.Select(t => (t.Stage, t.Number, t.DefaultAfter)),
+                    tiers.OrderBy(t => t.Number).Select(t => (t.Stage, t.Number, t.DefaultAfter)));
+            }
+        }
+        finally
+        {
+            CeasefireWatchFactory.DeleteDatabase(path);
+        }
+    }
+
+    [Fact]
+    public async Task The_configured_windows_default_to_the_policy_seed()
+    {
+        await using var factory = new CeasefireWatchFactory();
+
+        var options = factory.Services.GetRequiredService<IOptions<EscalationOptions>>().Value;
+        var policy = factory.Services.GetRequiredService<EscalationPolicy>();
+
+        Assert.Equal(Seeds.Policy.Tier2After, options.Tier2After);
+        Assert.Equal(Seeds.Policy.Tier3After, options.Tier3After);
+        Assert.Equal(Seeds.Policy.Tier2After, policy.Tier2After);
+        Assert.Equal(Seeds.Policy.Tier3After, policy.Tier3After);
+    }
+
+    [Fact]
+    public async Task Health_answers_200_when_the_app_and_its_database_are_usable()
+    {
+        await using var factory = new CeasefireWatchFactory();
+        using var client = factory.CreateClient();   // not the JSON API: /health stays open to probes
+
+        using var response = await client.GetAsync("/health", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(Ct));
+        Assert.True(File.Exists(factory.DatabasePath), "The database file is created at start.");
+    }
+
+    [Theory]
+    [InlineData("1.00:00:00", "1.00:00:00", "Escalation:Tier3After", "Escalation:Tier2After")]
+    [InlineData("2.00:00:00", "1.00:00:00", "Escalation:Tier3After", "Escalation:Tier2After")]
+    [InlineData("00:00:00", "3.00:00:00", "Escalation:Tier2After", null)]
+    [InlineData("-01:00:00", "3.00:00:00", "Escalation:Tier2After", null)]
+    public async Task Invalid_escalation_windows_fail_at_start_with_a_message_naming_the_keys(
+        string tier2, string tier3, string key, string? otherKey)
+    {
+        await using var factory = new CeasefireWatchFactory
+        {
+            Tier2After = TimeSpan.Parse(tier2, System.Globalization.CultureInfo.InvariantCulture),
+            Tier3After = TimeSpan.Parse(tier3, System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+        var failure = Record.Exception(() => factory.Services);
+
+        Assert.NotNull(failure);
+        var chain = Flatten(failure).ToList();
+        Assert.Contains(chain, e => e is OptionsValidationException);
+        var messages = string.Join(Environment.NewLine, chain.Select(e => e.Message));
+        Assert.Contains(key, messages, StringComparison.Ordinal);
+        if (otherKey is not null)
+        {
+            Assert.Contains(otherKey, messages, StringComparison.Ordinal);
+        }
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception exception)
+    {
+        yield return exception;
+        IEnumerable<Exception> children = exception is AggregateException aggregate ? aggregate.InnerExceptions
+            : exception.InnerException is { } inner ? [inner]
+            : [];
+        foreach (var child in children.SelectMany(Flatten))
+        {
+            yield return child;
+        }
+    }
+}

@@ -1,0 +1,234 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CeasefireWatch.Web.Data;
+using CeasefireWatch.Web.Escalation;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CeasefireWatch.Tests.Infrastructure;
+
+/// <summary>
+/// The app in memory, for integration tests: its own SQLite file (deleted on dispose unless
+/// <see cref="KeepDatabase"/>), a <see cref="FakeTimeProvider"/> as the clock, configurable escalation
+/// windows, quiet logging. Usable as an xunit class fixture (one host per test class) or created per test.
+/// </summary>
+public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
+{
+    /// <summary>Where every fake clock starts: 2026-02-04T06:00:00Z.</summary>
+    public static readonly DateTimeOffset StartInstant = new(2026, 2, 4, 6, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The app's clock. Advance it to make time pass; never sleep.</summary>
+    public FakeTimeProvider Clock { get; init; } = new(StartInstant);
+
+    /// <summary>The SQLite file. Pass the same path (and <see cref="KeepDatabase"/>) to a second factory to restart on the same data.</summary>
+    public string DatabasePath { get; init; } = NewDatabasePath();
+
+    /// <summary>When true, the database file outlives this factory and whoever made the path deletes it.</summary>
+    public bool KeepDatabase { get; init; }
+
+    /// <summary><c>Escalation:Tier2After</c>; the app's default when null.</summary>
+    public TimeSpan? Tier2After { get; init; }
+
+    /// <summary><c>Escalation:Tier3After</c>; the app's default when null.</summary>
+    public TimeSpan? Tier3After { get; init; }
+
+    /// <summary>JSON as the API speaks it: camelCase, enums as their names (integers refused).</summary>
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(allowIntegerValues: false) },
+    };
+
+    public string ConnectionString => $"Data Source={DatabasePath}";
+
+    /// <summary>The hosted escalation engine of this app instance.</summary>
+    public EscalationEngine Engine => Services.GetServices<IHostedService>().OfType<EscalationEngine>().Single();
+
+    public DateTimeOffset Now => Clock.GetUtcNow();
+
+    public static string NewDatabasePath() =>
+        Path.Combine(Path.GetTempPath(), $"ceasefirewatch-tests-{Guid.NewGuid():N}.db");
+
+    /// <summary>Deletes a test database with its WAL files, after releasing pooled connections to it.</summary>
+    public static void DeleteDatabase(string path)
+    {
+        using (var connection = new SqliteConnection($"Data Source={path}"))
+        {
+            SqliteConnection.ClearPool(connection);
+        }
+
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            if (File.Exists(file))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The one way API tests get a client. Today the API is open, so this is a plain client; when API keys
+    /// arrive, this is where the <c>X-Api-Key</c> header is added.
+    /// </summary>
+    public HttpClient CreateApiClient() => CreateClient();
+
+    /// <summary>An ISO 8601 UTC time with a Z and all seven fractional digits, so a single tick survives the trip.</summary>
+    public static string Iso(DateTimeOffset instant) =>
+        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>A valid body for <c>POST /api/incidents</c>, every field set; change what a test is about.</summary>
+    public static Dictionary<string, object?> IncidentBody(DateTimeOffset occurredAt, string title = "Shelling of Huliaipole") => new()
+    {
+        ["title"] = title,
+        ["occurredAt"] = Iso(occurredAt),
+        ["oblast"] = "Zaporizhzhia",
+        ["location"] = "Гуляйполе",
+        ["violationType"] = "Shelling",
+        ["severity"] = "Serious",
+        ["sourceType"] = "MonitoringDrone",
+        ["description"] = "Artillery fire on the eastern outskirts.",
+        ["latitude"] = 47.6647,
+        ["longitude"] = 36.2631,
+        ["killed"] = 0,
+        ["wounded"] = 2,
+    };
+
+    /// <summary>A valid follow-up report body for <c>POST /api/incidents/{id}/reports</c>.</summary>
+    public static Dictionary<string, object?> ReportBody(DateTimeOffset occurredAt)
+    {
+        var body = IncidentBody(occurredAt);
+        body.Remove("title");
+        return body;
+    }
+
+    /// <summary>
+    /// Posts a new incident: a valid body whose violation occurred at <paramref name="occurredAt"/> (default: now),
+    /// changed by <paramref name="change"/> if given.
+    /// </summary>
+    public Task<HttpResponseMessage> PostIncidentAsync(
+        HttpClient client, DateTimeOffset? occurredAt = null, Action<Dictionary<string, object?>>? change = null)
+    {
+        var body = IncidentBody(occurredAt ?? Now);
+        change?.Invoke(body);
+        return client.PostAsJsonAsync("/api/incidents", body, Json, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Posts a new incident and returns it, failing the test unless the API answered 201.</summary>
+    public async Task<IncidentResponse> LogIncidentAsync(
+        HttpClient client, DateTimeOffset? occurredAt = null, Action<Dictionary<string, object?>>? change = null)
+    {
+        using var response = await PostIncidentAsync(client, occurredAt, change);
+        return await ReadAsync<IncidentResponse>(response, System.Net.HttpStatusCode.Created);
+    }
+
+    /// <summary>GET /api/incidents/{id}: the incident with its timeline.</summary>
+    public static async Task<IncidentResponse> GetIncidentAsync(HttpClient client, int id)
+    {
+        using var response = await client.GetAsync($"/api/incidents/{id}", TestContext.Current.CancellationToken);
+        return await ReadAsync<IncidentResponse>(response, System.Net.HttpStatusCode.OK);
+    }
+
+    /// <summary>GET /api/incidents with a query string such as <c>status=Active&amp;page=2</c>.</summary>
+    public static async Task<IncidentPage> ListIncidentsAsync(HttpClient client, string query = "")
+    {
+        using var response = await client.GetAsync($"/api/incidents?{query}", TestContext.Current.CancellationToken);
+        return await ReadAsync<IncidentPage>(response, System.Net.HttpStatusCode.OK);
+    }
+
+    /// <summary>Asserts the status code (showing the body when it differs) and reads the JSON body.</summary>
+    public static async Task<T> ReadAsync<T>(HttpResponseMessage response, System.Net.HttpStatusCode expected)
+    {
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == expected, $"Expected {(int)expected} {expected} but got {(int)response.StatusCode} {response.StatusCode}: {text}");
+        return JsonSerializer.Deserialize<T>(text, Json) ?? throw new InvalidOperationException($"Empty body: {text}");
+    }
+
+    /// <summary>
+    /// Polls <paramref name="condition"/> every 20 ms until it holds, failing the test after
+    /// <paramref name="timeout"/> (10 s by default). For waiting on background work; never a fixed sleep.
+    /// </summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan? timeout = null, string? because = null)
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(10);
+        var started = TimeProvider.System.GetTimestamp();
+        while (!await condition())
+        {
+            if (TimeProvider.System.GetElapsedTime(started) > limit)
+            {
+                Assert.Fail($"Timed out after {limit.TotalSeconds:0.#} s waiting until {because ?? "the condition held"}.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Waits until the hosted engine has run at or after <paramref name="instant"/> on the fake clock. While waiting it
+    /// pokes the engine through its wake-up signal, as any incident change does: a sleep the engine armed a moment
+    /// before the clock moved would otherwise only end when the clock moves again.
+    /// </summary>
+    public async Task WaitForEngineRunAsync(DateTime instant)
+    {
+        var status = Services.GetRequiredService<EscalationEngineStatus>();
+        var signal = Services.GetRequiredService<EscalationSignal>();
+        await WaitUntilAsync(
+            () =>
+            {
+                if (status.Current.LastRunAt >= instant)
+                {
+                    return Task.FromResult(true);
+                }
+
+                signal.Notify();
+                return Task.FromResult(false);
+            },
+            because: $"the escalation engine ran at {instant:O} or later");
+    }
+
+    /// <summary>Runs <paramref name="work"/> against the app's database in a fresh scope.</summary>
+    public async Task<T> WithDbAsync<T>(Func<AppDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        // Host settings reach the app as command-line arguments, so they win over appsettings.json
+        // and are already visible while Program.cs registers services.
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:CeasefireWatch", ConnectionString);
+        builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        if (Tier2After is { } tier2)
+        {
+            builder.UseSetting("Escalation:Tier2After", tier2.ToString("c", CultureInfo.InvariantCulture));
+        }
+
+        if (Tier3After is { } tier3)
+        {
+            builder.UseSetting("Escalation:Tier3After", tier3.ToString("c", CultureInfo.InvariantCulture));
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+        });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (!KeepDatabase)
+        {
+            DeleteDatabase(DatabasePath);
+        }
+    }
+}
