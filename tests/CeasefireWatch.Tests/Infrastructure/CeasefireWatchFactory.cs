@@ -40,6 +40,9 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
     /// <summary><c>Escalation:Tier3After</c>; the app's default when null.</summary>
     public TimeSpan? Tier3After { get; init; }
 
+    /// <summary>Whether the bootstrap administrator is created at start (false: the setup page stays open).</summary>
+    public bool WithBootstrapAdmin { get; init; } = true;
+
     /// <summary>JSON as the API speaks it: camelCase, enums as their names (integers refused).</summary>
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web)
     {
@@ -73,11 +76,44 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>The value of <c>Bootstrap:ApiKey</c>: a Supervisor key named <c>bootstrap</c>.</summary>
+    public const string SupervisorApiKey = "tests-supervisor-key-0123456789";
+
+    /// <summary>The bootstrap administrator (<c>Bootstrap:AdminEmail</c> / <c>Bootstrap:AdminPassword</c>).</summary>
+    public const string AdminEmail = "admin@example.org";
+
+    public const string AdminPassword = "correct horse battery staple";
+
     /// <summary>
-    /// The one way API tests get a client. Today the API is open, so this is a plain client; when API keys
-    /// arrive, this is where the <c>X-Api-Key</c> header is added.
+    /// The one way API tests get a client: it sends the bootstrap Supervisor key, so every incident call
+    /// of the API is allowed and the timeline names <c>bootstrap</c> as the actor.
     /// </summary>
-    public HttpClient CreateApiClient() => CreateClient();
+    public HttpClient CreateApiClient() => CreateApiClient(SupervisorApiKey);
+
+    /// <summary>A client that sends <paramref name="apiKey"/> as <c>X-Api-Key</c>.</summary>
+    public HttpClient CreateApiClient(string apiKey)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        return client;
+    }
+
+    /// <summary>Creates an API key with <paramref name="role"/> straight in the database and returns its secret.</summary>
+    public Task<string> CreateApiKeyAsync(string role, string? name = null) => WithDbAsync(async db =>
+    {
+        var secret = ApiKey.NewSecret();
+        db.ApiKeys.Add(new ApiKey
+        {
+            Name = name ?? $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}"[..24],
+            Role = role,
+            SecretHash = ApiKey.Hash(secret),
+            Prefix = secret[..8],
+            CreatedAt = Now.UtcDateTime,
+            CreatedBy = "tests",
+        });
+        await db.SaveChangesAsync();
+        return secret;
+    });
 
     /// <summary>An ISO 8601 UTC time with a Z and all seven fractional digits, so a single tick survives the trip.</summary>
     public static string Iso(DateTimeOffset instant) =>
@@ -206,6 +242,13 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:CeasefireWatch", ConnectionString);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        builder.UseSetting("Bootstrap:ApiKey", SupervisorApiKey);
+        if (WithBootstrapAdmin)
+        {
+            builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
+            builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
+        }
+
         if (Tier2After is { } tier2)
         {
             builder.UseSetting("Escalation:Tier2After", tier2.ToString("c", CultureInfo.InvariantCulture));
