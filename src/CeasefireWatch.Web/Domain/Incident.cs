@@ -185,8 +185,12 @@ public sealed class Incident
             string.IsNullOrWhiteSpace(details) ? "Diplomatic warning issued." : details);
     }
 
-    /// <summary>Hostilities ceased: the clock stops. Tiers already entered stay entered.</summary>
-    public void Resolve(DateTime ceasedAt, string reason, DateTime now, string actor)
+    /// <summary>
+    /// Hostilities ceased: the clock stops. Tiers already entered stay entered; a tier that fell due before
+    /// <paramref name="ceasedAt"/> but was not yet recorded (the engine was behind or stopped) is entered first,
+    /// exactly as an import of the same history would.
+    /// </summary>
+    public void Resolve(DateTime ceasedAt, string reason, DateTime now, string actor, EscalationPolicy policy)
     {
         if (Status == IncidentStatus.Resolved)
         {
@@ -199,6 +203,7 @@ public sealed class Incident
                 $"Hostilities cannot cease ({Format(ceasedAt)}) before the first violation ({Format(OccurredAt)}).");
         }
 
+        EnterDueStages(policy, now, ceasedAt);
         Status = IncidentStatus.Resolved;
         CeasedAt = ceasedAt;
         ResolutionReason = reason;
@@ -221,12 +226,23 @@ public sealed class Incident
         return ApplyDueStages(policy, now);
     }
 
-    /// <summary>A supervisor escalates to the next tier ahead of the clock, with a stated reason.</summary>
+    /// <summary>
+    /// A supervisor escalates to the next tier ahead of the clock, with a stated reason. If the clock has
+    /// already made tiers due that are not yet recorded, those are entered (by the policy, with their own
+    /// due instants) and the early escalation is refused: the supervisor asked for a tier the incident may
+    /// already have, and should look again before going further.
+    /// </summary>
     public Stage EscalateEarly(string reason, DateTime now, string actor, EscalationPolicy policy)
     {
         if (Status != IncidentStatus.Active)
         {
             throw new DomainRuleException($"{Reference} is resolved; reopen it before escalating.");
+        }
+
+        if (ApplyDueStages(policy, now).Count > 0)
+        {
+            throw new DomainRuleException(
+                $"{Reference} has just entered {Stage.Label()} on schedule. Review it, and escalate again if it is still needed.");
         }
 
         if (Stage.Next() is not { } next)

@@ -100,7 +100,7 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         "SEVERITY" => Names<Domain.Severity>(field),
         "SOURCETYPE" => Names<SourceType>(field),
         _ when field.EndsWith("At", StringComparison.OrdinalIgnoreCase) =>
-            $"'{field}' must be an ISO 8601 time with an offset, such as 2026-02-04T06:00:00Z.",
+            $"'{field}' must be an ISO 8601 time with an offset, such as {ContractText.InstantExample}.",
         _ => $"'{field}' has a value of the wrong type.",
     };
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Escalation;
 using CeasefireWatch.Web.Infrastructure.Security;
@@ -71,7 +70,7 @@ internal static class ServiceRegistration
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.ConfigureHttpJsonOptions(json =>
         {
-            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+            json.SerializerOptions.Converters.Add(new ContractEnumConverterFactory());
             json.SerializerOptions.Converters.Add(new OffsetRequiredDateTimeOffsetConverter());
         });
 

@@ -170,6 +170,14 @@ public sealed partial class IncidentListApiTests(IncidentListFixture data) : ICl
     [InlineData("pageSize=201", "pageSize")]
     [InlineData("from={-2h}&to={-3h}", "to")]
     [InlineData("stage=Nope&oblast=Atlantis&pageSize=0", "stage", "oblast", "pageSize")]
+    [InlineData("stage=UkrainianForces,Coalition", "stage")]
+    [InlineData("status=Active,Resolved", "status")]
+    [InlineData("stage=%2B1", "stage")]
+    [InlineData("stage=%2B3", "stage")]
+    [InlineData("status=%2B1", "status")]
+    [InlineData("page=10737419&pageSize=200", "page")]
+    [InlineData("from=2026-02-04T05:00:00", "from")]
+    [InlineData("to=2026-02-04", "to")]
     public async Task A_bad_filter_is_a_400_keyed_by_the_parameter(string query, params string[] fields)
     {
         using var response = await client.GetAsync($"/api/incidents?{Expand(query)}", TestContext.Current.CancellationToken);

@@ -68,6 +68,9 @@ public sealed class IncidentValidationApiTests(CeasefireWatchFactory factory) : 
     [InlineData("sourceType", "\"Rumour\"", "sourceType")]
     [InlineData("sourceType", "1", "sourceType")]
     [InlineData("sourceType", "\"1\"", "sourceType")]
+    [InlineData("sourceType", "\"+1\"", "sourceType")]
+    [InlineData("severity", "\"Minor, Serious\"", "severity")]
+    [InlineData("violationType", "\"Shelling, MissileStrike\"", "violationType")]
     [InlineData("killed", "-1", "killed")]
     [InlineData("killed", "100001", "killed")]
     [InlineData("killed", "1.5", "killed")]
@@ -88,6 +91,16 @@ public sealed class IncidentValidationApiTests(CeasefireWatchFactory factory) : 
                 }
             },
             errorField);
+    }
+
+    [Fact]
+    public async Task A_missing_occurredAt_gets_one_message_not_a_second_about_the_future()
+    {
+        using var response = await factory.PostIncidentAsync(client, change: body => body.Remove("occurredAt"));
+
+        using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var messages = problem.RootElement.GetProperty("errors").GetProperty("occurredAt");
+        Assert.Equal("Say when the violation occurred.", Assert.Single(messages.EnumerateArray()).GetString());
     }
 
     [Theory]

@@ -172,7 +172,7 @@ public sealed class IncidentTests
         var incident = LogAt(Now);
         var ceasedAt = Now + TimeSpan.FromHours(5);
 
-        incident.Resolve(ceasedAt, "Ceasefire restored.", Now + TimeSpan.FromHours(6), Analyst);
+        incident.Resolve(ceasedAt, "Ceasefire restored.", Now + TimeSpan.FromHours(6), Analyst, Policy);
 
         Assert.Equal(IncidentStatus.Resolved, incident.Status);
         Assert.Equal(ceasedAt, incident.CeasedAt);
@@ -191,12 +191,41 @@ public sealed class IncidentTests
     }
 
     [Fact]
+    public void Resolving_after_a_missed_deadline_first_enters_the_tier_that_fell_due_while_hostilities_continued()
+    {
+        // The engine was behind: tier 2 fell due at T0 + 24 h but was not recorded before the resolution.
+        var incident = LogAt(Now);
+        var resolvedAt = Now + TimeSpan.FromHours(30);
+
+        incident.Resolve(Now + TimeSpan.FromHours(26), "Quiet since.", resolvedAt, Supervisor, Policy);
+
+        var tier2 = Assert.Single(incident.Timeline, e => e.Kind == TimelineKind.StageEntered && e.Stage == Stage.Coalition);
+        Assert.Equal(Now + Day, tier2.DueAt);
+        Assert.Equal(resolvedAt, tier2.At);
+        Assert.Equal(Incident.EngineActor, tier2.Actor);
+        Assert.Equal(Stage.Coalition, incident.Stage);
+        var order = incident.Timeline.Select(e => e.Kind).ToList();
+        Assert.True(order.IndexOf(TimelineKind.Resolved) > order.LastIndexOf(TimelineKind.StageEntered), "the tier is recorded before the resolution");
+    }
+
+    [Fact]
+    public void Resolving_with_hostilities_ceased_before_a_missed_deadline_does_not_enter_that_tier()
+    {
+        var incident = LogAt(Now);
+
+        incident.Resolve(Now + Day, "Ceased exactly at the deadline.", Now + TimeSpan.FromHours(30), Supervisor, Policy);
+
+        Assert.Equal(Stage.UkrainianForces, incident.Stage);
+        Assert.DoesNotContain(incident.Timeline, e => e.Stage == Stage.Coalition);
+    }
+
+    [Fact]
     public void Resolving_twice_is_refused()
     {
         var incident = LogAt(Now);
-        incident.Resolve(Now, "Quiet.", Now, Analyst);
+        incident.Resolve(Now, "Quiet.", Now, Analyst, Policy);
 
-        Assert.Throws<DomainRuleException>(() => incident.Resolve(Now, "Again.", Now, Analyst));
+        Assert.Throws<DomainRuleException>(() => incident.Resolve(Now, "Again.", Now, Analyst, Policy));
         Assert.Single(incident.Timeline, e => e.Kind == TimelineKind.Resolved);
     }
 
@@ -205,7 +234,7 @@ public sealed class IncidentTests
     {
         var incident = LogAt(Now);
 
-        Assert.Throws<DomainRuleException>(() => incident.Resolve(Now - Tick, "Too early.", Now, Analyst));
+        Assert.Throws<DomainRuleException>(() => incident.Resolve(Now - Tick, "Too early.", Now, Analyst, Policy));
         Assert.Equal(IncidentStatus.Active, incident.Status);
     }
 
@@ -213,7 +242,7 @@ public sealed class IncidentTests
     public void Reopen_runs_the_clock_again_from_the_same_T0_and_enters_the_tiers_now_due()
     {
         var incident = LogAt(Now);
-        incident.Resolve(Now + TimeSpan.FromHours(1), "Quiet.", Now + TimeSpan.FromHours(1), Analyst);
+        incident.Resolve(Now + TimeSpan.FromHours(1), "Quiet.", Now + TimeSpan.FromHours(1), Analyst, Policy);
         var reopenedAt = Now + TimeSpan.FromHours(30);
 
         var entered = incident.Reopen("Shelling resumed.", reopenedAt, Supervisor, Policy);
@@ -233,7 +262,7 @@ public sealed class IncidentTests
     public void Reopen_before_the_next_deadline_enters_nothing_but_restores_the_deadline()
     {
         var incident = LogAt(Now);
-        incident.Resolve(Now + TimeSpan.FromHours(1), "Quiet.", Now + TimeSpan.FromHours(1), Analyst);
+        incident.Resolve(Now + TimeSpan.FromHours(1), "Quiet.", Now + TimeSpan.FromHours(1), Analyst, Policy);
 
         var entered = incident.Reopen("Shelling resumed.", Now + TimeSpan.FromHours(2), Supervisor, Policy);
 
@@ -247,6 +276,24 @@ public sealed class IncidentTests
         var incident = LogAt(Now);
 
         Assert.Throws<DomainRuleException>(() => incident.Reopen("Why?", Now, Supervisor, Policy));
+    }
+
+    [Fact]
+    public void Escalating_early_with_overdue_tiers_enters_them_on_schedule_and_refuses_to_go_further()
+    {
+        var incident = LogAt(Now);
+        var at = Now + TimeSpan.FromHours(80);
+
+        var refused = Assert.Throws<DomainRuleException>(() => incident.EscalateEarly("Larger attack.", at, Supervisor, Policy));
+
+        Assert.Contains("on schedule", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(Stage.UsBackstop, incident.Stage);
+        var entered = incident.Timeline.Where(e => e.Kind == TimelineKind.StageEntered).ToList();
+        Assert.Equal([Stage.UkrainianForces, Stage.Coalition, Stage.UsBackstop], entered.Select(e => e.Stage));
+        Assert.Equal([Now, Now + Day, Now + ThreeDays], entered.Select(e => e.DueAt!.Value));
+        Assert.All(entered, e => Assert.Equal(Incident.EngineActor, e.Actor));
+        Assert.DoesNotContain(incident.Timeline, e => e.Details.StartsWith("Escalated early", StringComparison.Ordinal));
+        Assert.Null(incident.NextStageAt);
     }
 
     [Fact]
@@ -295,7 +342,7 @@ public sealed class IncidentTests
     public void EscalateEarly_refuses_a_resolved_incident()
     {
         var incident = LogAt(Now);
-        incident.Resolve(Now, "Quiet.", Now, Analyst);
+        incident.Resolve(Now, "Quiet.", Now, Analyst, Policy);
 
         Assert.Throws<DomainRuleException>(() => incident.EscalateEarly("Now?", Now, Supervisor, Policy));
         Assert.Equal(Stage.UkrainianForces, incident.Stage);

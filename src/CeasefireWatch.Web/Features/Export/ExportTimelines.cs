@@ -19,8 +19,8 @@ public static class ExportTimelines
         string? Status = null,
         string? Stage = null,
         string? Oblast = null,
-        DateTimeOffset? From = null,
-        DateTimeOffset? To = null,
+        string? From = null,
+        string? To = null,
         int? IncidentId = null) : IStreamQuery<TimelineCsvRow>, IIncidentFilter;
 
     public sealed class Validator : AbstractValidator<Query>

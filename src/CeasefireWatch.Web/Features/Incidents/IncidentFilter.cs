@@ -1,11 +1,13 @@
 using CeasefireWatch.Web.Domain;
+using CeasefireWatch.Web.Infrastructure;
 using FluentValidation;
 
 namespace CeasefireWatch.Web.Features.Incidents;
 
 /// <summary>
-/// The list filters of CONTRACT.md, shared by the incident list and the CSV export. Status and stage
-/// arrive as text so that a wrong name is a field message rather than a binding failure.
+/// The list filters of CONTRACT.md, shared by the incident list and the CSV export. They arrive as text,
+/// so that a wrong name or a time without an offset is a field message rather than a binding failure
+/// or a silent guess.
 /// </summary>
 public interface IIncidentFilter
 {
@@ -15,9 +17,11 @@ public interface IIncidentFilter
 
     string? Oblast { get; }
 
-    DateTimeOffset? From { get; }
+    /// <summary>First violation at or after this instant (ISO 8601 with an offset).</summary>
+    string? From { get; }
 
-    DateTimeOffset? To { get; }
+    /// <summary>First violation at or before this instant (ISO 8601 with an offset).</summary>
+    string? To { get; }
 }
 
 public static class IncidentFilterExtensions
@@ -25,12 +29,12 @@ public static class IncidentFilterExtensions
     /// <summary>Applies the (validated) filters: status, stage, oblast, and T0 within [from, to].</summary>
     public static IQueryable<Incident> Matching(this IQueryable<Incident> incidents, IIncidentFilter filter)
     {
-        if (ParseName<IncidentStatus>(filter.Status) is { } status)
+        if (ContractText.TryParseName<IncidentStatus>(filter.Status, out var status))
         {
             incidents = incidents.Where(i => i.Status == status);
         }
 
-        if (ParseName<Stage>(filter.Stage) is { } stage)
+        if (ContractText.TryParseName<Stage>(filter.Stage, out var stage))
         {
             incidents = incidents.Where(i => i.Stage == stage);
         }
@@ -40,13 +44,13 @@ public static class IncidentFilterExtensions
             incidents = incidents.Where(i => i.Oblast == oblast);
         }
 
-        if (filter.From is { } from)
+        if (ContractText.TryParseInstant(filter.From, out var from))
         {
             var fromUtc = from.UtcDateTime;
             incidents = incidents.Where(i => i.OccurredAt >= fromUtc);
         }
 
-        if (filter.To is { } to)
+        if (ContractText.TryParseInstant(filter.To, out var to))
         {
             var toUtc = to.UtcDateTime;
             incidents = incidents.Where(i => i.OccurredAt <= toUtc);
@@ -54,14 +58,6 @@ public static class IncidentFilterExtensions
 
         return incidents;
     }
-
-    /// <summary>A contract name (case-insensitive); numbers are not names and are refused.</summary>
-    public static T? ParseName<T>(string? value)
-        where T : struct, Enum =>
-        !string.IsNullOrWhiteSpace(value) && !char.IsAsciiDigit(value.Trim()[0]) && !value.Trim().StartsWith('-')
-        && Enum.TryParse<T>(value.Trim(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
-            ? parsed
-            : null;
 }
 
 public sealed class IncidentFilterValidator : AbstractValidator<IIncidentFilter>
@@ -69,20 +65,28 @@ public sealed class IncidentFilterValidator : AbstractValidator<IIncidentFilter>
     public IncidentFilterValidator()
     {
         RuleFor(f => f.Status)
-            .Must(s => IncidentFilterExtensions.ParseName<IncidentStatus>(s) is not null)
+            .Must(s => ContractText.TryParseName<IncidentStatus>(s, out _))
             .When(f => !string.IsNullOrWhiteSpace(f.Status))
             .WithMessage(f => $"'{f.Status}' is not a status; use {string.Join(" or ", Enum.GetNames<IncidentStatus>())}.");
         RuleFor(f => f.Stage)
-            .Must(s => IncidentFilterExtensions.ParseName<Stage>(s) is not null)
+            .Must(s => ContractText.TryParseName<Stage>(s, out _))
             .When(f => !string.IsNullOrWhiteSpace(f.Stage))
             .WithMessage(f => $"'{f.Stage}' is not a stage; use {string.Join(", ", Enum.GetNames<Stage>())}.");
         RuleFor(f => f.Oblast)
             .Must(o => Oblasts.Canonical(o) is not null)
             .When(f => !string.IsNullOrWhiteSpace(f.Oblast))
             .WithMessage(f => $"'{f.Oblast}' is not one of Ukraine's regions.");
+        RuleFor(f => f.From)
+            .Must(t => ContractText.TryParseInstant(t, out _))
+            .When(f => !string.IsNullOrWhiteSpace(f.From))
+            .WithMessage($"'from' must be an ISO 8601 time with an offset, such as {ContractText.InstantExample}.");
         RuleFor(f => f.To)
-            .GreaterThanOrEqualTo(f => f.From)
-            .When(f => f.From is not null && f.To is not null)
+            .Must(t => ContractText.TryParseInstant(t, out _))
+            .When(f => !string.IsNullOrWhiteSpace(f.To))
+            .WithMessage($"'to' must be an ISO 8601 time with an offset, such as {ContractText.InstantExample}.");
+        RuleFor(f => f.To)
+            .Must((f, to) => !ContractText.TryParseInstant(f.From, out var from)
+                || !ContractText.TryParseInstant(to, out var until) || until >= from)
             .WithMessage("'to' must not be before 'from'.");
     }
 }

@@ -10,13 +10,14 @@ public static class ListIncidents
 {
     public const int DefaultPageSize = 25;
     public const int MaxPageSize = 200;
+    public const int MaxPage = int.MaxValue / MaxPageSize;
 
     public sealed record Query(
         string? Status = null,
         string? Stage = null,
         string? Oblast = null,
-        DateTimeOffset? From = null,
-        DateTimeOffset? To = null,
+        string? From = null,
+        string? To = null,
         int? Page = null,
         int? PageSize = null) : IQuery<PagedResult<IncidentDto>>, IIncidentFilter;
 
@@ -25,7 +26,8 @@ public static class ListIncidents
         public Validator()
         {
             Include(new IncidentFilterValidator());
-            RuleFor(q => q.Page).GreaterThanOrEqualTo(1).WithMessage("'page' starts at 1.");
+            // The upper bound keeps (page - 1) * pageSize inside an int: past it the offset would wrap to the first page.
+            RuleFor(q => q.Page).InclusiveBetween(1, MaxPage).WithMessage($"'page' must be from 1 to {MaxPage}.");
             RuleFor(q => q.PageSize).InclusiveBetween(1, MaxPageSize).WithMessage($"'pageSize' must be from 1 to {MaxPageSize}.");
         }
     }

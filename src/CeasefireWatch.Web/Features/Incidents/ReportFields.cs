@@ -61,6 +61,7 @@ public sealed class ReportFieldsValidator : AbstractValidator<IReportFields>
     public ReportFieldsValidator(TimeProvider clock)
     {
         RuleFor(r => r.OccurredAt)
+            .Cascade(CascadeMode.Stop)
             .NotNull().WithMessage("Say when the violation occurred.")
             .Must(t => t <= clock.GetUtcNow() + IncidentLimits.ClockSkew)
             .WithMessage(r => $"The time the violation occurred ({r.OccurredAt:u}) is in the future; at most {IncidentLimits.ClockSkew.TotalMinutes:0} minutes ahead of this server's clock ({clock.GetUtcNow():u}) is accepted.")

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
+using CeasefireWatch.Web.Escalation;
 using CeasefireWatch.Web.Infrastructure;
 using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
@@ -31,7 +32,8 @@ public static class ResolveIncident
         }
     }
 
-    public sealed class Handler(AppDbContext db, TimeProvider clock, ICurrentActor actor, IPublisher publisher)
+    public sealed class Handler(
+        AppDbContext db, TimeProvider clock, EscalationPolicy policy, ICurrentActor actor, IPublisher publisher)
         : ICommandHandler<Command, IncidentDto>
     {
         public async ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken)
@@ -48,7 +50,7 @@ public static class ResolveIncident
             }
 
             var reason = string.IsNullOrWhiteSpace(command.Reason) ? "No reason given." : command.Reason.Trim();
-            incident.Resolve(ceasedAt, reason, now, actor.Name);
+            incident.Resolve(ceasedAt, reason, now, actor.Name, policy);
             await db.SaveChangesAsync(cancellationToken);
             await publisher.Publish(new IncidentChanged(incident.Id), cancellationToken);
             return IncidentDto.From(incident);

@@ -48,8 +48,8 @@ public sealed class IndexModel(IMediator mediator) : PageModel
             ["status"] = Status,
             ["stage"] = Stage,
             ["oblast"] = Oblast,
-            ["from"] = query.From is { } from ? UtcFormat.Iso(from.UtcDateTime) : null,
-            ["to"] = query.To is { } to ? UtcFormat.Iso(to.UtcDateTime) : null,
+            ["from"] = query.From,
+            ["to"] = query.To,
         };
 
         if (!ModelState.IsValid)
@@ -82,9 +82,10 @@ public sealed class IndexModel(IMediator mediator) : PageModel
         return values.Where(kv => !string.IsNullOrEmpty(kv.Value)).ToDictionary(kv => kv.Key, kv => kv.Value!);
     }
 
-    private static DateTimeOffset? StartOfDay(DateOnly? day) =>
-        day is { } d ? new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
+    private static string? StartOfDay(DateOnly? day) =>
+        day is { } d ? UtcFormat.Iso(d.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)) : null;
 
-    private static DateTimeOffset? EndOfDay(DateOnly? day) =>
-        day is { } d ? new DateTimeOffset(d.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero) : null;
+    /// <summary>The last millisecond of the day: the filter's upper bound is inclusive.</summary>
+    private static string? EndOfDay(DateOnly? day) =>
+        day is { } d ? UtcFormat.Iso(d.ToDateTime(new TimeOnly(23, 59, 59, 999), DateTimeKind.Utc)) : null;
 }
