@@ -267,6 +267,9 @@ public sealed class Incident
         return entered;
     }
 
+    /// <summary>Recomputes when the next tier falls due under <paramref name="policy"/> (its windows may have changed).</summary>
+    public void Replan(EscalationPolicy policy) => NextStageAt = policy.NextStageAt(Stage, Status, OccurredAt);
+
     private IReadOnlyList<StageDue> EnterDueStages(EscalationPolicy policy, DateTime now, DateTime? ceasedAt)
     {
         var due = policy.DueStages(Stage, OccurredAt, ceasedAt, now);

@@ -31,6 +31,15 @@ public sealed partial class EscalationEngine(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         LogStarted();
+        try
+        {
+            await ReplanAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan sleep;
@@ -62,6 +71,46 @@ public sealed partial class EscalationEngine(
         }
 
         LogStopped();
+    }
+
+    /// <summary>
+    /// At start, brings every active incident's <c>NextStageAt</c> in line with the policy in force: the
+    /// windows may have been changed in configuration while the app was stopped, and a stored deadline
+    /// computed under a longer window would otherwise fire late. The first regular run then enters what is due.
+    /// </summary>
+    internal async Task ReplanAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var policy = scope.ServiceProvider.GetRequiredService<EscalationPolicy>();
+        var lastId = 0;
+        while (true)
+        {
+            var batch = await db.Incidents
+                .Where(i => i.Status == IncidentStatus.Active && i.Id > lastId)
+                .OrderBy(i => i.Id)
+                .Take(BatchSize)
+                .ToListAsync(cancellationToken);
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            var replanned = batch.Count(i =>
+            {
+                var stored = i.NextStageAt;
+                i.Replan(policy);
+                return stored != i.NextStageAt;
+            });
+            if (replanned > 0)
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                LogReplanned(replanned);
+            }
+
+            lastId = batch[^1].Id;
+            db.ChangeTracker.Clear();
+        }
     }
 
     /// <summary>
@@ -141,6 +190,9 @@ public sealed partial class EscalationEngine(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Escalation run failed; retrying in {Retry}")]
     private partial void LogRunFailed(Exception exception, TimeSpan retry);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Re-planned the next deadline of {Count} active incidents under the escalation windows in force")]
+    private partial void LogReplanned(int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "An incident changed while tiers were applied; retrying the batch")]
     private partial void LogConcurrencyRetry();

@@ -227,6 +227,41 @@ public sealed class EscalationEngineTests
     }
 
     [Fact]
+    public async Task Shorter_windows_configured_across_a_restart_apply_to_incidents_already_active()
+    {
+        var path = NewDatabasePath();
+        var clock = new FakeTimeProvider(StartInstant);
+        try
+        {
+            IncidentResponse logged;
+            await using (var before = new CeasefireWatchFactory { DatabasePath = path, KeepDatabase = true, Clock = clock })
+            {
+                logged = await before.LogIncidentAsync(before.CreateApiClient());
+            }
+
+            clock.Advance(TimeSpan.FromHours(3));
+
+            await using var after = new CeasefireWatchFactory
+            {
+                DatabasePath = path, KeepDatabase = true, Clock = clock,
+                Tier2After = TimeSpan.FromHours(2), Tier3After = TimeSpan.FromHours(6),
+            };
+            var client = after.CreateApiClient();
+            await WaitUntilAsync(
+                async () => (await GetIncidentAsync(client, logged.Id)).Stage == Stage.Coalition,
+                because: "the restarted engine re-planned the stored deadline under the shorter window");
+
+            var incident = await GetIncidentAsync(client, logged.Id);
+            Assert.Equal(logged.OccurredAt + TimeSpan.FromHours(2), incident.StagesEntered[1].DueAt);
+            Assert.Equal(logged.OccurredAt + TimeSpan.FromHours(6), incident.NextStageAt);
+        }
+        finally
+        {
+            DeleteDatabase(path);
+        }
+    }
+
+    [Fact]
     public async Task A_catch_up_larger_than_one_batch_enters_every_due_tier_once()
     {
         var (factory, engine) = await StartWithEngineStoppedAsync();
