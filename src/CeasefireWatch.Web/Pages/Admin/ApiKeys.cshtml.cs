@@ -41,7 +41,9 @@ public sealed class ApiKeysModel(IMediator mediator) : PageModel
         }
 
         // Shown once, right here: no redirect (it would need the secret stored), and no copy kept by a cache.
-        Response.Headers.CacheControl = "no-store";
+        // (The same headers antiforgery sets on any page with a form, so it has nothing to override.)
+        Response.Headers.CacheControl = "no-cache, no-store";
+        Response.Headers.Pragma = "no-cache";
         ModelState.Clear();
         Create = new CreateForm();
         return await ShowAsync(ct);
