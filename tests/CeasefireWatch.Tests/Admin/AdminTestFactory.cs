@@ -5,15 +5,17 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CeasefireWatch.Tests.Admin;
 
 /// <summary>
 /// The app over its own temporary SQLite file, with a bootstrap administrator, a quiet log, and every
 /// request arriving from <see cref="ClientAddress"/> (the test server has no socket, so no address of
-/// its own), so the security log's source address can be checked.
+/// its own), so the security log's source address can be checked. Given a <see cref="FakeTimeProvider"/>,
+/// the whole app (cookies, Identity, handlers) runs on it, so a test can let a minute pass.
 /// </summary>
-public sealed class AdminTestFactory : WebApplicationFactory<Program>
+public sealed class AdminTestFactory(FakeTimeProvider? clock = null) : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "admin@example.org";
     public const string AdminPassword = "correct horse battery staple";
@@ -27,7 +29,14 @@ public sealed class AdminTestFactory : WebApplicationFactory<Program>
         builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
-        builder.ConfigureServices(services => services.AddTransient<IStartupFilter, ClientAddressStartupFilter>());
+        builder.ConfigureServices(services =>
+        {
+            services.AddTransient<IStartupFilter, ClientAddressStartupFilter>();
+            if (clock is not null)
+            {
+                services.AddSingleton<TimeProvider>(clock);
+            }
+        });
     }
 
     /// <summary>Runs <paramref name="work"/> with the app's database in a scope of its own.</summary>

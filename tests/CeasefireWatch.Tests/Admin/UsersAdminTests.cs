@@ -4,6 +4,7 @@ using CeasefireWatch.Web.Features.Accounts;
 using CeasefireWatch.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CeasefireWatch.Tests.Admin;
 
@@ -142,6 +143,29 @@ public sealed class UsersAdminTests
         Assert.Contains(SecurityEventKind.UserDisabled, kinds);
         Assert.Contains(SecurityEventKind.UserEnabled, kinds);
         Assert.Contains(SecurityEventKind.LockedOut, kinds);
+    }
+
+    [Fact]
+    public async Task Disabling_a_user_ends_their_open_session_within_a_minute_and_leaves_others_signed_in()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new AdminTestFactory(clock);
+        var admin = await app.SignedInAsAdminAsync();
+        await CreateUserAsync(admin, AnalystEmail, AnalystPassword, Roles.Analyst);
+        var analyst = await app.SignedInAsync(AnalystEmail, AnalystPassword);
+        using (var before = await analyst.GetAsync(new Uri("/", UriKind.Relative), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        await admin.PostAndFollowAsync(Page, $"{Page}?handler=Disable&id={await IdOfAsync(app, AnalystEmail)}");
+        clock.Advance(TimeSpan.FromSeconds(61));
+
+        using var after = await analyst.GetAsync(new Uri("/", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.StartsWith("/Account/SignIn", after.Headers.Location?.PathAndQuery, StringComparison.Ordinal);
+        using var adminStill = await admin.GetAsync(new Uri(Page, UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, adminStill.StatusCode);
     }
 
     [Fact]
