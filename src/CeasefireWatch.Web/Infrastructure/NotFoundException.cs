@@ -4,4 +4,8 @@ namespace CeasefireWatch.Web.Infrastructure;
 public sealed class NotFoundException(string message) : Exception(message)
 {
     public static NotFoundException Incident(int id) => new($"There is no incident {Domain.Incident.FormatReference(id)} (id {id}).");
+
+    public static NotFoundException User(string? id) => new($"There is no user with id {id}.");
+
+    public static NotFoundException ApiKey(int id) => new($"There is no API key with id {id}.");
 }
