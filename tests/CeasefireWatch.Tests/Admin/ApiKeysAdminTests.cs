@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using CeasefireWatch.Tests.Infrastructure;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Features.Accounts;
 using CeasefireWatch.Web.Infrastructure.Security;
@@ -18,7 +19,7 @@ public sealed partial class ApiKeysAdminTests
     [Fact]
     public async Task A_new_key_is_shown_once_and_only_its_hash_is_stored()
     {
-        await using var app = new AdminTestFactory();
+        await using var app = new CeasefireWatchFactory();
         var admin = await app.SignedInAsAdminAsync();
 
         using var response = await CreateKeyAsync(admin, "drone-feed-east", Roles.Analyst);
@@ -34,7 +35,7 @@ public sealed partial class ApiKeysAdminTests
         Assert.Equal(ApiKey.Hash(secret), stored.SecretHash);
         Assert.Equal(secret[..CreateApiKey.PrefixLength], stored.Prefix);
         Assert.Equal(Roles.Analyst, stored.Role);
-        Assert.Equal(AdminTestFactory.AdminEmail, stored.CreatedBy);
+        Assert.Equal(CeasefireWatchFactory.AdminEmail, stored.CreatedBy);
         Assert.Null(stored.LastUsedAt);
         Assert.Null(stored.RevokedAt);
         Assert.DoesNotContain(secret, string.Join("|", stored.Name, stored.Role, stored.SecretHash, stored.Prefix, stored.CreatedBy), StringComparison.Ordinal);
@@ -58,7 +59,7 @@ public sealed partial class ApiKeysAdminTests
     [Fact]
     public async Task A_key_authenticates_the_api_records_its_last_use_and_gets_401_once_revoked()
     {
-        await using var app = new AdminTestFactory();
+        await using var app = new CeasefireWatchFactory();
         var admin = await app.SignedInAsAdminAsync();
         using var created = await CreateKeyAsync(admin, "satellite-pipeline", Roles.Viewer);
         var secret = SecretOn(await created.HtmlAsync());
@@ -95,8 +96,9 @@ public sealed partial class ApiKeysAdminTests
     [Fact]
     public async Task A_taken_name_in_any_letter_case_or_an_unknown_role_is_a_message_by_its_field()
     {
-        await using var app = new AdminTestFactory();
+        await using var app = new CeasefireWatchFactory();
         var admin = await app.SignedInAsAdminAsync();
+        var keysBefore = await app.WithDbAsync(db => db.ApiKeys.CountAsync(Ct));
         using var first = await CreateKeyAsync(admin, "drone-feed-east", Roles.Analyst);
 
         using var taken = await CreateKeyAsync(admin, "Drone-Feed-East", Roles.Analyst);
@@ -109,13 +111,13 @@ public sealed partial class ApiKeysAdminTests
 
         using var noName = await CreateKeyAsync(admin, "  ", Roles.Viewer);
         Assert.NotEmpty(Browser.FieldError(await noName.HtmlAsync(), "Create.Name"));
-        Assert.Equal(1, await app.WithDbAsync(db => db.ApiKeys.CountAsync(Ct)));
+        Assert.Equal(keysBefore + 1, await app.WithDbAsync(db => db.ApiKeys.CountAsync(Ct)));
     }
 
     [Fact]
     public async Task A_script_in_a_key_name_is_shown_as_text_never_run()
     {
-        await using var app = new AdminTestFactory();
+        await using var app = new CeasefireWatchFactory();
         var admin = await app.SignedInAsAdminAsync();
 
         using var created = await CreateKeyAsync(admin, "<script>x</script>", Roles.Viewer);
@@ -133,7 +135,7 @@ public sealed partial class ApiKeysAdminTests
     [Fact]
     public async Task An_unknown_key_is_404()
     {
-        await using var app = new AdminTestFactory();
+        await using var app = new CeasefireWatchFactory();
         var admin = await app.SignedInAsAdminAsync();
 
         using var response = await admin.PostFormAsync(Page, $"{Page}?handler=Revoke&id=999");

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using CeasefireWatch.Tests.Infrastructure;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Features.Accounts;
 using CeasefireWatch.Web.Infrastructure.Security;
@@ -15,8 +16,8 @@ public sealed partial class SecurityLogAdminTests
     [Fact]
     public async Task The_log_lists_sign_ins_failures_and_account_and_key_changes_with_the_source_address()
     {
-        await using var app = new AdminTestFactory();
-        await app.AssertSignInFailsAsync(AdminTestFactory.AdminEmail, "not the password");
+        await using var app = new CeasefireWatchFactory();
+        await app.AssertSignInFailsAsync(CeasefireWatchFactory.AdminEmail, "not the password");
         var admin = await app.SignedInAsAdminAsync();
         await UsersAdminTests.CreateUserAsync(admin, "analyst@example.org", "analyst passphrase one", Roles.Analyst);
         var id = await app.WithAsync<UserManager<AppUser>, string>(async users => (await users.FindByEmailAsync("analyst@example.org"))!.Id);
@@ -41,7 +42,7 @@ public sealed partial class SecurityLogAdminTests
             // (The bootstrap administrator's creation is logged too, at start, from no address: the analyst's is the one.)
             var row = Assert.Single(rows, r => r.Contains($"data-kind=\"{kind}\"", StringComparison.Ordinal)
                 && (kind != SecurityEventKind.UserCreated || r.Contains("<td>analyst@example.org</td>", StringComparison.Ordinal)));
-            Assert.Contains($"<td data-source>{AdminTestFactory.ClientAddress}</td>", row, StringComparison.Ordinal);
+            Assert.Contains($"<td data-source>{CeasefireWatchFactory.ClientAddress}</td>", row, StringComparison.Ordinal);
             Assert.Contains(kind.Label(), row, StringComparison.Ordinal);
         }
 
@@ -54,7 +55,7 @@ public sealed partial class SecurityLogAdminTests
     [Fact]
     public async Task The_log_pages_by_fifty_newest_first()
     {
-        await using var app = new AdminTestFactory();
+        await using var app = new CeasefireWatchFactory();
         var admin = await app.SignedInAsAdminAsync();
         var start = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         await app.WithDbAsync(async db =>
@@ -89,7 +90,7 @@ public sealed partial class SecurityLogAdminTests
     [Fact]
     public async Task A_script_in_a_tried_email_is_shown_as_text_never_run()
     {
-        await using var app = new AdminTestFactory();
+        await using var app = new CeasefireWatchFactory();
         await app.AssertSignInFailsAsync("<script>alert(1)</script>@x.org", "whatever it is");
         var admin = await app.SignedInAsAdminAsync();
 
@@ -105,7 +106,7 @@ public sealed partial class SecurityLogAdminTests
     [InlineData("/Admin/SecurityLog")]
     public async Task An_analyst_gets_403_on_the_admin_pages(string path)
     {
-        await using var app = new AdminTestFactory();
+        await using var app = new CeasefireWatchFactory();
         var analyst = await AnalystAsync(app);
 
         using var response = await analyst.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
@@ -116,9 +117,9 @@ public sealed partial class SecurityLogAdminTests
     [Fact]
     public async Task An_analyst_posting_to_the_admin_forms_gets_403_and_changes_nothing()
     {
-        await using var app = new AdminTestFactory();
+        await using var app = new CeasefireWatchFactory();
         var analyst = await AnalystAsync(app);
-        var adminId = await app.WithAsync<UserManager<AppUser>, string>(async users => (await users.FindByEmailAsync(AdminTestFactory.AdminEmail))!.Id);
+        var adminId = await app.WithAsync<UserManager<AppUser>, string>(async users => (await users.FindByEmailAsync(CeasefireWatchFactory.AdminEmail))!.Id);
 
         // A valid antiforgery token from a page the analyst may open, so only the role stands in the way.
         using var create = await analyst.PostFormAsync("/", "/Admin/Users?handler=Create",
@@ -130,14 +131,14 @@ public sealed partial class SecurityLogAdminTests
         Assert.Equal(HttpStatusCode.Forbidden, disable.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, key.StatusCode);
         Assert.Null(await app.WithAsync<UserManager<AppUser>, AppUser?>(users => users.FindByEmailAsync("intruder@example.org")));
-        Assert.False(await app.WithDbAsync(db => Task.FromResult(db.ApiKeys.Any())));
+        Assert.False(await app.WithDbAsync(db => Task.FromResult(db.ApiKeys.Any(k => k.Name == "intruder"))));
         Assert.False(await app.WithAsync<UserManager<AppUser>, bool>(async users => await users.IsLockedOutAsync((await users.FindByIdAsync(adminId))!)));
     }
 
     [Fact]
     public async Task Someone_not_signed_in_is_sent_to_sign_in()
     {
-        await using var app = new AdminTestFactory();
+        await using var app = new CeasefireWatchFactory();
 
         using var response = await app.CreateBrowser().GetAsync(new Uri("/Admin/Users", UriKind.Relative), TestContext.Current.CancellationToken);
 
@@ -159,7 +160,7 @@ public sealed partial class SecurityLogAdminTests
             Assert.Single(t.GetCustomAttributes(typeof(RequiresPolicyAttribute), false).Cast<RequiresPolicyAttribute>()).Policy));
     }
 
-    private static async Task<HttpClient> AnalystAsync(AdminTestFactory app)
+    private static async Task<HttpClient> AnalystAsync(CeasefireWatchFactory app)
     {
         var admin = await app.SignedInAsAdminAsync();
         await UsersAdminTests.CreateUserAsync(admin, "analyst@example.org", "analyst passphrase one", Roles.Analyst);

@@ -1,4 +1,5 @@
 using System.Net;
+using CeasefireWatch.Tests.Infrastructure;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Features.Accounts;
 using CeasefireWatch.Web.Infrastructure.Security;
@@ -20,7 +21,7 @@ public sealed class UsersAdminTests
     [Fact]
     public async Task A_created_user_holds_exactly_the_chosen_role_and_can_sign_in_with_it()
     {
-        await using var app = new AdminTestFactory();
+        await using var app = new CeasefireWatchFactory();
         var admin = await app.SignedInAsAdminAsync();
 
         await CreateUserAsync(admin, AnalystEmail, AnalystPassword, Roles.Analyst);
@@ -38,7 +39,7 @@ public sealed class UsersAdminTests
     [Fact]
     public async Task A_weak_password_is_a_message_by_the_password_field_and_creates_nobody()
     {
-        await using var app = new AdminTestFactory();
+        await using var app = new CeasefireWatchFactory();
         var admin = await app.SignedInAsAdminAsync();
 
         using var response = await admin.PostFormAsync(Page, $"{Page}?handler=Create",
@@ -55,7 +56,7 @@ public sealed class UsersAdminTests
     [Fact]
     public async Task A_taken_email_or_an_unknown_role_is_a_message_by_its_field()
     {
-        await using var app = new AdminTestFactory();
+        await using var app = new CeasefireWatchFactory();
         var admin = await app.SignedInAsAdminAsync();
         await CreateUserAsync(admin, AnalystEmail, AnalystPassword, Roles.Analyst);
 
@@ -72,7 +73,7 @@ public sealed class UsersAdminTests
     [Fact]
     public async Task Changing_a_role_replaces_the_old_one_and_is_logged_from_and_to()
     {
-        await using var app = new AdminTestFactory();
+        await using var app = new CeasefireWatchFactory();
         var admin = await app.SignedInAsAdminAsync();
         await CreateUserAsync(admin, AnalystEmail, AnalystPassword, Roles.Analyst);
         var id = await IdOfAsync(app, AnalystEmail);
@@ -85,21 +86,21 @@ public sealed class UsersAdminTests
         Assert.Contains("data-role=\"Supervisor\"", Browser.Row(await admin.GetHtmlAsync(Page), "data-email", AnalystEmail));
         var logged = await app.WithDbAsync(db => db.SecurityEvents.SingleAsync(e => e.Kind == SecurityEventKind.RoleChanged, Ct));
         Assert.Equal(AnalystEmail, logged.Subject);
-        Assert.Equal(AdminTestFactory.AdminEmail, logged.Actor);
+        Assert.Equal(CeasefireWatchFactory.AdminEmail, logged.Actor);
         Assert.Equal("from Analyst to Supervisor", logged.Details);
     }
 
     [Fact]
     public async Task The_last_enabled_administrator_keeps_the_role_and_nobody_disables_their_own_account()
     {
-        await using var app = new AdminTestFactory();
+        await using var app = new CeasefireWatchFactory();
         var admin = await app.SignedInAsAdminAsync();
-        var adminId = await IdOfAsync(app, AdminTestFactory.AdminEmail);
+        var adminId = await IdOfAsync(app, CeasefireWatchFactory.AdminEmail);
 
         using var demote = await admin.PostFormAsync(Page, $"{Page}?handler=Role&id={adminId}", ("ChangeRole.Role", Roles.Viewer));
         Assert.Equal(HttpStatusCode.OK, demote.StatusCode);
         Assert.Contains(UserAccounts.LastAdminMessage, WebUtility.HtmlDecode(await demote.HtmlAsync()), StringComparison.Ordinal);
-        Assert.Equal([Roles.Admin], await RolesOfAsync(app, AdminTestFactory.AdminEmail));
+        Assert.Equal([Roles.Admin], await RolesOfAsync(app, CeasefireWatchFactory.AdminEmail));
 
         using var disableSelf = await admin.PostFormAsync(Page, $"{Page}?handler=Disable&id={adminId}");
         Assert.Equal(HttpStatusCode.OK, disableSelf.StatusCode);
@@ -123,7 +124,7 @@ public sealed class UsersAdminTests
     [Fact]
     public async Task A_disabled_user_cannot_sign_in_and_an_enabled_one_can_again()
     {
-        await using var app = new AdminTestFactory();
+        await using var app = new CeasefireWatchFactory();
         var admin = await app.SignedInAsAdminAsync();
         await CreateUserAsync(admin, AnalystEmail, AnalystPassword, Roles.Analyst);
         var id = await IdOfAsync(app, AnalystEmail);
@@ -149,7 +150,7 @@ public sealed class UsersAdminTests
     public async Task Disabling_a_user_ends_their_open_session_within_a_minute_and_leaves_others_signed_in()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var app = new AdminTestFactory(clock);
+        await using var app = new CeasefireWatchFactory { Clock = clock };
         var admin = await app.SignedInAsAdminAsync();
         await CreateUserAsync(admin, AnalystEmail, AnalystPassword, Roles.Analyst);
         var analyst = await app.SignedInAsync(AnalystEmail, AnalystPassword);
@@ -171,7 +172,7 @@ public sealed class UsersAdminTests
     [Fact]
     public async Task A_reset_password_replaces_the_old_one_and_a_weak_one_is_refused_in_its_row()
     {
-        await using var app = new AdminTestFactory();
+        await using var app = new CeasefireWatchFactory();
         var admin = await app.SignedInAsAdminAsync();
         await CreateUserAsync(admin, AnalystEmail, AnalystPassword, Roles.Analyst);
         var id = await IdOfAsync(app, AnalystEmail);
@@ -193,7 +194,7 @@ public sealed class UsersAdminTests
     [Fact]
     public async Task An_unknown_user_is_404()
     {
-        await using var app = new AdminTestFactory();
+        await using var app = new CeasefireWatchFactory();
         var admin = await app.SignedInAsAdminAsync();
 
         using var response = await admin.PostFormAsync(Page, $"{Page}?handler=Disable&id=no-such-user");
@@ -204,7 +205,7 @@ public sealed class UsersAdminTests
     [Fact]
     public async Task A_script_in_an_email_is_shown_as_text_never_run()
     {
-        await using var app = new AdminTestFactory();
+        await using var app = new CeasefireWatchFactory();
         var admin = await app.SignedInAsAdminAsync();
         const string hostile = "<script>alert(1)</script>@x.org";
 
@@ -222,12 +223,12 @@ public sealed class UsersAdminTests
         await admin.PostAndFollowAsync(Page, $"{Page}?handler=Create",
             ("Create.Email", email), ("Create.Password", password), ("Create.Role", role));
 
-    private static Task<string> IdOfAsync(AdminTestFactory app, string email) =>
+    private static Task<string> IdOfAsync(CeasefireWatchFactory app, string email) =>
         app.WithAsync<UserManager<AppUser>, string>(async users => (await users.FindByEmailAsync(email))!.Id);
 
-    private static Task<string?> StampOfAsync(AdminTestFactory app, string email) =>
+    private static Task<string?> StampOfAsync(CeasefireWatchFactory app, string email) =>
         app.WithAsync<UserManager<AppUser>, string?>(async users => (await users.FindByEmailAsync(email))!.SecurityStamp);
 
-    private static Task<string[]> RolesOfAsync(AdminTestFactory app, string email) =>
+    private static Task<string[]> RolesOfAsync(CeasefireWatchFactory app, string email) =>
         app.WithAsync<UserManager<AppUser>, string[]>(async users => [.. await users.GetRolesAsync((await users.FindByEmailAsync(email))!)]);
 }

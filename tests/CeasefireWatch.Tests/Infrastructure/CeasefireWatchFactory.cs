@@ -1,9 +1,11 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Escalation;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -18,7 +20,8 @@ namespace CeasefireWatch.Tests.Infrastructure;
 /// <summary>
 /// The app in memory, for integration tests: its own SQLite file (deleted on dispose unless
 /// <see cref="KeepDatabase"/>), a <see cref="FakeTimeProvider"/> as the clock, configurable escalation
-/// windows, quiet logging. Usable as an xunit class fixture (one host per test class) or created per test.
+/// windows, quiet logging, and every request arriving from <see cref="ClientAddress"/> (the test server has no
+/// socket, so no address of its own) so the security log's source address can be checked. Usable as an xunit class fixture (one host per test class) or created per test.
 /// </summary>
 public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
 {
@@ -83,6 +86,13 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
     public const string AdminEmail = "admin@example.org";
 
     public const string AdminPassword = "correct horse battery staple";
+
+    /// <summary>The remote address every request of the in-memory server appears to come from.</summary>
+    public const string ClientAddress = "203.0.113.7";
+
+    /// <summary>A client that keeps cookies and does not follow redirects, as a test of pages wants to see them.</summary>
+    public HttpClient CreateBrowser() =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
     /// <summary>
     /// The one way API tests get a client: it sends the bootstrap Supervisor key, so every incident call
@@ -235,6 +245,14 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
         return await work(scope.ServiceProvider.GetRequiredService<AppDbContext>());
     }
 
+    /// <summary>Runs <paramref name="work"/> with a service of the app, in a scope of its own.</summary>
+    public async Task<T> WithAsync<TService, T>(Func<TService, Task<T>> work)
+        where TService : notnull
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         // Host settings reach the app as command-line arguments, so they win over appsettings.json
@@ -263,6 +281,7 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            services.AddTransient<IStartupFilter, ClientAddressStartupFilter>();
         });
     }
 
@@ -273,5 +292,18 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
         {
             DeleteDatabase(DatabasePath);
         }
+    }
+
+    private sealed class ClientAddressStartupFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                context.Connection.RemoteIpAddress ??= IPAddress.Parse(ClientAddress);
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 }

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Features.Accounts;
+using Microsoft.AspNetCore.Identity;
 
-namespace CeasefireWatch.Tests.Admin;
+namespace CeasefireWatch.Tests.Infrastructure;
 
 /// <summary>
 /// What a person does in a browser, over a cookie-keeping client: open a page, read the form's
@@ -40,18 +42,39 @@ internal static partial class Browser
         return response.StatusCode == HttpStatusCode.Redirect;
     }
 
-    public static async Task<HttpClient> SignedInAsync(this AdminTestFactory app, string email, string password)
+    public static async Task<HttpClient> SignedInAsync(this CeasefireWatchFactory app, string email, string password)
     {
         var client = app.CreateBrowser();
         Assert.True(await client.TrySignInAsync(email, password), $"{email} could not sign in.");
         return client;
     }
 
-    public static Task<HttpClient> SignedInAsAdminAsync(this AdminTestFactory app) =>
-        app.SignedInAsync(AdminTestFactory.AdminEmail, AdminTestFactory.AdminPassword);
+    public static Task<HttpClient> SignedInAsAdminAsync(this CeasefireWatchFactory app) =>
+        app.SignedInAsync(CeasefireWatchFactory.AdminEmail, CeasefireWatchFactory.AdminPassword);
+
+    /// <summary>The password of every user made by <see cref="SignedInAsRoleAsync"/>.</summary>
+    public const string UserPassword = "a passphrase long enough";
+
+    /// <summary>
+    /// A browser signed in through the sign-in page as a new user holding <paramref name="role"/>; the user is made
+    /// straight through Identity's user manager, as the admin pages (tested on their own) would make it.
+    /// </summary>
+    public static async Task<HttpClient> SignedInAsRoleAsync(this CeasefireWatchFactory app, string role, string? email = null)
+    {
+        email ??= $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}"[..20] + "@example.org";
+        await app.WithAsync<UserManager<AppUser>, bool>(async users =>
+        {
+            var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true };
+            var created = await users.CreateAsync(user, UserPassword);
+            Assert.True(created.Succeeded, string.Join("; ", created.Errors.Select(e => e.Description)));
+            Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
+            return true;
+        });
+        return await app.SignedInAsync(email, UserPassword);
+    }
 
     /// <summary>The sign-in page's answer to a failure: the one generic message, whatever went wrong.</summary>
-    public static async Task AssertSignInFailsAsync(this AdminTestFactory app, string email, string password)
+    public static async Task AssertSignInFailsAsync(this CeasefireWatchFactory app, string email, string password)
     {
         var client = app.CreateBrowser();
         using var response = await client.PostFormAsync(
