@@ -82,12 +82,18 @@ public sealed partial class DashboardTests(BrowserFixture app)
         var odesa = page.Locator("svg .region[data-region='Odesa']");
         await Expect(odesa).ToHaveAttributeAsync("class", new Regex("tier-[123]"));
         await Expect(odesa).ToHaveAttributeAsync("aria-label", new Regex("Odesa: \\d+ active, highest Tier"));
+        // Outlines drawn where the regions lie: Lviv's west of Kharkiv's, Crimea's south of Chernihiv's.
+        var edges = await page.EvaluateAsync<double[]>(
+            "() => ['Lviv', 'Kharkiv', 'Chernihiv', 'Crimea'].map(n => { const b = document.querySelector(`.region[data-region='${n}'] path`).getBBox(); return n === 'Lviv' || n === 'Kharkiv' ? b.x : b.y; })");
+        Assert.True(edges[0] < edges[1] && edges[2] < edges[3], $"the outlines are not where the regions lie: {string.Join(", ", edges)}");
         Assert.True(await page.EvaluateAsync<bool>("() => !!Chart.getChart('chart-per-day') && !!Chart.getChart('chart-resolution')"));
         var todaysBars = await page.EvaluateAsync<int>(
             "() => Chart.getChart('chart-per-day').data.datasets.reduce((sum, d) => sum + d.data[d.data.length - 1], 0)");
         Assert.True(todaysBars >= 1, $"today's bar shows {todaysBars} incidents");
 
-        await odesa.ClickAsync();
+        // Click where a person would: on the region's label, which lies well inside the outline and lets clicks through.
+        var label = await page.Locator("[data-label-for='Odesa'] text").BoundingBoxAsync() ?? throw new InvalidOperationException("Odesa has no label.");
+        await page.Mouse.ClickAsync(label.X + (label.Width / 2), label.Y + (label.Height / 2));
         await Expect(page).ToHaveURLAsync(new Regex("/Incidents\\?status=Active&oblast=Odesa$"));
         await Expect(page.Locator("table.incidents")).ToContainTextAsync("Missile strike on Odesa port");
 

@@ -14,11 +14,6 @@ public sealed class Region
     /// <summary>oblast, city (Kyiv City, Sevastopol) or autonomous-republic (Crimea).</summary>
     public string Kind { get; set; } = string.Empty;
 
-    /// <summary>Row and column in the dashboard's tile-grid cartogram.</summary>
-    public int GridRow { get; set; }
-
-    public int GridColumn { get; set; }
-
     /// <summary>Other spellings seen in public datasets (for example "Vinnytska oblast"), for import matching.</summary>
     public List<string> Aliases { get; set; } = [];
 }

@@ -28,7 +28,8 @@ public sealed class SeedData
         Policy = Read<PolicySeed>("policy.json"),
     };
 
-    private static T Read<T>(string name)
+    /// <summary>Reads the embedded seed file <c>seeds/</c><paramref name="name"/> (a sub-folder separated by a dot).</summary>
+    internal static T Read<T>(string name)
     {
         var assembly = typeof(SeedData).Assembly;
         using var stream = assembly.GetManifestResourceStream("seeds." + name)

@@ -26,6 +26,7 @@ internal static class ServiceRegistration
             .UseSqlite(connectionString)
             .AddInterceptors(sp.GetRequiredService<SqlitePragmas>()));
         services.AddHostedService<DatabaseInitializer>();
+        services.AddSingleton(Features.Dashboard.RegionMap.Load());
         services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
         return services;
     }

@@ -3,6 +3,7 @@ using CeasefireWatch.Tests.Infrastructure;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Escalation;
+using CeasefireWatch.Web.Features.Dashboard;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -36,12 +37,39 @@ public sealed class SeedTests
     }
 
     [Fact]
-    public void Every_region_has_its_own_cell_in_the_tile_grid()
+    public void The_map_draws_every_region_once_and_nothing_else()
     {
-        var cells = Seeds.Regions.Select(r => (r.GridRow, r.GridColumn)).ToList();
+        var map = RegionMap.Load();
+        var drawn = map.Regions.Select(r => r.Name).Concat(map.Markers.Select(m => m.Name)).ToList();
 
-        Assert.Equal(cells.Count, cells.Distinct().Count());
-        Assert.All(Seeds.Regions, r => Assert.True(r.GridRow >= 0 && r.GridColumn >= 0, $"{r.Name} is at ({r.GridRow}, {r.GridColumn})."));
+        Assert.Equal(Seeds.Regions.Select(r => r.Name).Order(StringComparer.Ordinal), drawn.Order(StringComparer.Ordinal));
+        Assert.Equal(["Sevastopol"], map.Markers.Select(m => m.Name));
+    }
+
+    [Fact]
+    public void Every_outline_is_closed_path_data_and_every_label_and_marker_lies_in_the_view()
+    {
+        var map = RegionMap.Load();
+        var view = map.ViewBox.Split(' ').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        bool InView(int x, int y) => x > view[0] && y > view[1] && x < view[0] + view[2] && y < view[1] + view[3];
+
+        Assert.All(map.Regions, r =>
+        {
+            Assert.Matches("^(M-?[0-9.]+ -?[0-9.]+l[-0-9. ]+z)+$", r.Path);
+            Assert.True(InView(r.LabelX, r.LabelY), $"{r.Name}'s label is at ({r.LabelX}, {r.LabelY}).");
+        });
+        Assert.All(map.Markers, m => Assert.True(InView(m.X, m.Y), $"{m.Name} is at ({m.X}, {m.Y})."));
+    }
+
+    [Fact]
+    public void The_map_keeps_the_regions_where_they_lie_west_to_east_and_north_to_south()
+    {
+        var labels = RegionMap.Load().Regions.ToDictionary(r => r.Name);
+
+        Assert.True(labels["Zakarpattia"].LabelX < labels["Lviv"].LabelX && labels["Lviv"].LabelX < labels["Kyiv"].LabelX
+            && labels["Kyiv"].LabelX < labels["Kharkiv"].LabelX && labels["Kharkiv"].LabelX < labels["Luhansk"].LabelX);
+        Assert.True(labels["Chernihiv"].LabelY < labels["Kyiv"].LabelY && labels["Kyiv"].LabelY < labels["Mykolaiv"].LabelY
+            && labels["Mykolaiv"].LabelY < labels["Kherson"].LabelY && labels["Kherson"].LabelY < labels["Crimea"].LabelY);
     }
 
     [Fact]
@@ -92,8 +120,8 @@ public sealed class SeedTests
                     await db.PolicyTiers.AsNoTracking().ToListAsync(Ct)));
 
                 Assert.Equal(
-                    Seeds.Regions.Select(r => (r.Name, r.NameUk, r.Kind, r.GridRow, r.GridColumn)).Order(),
-                    regions.Select(r => (r.Name, r.NameUk, r.Kind, r.GridRow, r.GridColumn)).Order());
+                    Seeds.Regions.Select(r => (r.Name, r.NameUk, r.Kind)).Order(),
+                    regions.Select(r => (r.Name, r.NameUk, r.Kind)).Order());
                 Assert.Equal(
                     Seeds.Coalition.Members.Select(m => (m.Country, m.Iso2)).Order(),
                     members.Select(m => (m.Country, m.Iso2)).Order());

@@ -190,12 +190,6 @@ namespace CeasefireWatch.Web.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("GridColumn")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("GridRow")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)

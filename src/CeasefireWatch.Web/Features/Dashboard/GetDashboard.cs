@@ -36,7 +36,8 @@ public static class GetDashboard
         DateTime? NextStageAt,
         bool DiplomaticWarningIssued);
 
-    public sealed record RegionTile(string Name, string NameUk, int Row, int Column, int Active, Stage? HighestStage);
+    /// <summary>A region's active incidents and the highest tier among them (null when it has none).</summary>
+    public sealed record RegionActivity(string Name, string NameUk, int Active, Stage? HighestStage);
 
     /// <summary>Incidents whose first violation fell on <see cref="Day"/> (UTC), by the highest tier each reached.</summary>
     public sealed record DayCounts(DateOnly Day, IReadOnlyDictionary<Stage, int> ByStage);
@@ -47,7 +48,7 @@ public static class GetDashboard
         DateTime Now,
         IReadOnlyList<Card> Active,
         GetStats.Stats Stats,
-        IReadOnlyList<RegionTile> Regions,
+        IReadOnlyList<RegionActivity> Regions,
         IReadOnlyList<DayCounts> PerDay,
         IReadOnlyList<ResolutionBucket> TimeToResolution,
         EscalationEngineStatus.Snapshot Engine,
@@ -83,19 +84,19 @@ public static class GetDashboard
                 policy.Tier3After);
         }
 
-        private async Task<IReadOnlyList<RegionTile>> RegionsAsync(CancellationToken ct)
+        private async Task<IReadOnlyList<RegionActivity>> RegionsAsync(CancellationToken ct)
         {
             var byRegion = await db.Incidents
                 .Where(i => i.Status == IncidentStatus.Active)
                 .GroupBy(i => new { i.Oblast, i.Stage })
                 .Select(g => new { g.Key.Oblast, g.Key.Stage, Count = g.Count() })
                 .ToListAsync(ct);
-            var regions = await db.Regions.AsNoTracking().OrderBy(r => r.GridRow).ThenBy(r => r.GridColumn).ToListAsync(ct);
+            var regions = await db.Regions.AsNoTracking().OrderBy(r => r.Name).ToListAsync(ct);
             return [.. regions.Select(r =>
             {
                 var here = byRegion.Where(c => c.Oblast == r.Name).ToList();
-                return new RegionTile(
-                    r.Name, r.NameUk, r.GridRow, r.GridColumn, here.Sum(c => c.Count),
+                return new RegionActivity(
+                    r.Name, r.NameUk, here.Sum(c => c.Count),
                     here.Count == 0 ? null : here.Max(c => c.Stage));
             })];
         }
