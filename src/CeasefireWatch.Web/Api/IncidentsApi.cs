@@ -51,6 +51,10 @@ internal static class IncidentsApi
             TypedResults.Ok(await mediator.Send(command with { IncidentId = id }, ct)))
             .WithSummary("Escalate to the next tier early, with a reason");
 
+        incidents.MapPost("/{id:int}/reports/{reportId:long}/verify", async (int id, long reportId, VerifyReport.Command? command, IMediator mediator, CancellationToken ct) =>
+            TypedResults.Ok(await mediator.Send((command ?? new VerifyReport.Command(null)) with { IncidentId = id, ReportId = reportId }, ct)))
+            .WithSummary("Confirm one of the incident's reports (Supervisor)");
+
         return api;
     }
 }

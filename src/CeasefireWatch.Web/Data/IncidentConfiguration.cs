@@ -40,6 +40,7 @@ internal sealed class ViolationReportConfiguration : IEntityTypeConfiguration<Vi
         report.Property(r => r.Location).HaveMaxLengthOf(IncidentLimits.Location);
         report.Property(r => r.Description).HaveMaxLengthOf(IncidentLimits.Description);
         report.Property(r => r.ReportedBy).HaveMaxLengthOf(IncidentLimits.Actor);
+        report.Property(r => r.VerifiedBy).HasMaxLength(IncidentLimits.Actor);
         report.HasIndex(r => r.IncidentId);
     }
 }

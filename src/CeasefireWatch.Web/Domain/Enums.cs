@@ -63,4 +63,5 @@ public enum TimelineKind
     DiplomaticWarningIssued,
     Resolved,
     Reopened,
+    ReportVerified,
 }

@@ -173,6 +173,25 @@ public sealed class Incident
     public void AddNote(string text, DateTime now, string actor) =>
         Append(now, TimelineKind.Note, Stage, actor, text);
 
+    /// <summary>
+    /// A supervisor confirms one of the incident's reports (once). Verification changes no clock: an unverified
+    /// report escalates exactly like a verified one, because waiting for confirmation must not delay the response.
+    /// </summary>
+    public void VerifyReport(long reportId, string details, DateTime now, string actor)
+    {
+        var report = reports.SingleOrDefault(r => r.Id == reportId)
+            ?? throw new Infrastructure.NotFoundException($"{Reference} has no report {reportId}.");
+        if (report.VerifiedAt is { } verified)
+        {
+            throw new DomainRuleException($"That report of {Reference} was already verified by {report.VerifiedBy} at {Format(verified)}.");
+        }
+
+        report.Verify(now, actor);
+        var which = report.IsInitial ? "The first report" : $"The follow-up report received {Format(report.ReportedAt)}";
+        Append(now, TimelineKind.ReportVerified, Stage, actor,
+            $"{which} ({report.ViolationType} at {report.Location}, source {report.SourceType}) verified.{(string.IsNullOrWhiteSpace(details) ? string.Empty : " " + details)}");
+    }
+
     public void RecordDiplomaticWarning(string details, DateTime now, string actor)
     {
         if (DiplomaticWarningIssuedAt is { } issued)

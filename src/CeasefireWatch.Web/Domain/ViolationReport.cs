@@ -70,4 +70,16 @@ public sealed class ViolationReport
     public int? Killed { get; private set; }
 
     public int? Wounded { get; private set; }
+
+    /// <summary>When a supervisor confirmed this report (null while unverified).</summary>
+    public DateTime? VerifiedAt { get; private set; }
+
+    /// <summary>Who confirmed it: a user or an API key's name.</summary>
+    public string? VerifiedBy { get; private set; }
+
+    internal void Verify(DateTime now, string actor)
+    {
+        VerifiedAt = now;
+        VerifiedBy = actor;
+    }
 }

@@ -45,6 +45,7 @@ public static class EnumLabels
         TimelineKind.DiplomaticWarningIssued => "Diplomatic warning issued",
         TimelineKind.Resolved => "Resolved",
         TimelineKind.Reopened => "Reopened",
+        TimelineKind.ReportVerified => "Report verified",
         _ => kind.ToString(),
     };
 }

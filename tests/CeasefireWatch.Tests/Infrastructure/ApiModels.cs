@@ -27,7 +27,8 @@ public sealed record IncidentResponse(
     string CreatedBy,
     DateTime? DiplomaticWarningIssuedAt,
     string? ResolutionReason,
-    IReadOnlyList<TimelineEntryResponse>? Timeline)
+    IReadOnlyList<TimelineEntryResponse>? Timeline,
+    IReadOnlyList<ReportResponse>? Reports = null)
 {
     /// <summary>The timeline, failing when the response carried none (only GET by id has it).</summary>
     public IReadOnlyList<TimelineEntryResponse> Entries =>
@@ -38,5 +39,7 @@ public sealed record IncidentResponse(
 }
 
 public sealed record TimelineEntryResponse(DateTime At, TimelineKind Kind, Stage Stage, string Actor, string Details, DateTime? DueAt);
+
+public sealed record ReportResponse(long Id, bool IsInitial, DateTime OccurredAt, string ReportedBy, DateTime? VerifiedAt, string? VerifiedBy);
 
 public sealed record IncidentPage(IReadOnlyList<IncidentResponse> Items, int Total);

@@ -88,11 +88,13 @@ public sealed record ReportDto(
     SourceType SourceType,
     string Description,
     int? Killed,
-    int? Wounded)
+    int? Wounded,
+    DateTime? VerifiedAt,
+    string? VerifiedBy)
 {
     public static ReportDto From(ViolationReport r) => new(
         r.Id, r.IsInitial, r.OccurredAt, r.ReportedAt, r.ReportedBy, r.Oblast, r.Location, r.Latitude, r.Longitude,
-        r.ViolationType, r.Severity, r.SourceType, r.Description, r.Killed, r.Wounded);
+        r.ViolationType, r.Severity, r.SourceType, r.Description, r.Killed, r.Wounded, r.VerifiedAt, r.VerifiedBy);
 }
 
 public sealed record PagedResult<T>(IReadOnlyList<T> Items, int Total);

@@ -20,7 +20,7 @@ public static class Roles
     {
         Viewer => "Read everything, export CSV.",
         Analyst => "Viewer, plus log incidents and follow-up reports, add notes, record actions.",
-        Supervisor => "Analyst, plus resolve, reopen, escalate early.",
+        Supervisor => "Analyst, plus verify reports, resolve, reopen, escalate early.",
         Admin => "Supervisor, plus manage users and API keys, read the security log.",
         _ => string.Empty,
     };

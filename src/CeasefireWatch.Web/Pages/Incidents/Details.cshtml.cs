@@ -20,7 +20,7 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
     /// <summary>Whether the user may add reports, notes and actions (the forms are shown only then).</summary>
     public bool CanReport { get; private set; }
 
-    /// <summary>Whether the user may resolve, reopen and escalate.</summary>
+    /// <summary>Whether the user may resolve, reopen, escalate and verify reports.</summary>
     public bool CanSupervise { get; private set; }
 
     [BindProperty]
@@ -40,6 +40,9 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
 
     [BindProperty]
     public ReasonForm Escalate { get; set; } = new();
+
+    [BindProperty]
+    public ReasonForm Verify { get; set; } = new();
 
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken ct) => await ShowAsync(id, ct);
 
@@ -76,6 +79,9 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
     public Task<IActionResult> OnPostEscalateAsync(int id, CancellationToken ct) =>
         SendAsync(id, new EscalateIncident.Command(Escalate.Reason) { IncidentId = id }, nameof(Escalate), "Escalated to the next tier.", ct);
 
+    public Task<IActionResult> OnPostVerifyAsync(int id, long reportId, CancellationToken ct) =>
+        SendAsync(id, new VerifyReport.Command(Verify.Reason) { IncidentId = id, ReportId = reportId }, nameof(Verify), "Report verified.", ct);
+
     /// <summary>Whether the form bound as <paramref name="prefix"/> failed and should be shown open.</summary>
     public bool Failed(string prefix) => ModelState.HasErrorsFor(prefix);
 
@@ -108,6 +114,11 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
         catch (ForbiddenException)
         {
             return Forbid();
+        }
+        catch (NotFoundException)
+        {
+            // The incident, or the report a form named, does not exist (a stale page, a hand-made post).
+            return NotFound();
         }
 
         return await ShowAsync(id, ct);

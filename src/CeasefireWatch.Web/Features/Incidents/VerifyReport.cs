@@ -1,0 +1,46 @@
+using System.Text.Json.Serialization;
+using CeasefireWatch.Web.Data;
+using CeasefireWatch.Web.Domain;
+using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Security;
+using Microsoft.EntityFrameworkCore;
+using FluentValidation;
+using Mediator;
+
+namespace CeasefireWatch.Web.Features.Incidents;
+
+/// <summary>A supervisor confirms one report of an incident, optionally saying how (for example "matched satellite imagery").</summary>
+public static class VerifyReport
+{
+    [RequiresPolicy(Policies.Supervise)]
+    public sealed record Command(string? Details) : ICommand<IncidentDto>
+    {
+        [JsonIgnore]
+        public int IncidentId { get; init; }
+
+        [JsonIgnore]
+        public long ReportId { get; init; }
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator() => RuleFor(c => c.Details).MaximumLength(IncidentLimits.Note);
+    }
+
+    public sealed class Handler(AppDbContext db, TimeProvider clock, ICurrentActor actor, IPublisher publisher)
+        : ICommandHandler<Command, IncidentDto>
+    {
+        public async ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken)
+        {
+            var incident = await db.Incidents.GetForUpdateAsync(command.IncidentId, cancellationToken);
+
+            // Only the named report is needed; loading it through the incident keeps a report of another incident out.
+            await db.Entry(incident).Collection(i => i.Reports).Query()
+                .Where(r => r.Id == command.ReportId).LoadAsync(cancellationToken);
+            incident.VerifyReport(command.ReportId, command.Details?.Trim() ?? string.Empty, clock.GetUtcNow().UtcDateTime, actor.Name);
+            await db.SaveChangesAsync(cancellationToken);
+            await publisher.Publish(new IncidentChanged(incident.Id), cancellationToken);
+            return IncidentDto.From(incident);
+        }
+    }
+}
