@@ -96,6 +96,9 @@ internal static partial class PageForms
         return null;
     }
 
+    public static bool IsSelect(string html, string name) =>
+        Regex.IsMatch(html, $"<select[^>]*\\bname=\"{Regex.Escape(name)}\"");
+
     /// <summary>Whether a select named <paramref name="name"/> offers <paramref name="value"/>.</summary>
     public static bool Offers(string html, string name, string value)
     {
