@@ -103,7 +103,9 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
         }
         catch (DomainRuleException ex)
         {
-            ModelState.AddModelError(prefix, ex.Message);
+            // A page message, not a field one: the form posted may no longer be shown (a warning already
+            // recorded, an incident resolved or at the highest tier meanwhile), and its field messages with it.
+            ModelState.AddModelError(string.Empty, ex.Message);
         }
         catch (ForbiddenException)
         {
