@@ -30,7 +30,7 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
     public NoteForm Note { get; set; } = new();
 
     [BindProperty]
-    public ReasonForm Warning { get; set; } = new();
+    public WarningForm Warning { get; set; } = new();
 
     [BindProperty]
     public ResolveForm Resolve { get; set; } = new();
@@ -57,7 +57,7 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
         SendAsync(id, new AddNote.Command(Note.Text) { IncidentId = id }, nameof(Note), "Note added.", ct);
 
     public Task<IActionResult> OnPostWarningAsync(int id, CancellationToken ct) =>
-        SendAsync(id, new RecordDiplomaticWarning.Command(Warning.Reason) { IncidentId = id }, nameof(Warning), "Diplomatic warning recorded.", ct);
+        SendAsync(id, new RecordDiplomaticWarning.Command(Warning.Details) { IncidentId = id }, nameof(Warning), "Diplomatic warning recorded.", ct);
 
     public async Task<IActionResult> OnPostResolveAsync(int id, CancellationToken ct)
     {
@@ -140,6 +140,12 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
     public sealed class ReasonForm
     {
         public string? Reason { get; set; }
+    }
+
+    /// <summary>Named as the command's field, so its validation message lands by the input.</summary>
+    public sealed class WarningForm
+    {
+        public string? Details { get; set; }
     }
 
     public sealed class ResolveForm
