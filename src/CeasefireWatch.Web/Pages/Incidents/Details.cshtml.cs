@@ -111,6 +111,10 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
         {
             return Forbid();
         }
+        catch (NotFoundException)
+        {
+            return NotFound();
+        }
 
         return await ShowAsync(id, ct);
     }
