@@ -105,12 +105,17 @@ public sealed class VerifyReportTests : IAsyncLifetime
 
         var analyst = await app.SignedInAsRoleAsync(Roles.Analyst);
         Assert.DoesNotContain("handler=Verify", await analyst.GetHtmlAsync(page), StringComparison.Ordinal);
-        using var refused = await analyst.PostFormAsync(page, $"{page}?handler=Verify&reportId={report.Id}", ("Verify.Reason", "I say so"));
+        using var refused = await analyst.PostFormAsync(page, $"{page}?handler=Verify&reportId={report.Id}", ("Verify.Details", "I say so"));
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
 
         var supervisor = await app.SignedInAsRoleAsync(Roles.Supervisor, "supervisor@example.org");
+        using var tooLong = await supervisor.PostFormAsync(page, $"{page}?handler=Verify&reportId={report.Id}", ("Verify.Details", new string('x', IncidentLimits.Note + 1)));
+        Assert.Equal(HttpStatusCode.OK, tooLong.StatusCode);
+        Assert.NotEmpty(Browser.FieldError(await tooLong.HtmlAsync(), "Verify.Details"));
+        Assert.Null(Assert.Single((await CeasefireWatchFactory.GetIncidentAsync(api, logged.Id)).Reports!).VerifiedAt);
+
         Assert.Contains($"action=\"/Incidents/{logged.Id}?reportId={report.Id}&amp;handler=Verify\"", await supervisor.GetHtmlAsync(page), StringComparison.Ordinal);
-        using var done = await supervisor.PostFormAsync(page, $"{page}?handler=Verify&reportId={report.Id}", ("Verify.Reason", "Confirmed by drone footage."));
+        using var done = await supervisor.PostFormAsync(page, $"{page}?handler=Verify&reportId={report.Id}", ("Verify.Details", "Confirmed by drone footage."));
         Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
 
         var incident = await CeasefireWatchFactory.GetIncidentAsync(api, logged.Id);

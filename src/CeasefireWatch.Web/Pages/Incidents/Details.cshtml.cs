@@ -30,7 +30,7 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
     public NoteForm Note { get; set; } = new();
 
     [BindProperty]
-    public ReasonForm Warning { get; set; } = new();
+    public DetailsForm Warning { get; set; } = new();
 
     [BindProperty]
     public ResolveForm Resolve { get; set; } = new();
@@ -42,7 +42,7 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
     public ReasonForm Escalate { get; set; } = new();
 
     [BindProperty]
-    public ReasonForm Verify { get; set; } = new();
+    public DetailsForm Verify { get; set; } = new();
 
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken ct) => await ShowAsync(id, ct);
 
@@ -60,7 +60,7 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
         SendAsync(id, new AddNote.Command(Note.Text) { IncidentId = id }, nameof(Note), "Note added.", ct);
 
     public Task<IActionResult> OnPostWarningAsync(int id, CancellationToken ct) =>
-        SendAsync(id, new RecordDiplomaticWarning.Command(Warning.Reason) { IncidentId = id }, nameof(Warning), "Diplomatic warning recorded.", ct);
+        SendAsync(id, new RecordDiplomaticWarning.Command(Warning.Details) { IncidentId = id }, nameof(Warning), "Diplomatic warning recorded.", ct);
 
     public async Task<IActionResult> OnPostResolveAsync(int id, CancellationToken ct)
     {
@@ -80,7 +80,7 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
         SendAsync(id, new EscalateIncident.Command(Escalate.Reason) { IncidentId = id }, nameof(Escalate), "Escalated to the next tier.", ct);
 
     public Task<IActionResult> OnPostVerifyAsync(int id, long reportId, CancellationToken ct) =>
-        SendAsync(id, new VerifyReport.Command(Verify.Reason) { IncidentId = id, ReportId = reportId }, nameof(Verify), "Report verified.", ct);
+        SendAsync(id, new VerifyReport.Command(Verify.Details) { IncidentId = id, ReportId = reportId }, nameof(Verify), "Report verified.", ct);
 
     /// <summary>Whether the form bound as <paramref name="prefix"/> failed and should be shown open.</summary>
     public bool Failed(string prefix) => ModelState.HasErrorsFor(prefix);
@@ -109,7 +109,9 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
         }
         catch (DomainRuleException ex)
         {
-            ModelState.AddModelError(prefix, ex.Message);
+            // A page message, not a field one: the form posted may no longer be shown (a warning already
+            // recorded, an incident resolved or at the highest tier meanwhile), and its field messages with it.
+            ModelState.AddModelError(string.Empty, ex.Message);
         }
         catch (ForbiddenException)
         {
@@ -149,6 +151,12 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
     public sealed class ReasonForm
     {
         public string? Reason { get; set; }
+    }
+
+    /// <summary>Optional details of an action (warning issued, report verified), named as the commands' field so a validation message lands by the input.</summary>
+    public sealed class DetailsForm
+    {
+        public string? Details { get; set; }
     }
 
     public sealed class ResolveForm
