@@ -27,8 +27,8 @@ public static class ListIncidents
         {
             Include(new IncidentFilterValidator());
             // The upper bound keeps (page - 1) * pageSize inside an int: past it the offset would wrap to the first page.
-            RuleFor(q => q.Page).InclusiveBetween(1, MaxPage).WithMessage($"'page' must be from 1 to {MaxPage}.");
-            RuleFor(q => q.PageSize).InclusiveBetween(1, MaxPageSize).WithMessage($"'pageSize' must be from 1 to {MaxPageSize}.");
+            RuleFor(q => q.Page).InclusiveBetween(1, MaxPage).WithMessage($"The page number must be from 1 to {MaxPage}.");
+            RuleFor(q => q.PageSize).InclusiveBetween(1, MaxPageSize).WithMessage($"The page size must be from 1 to {MaxPageSize}.");
         }
     }
 
