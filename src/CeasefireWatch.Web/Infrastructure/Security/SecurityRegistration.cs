@@ -45,6 +45,7 @@ internal static class SecurityRegistration
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()
+            .AddUserManager<ClockedUserManager>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
 
@@ -58,7 +59,7 @@ internal static class SecurityRegistration
             o.LogoutPath = "/Account/SignOut";
             o.ExpireTimeSpan = TimeSpan.FromHours(12);
             o.SlidingExpiration = true;
-            o.Events.OnRedirectToLogin = context => IsApi(context.Request)
+            o.Events.OnRedirectToLogin = context => IsApi(context.Request) || IsHub(context.Request)
                 ? ApiKeyAuthenticationHandler.WriteProblemAsync(context.HttpContext, Problems(context.HttpContext),
                     StatusCodes.Status401Unauthorized, "Authentication required.", "Send a valid X-Api-Key header, or sign in.")
                 : Redirect(context);
@@ -99,6 +100,9 @@ internal static class SecurityRegistration
     }
 
     internal static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
+
+    /// <summary>The live hub: a SignalR client cannot follow a redirect to a sign-in page, so it is told 401.</summary>
+    private static bool IsHub(HttpRequest request) => request.Path.StartsWithSegments("/hubs");
 
     private static IProblemDetailsService Problems(HttpContext context) =>
         context.RequestServices.GetRequiredService<IProblemDetailsService>();

@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using CeasefireWatch.Tests.Infrastructure;
+
+namespace CeasefireWatch.Tests.Security;
+
+/// <summary>
+/// Nothing without an identity but the sign-in page, <c>/health</c> and static files: a browser is sent to sign in
+/// (and back afterwards), an API caller gets a 401 problem, a wrong key is a 401 too.
+/// </summary>
+public sealed partial class AccessTests(CeasefireWatchFactory app) : IClassFixture<CeasefireWatchFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/Wall")]
+    [InlineData("/Incidents")]
+    [InlineData("/Incidents?status=Active&oblast=Odesa")]
+    [InlineData("/Incidents/New")]
+    [InlineData("/Incidents/1")]
+    [InlineData("/Reference")]
+    [InlineData("/Admin/Users")]
+    [InlineData("/Admin/ApiKeys")]
+    [InlineData("/Admin/SecurityLog")]
+    public async Task A_page_sends_someone_not_signed_in_to_sign_in_and_remembers_where_they_were_going(string path)
+    {
+        using var response = await app.CreateBrowser().GetAsync(new Uri(path, UriKind.Relative), Ct);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location is { IsAbsoluteUri: true } absolute
+            ? absolute.PathAndQuery
+            : response.Headers.Location?.OriginalString ?? string.Empty;
+        Assert.StartsWith("/Account/SignIn?ReturnUrl=", location, StringComparison.Ordinal);
+        Assert.Equal(path, Uri.UnescapeDataString(location["/Account/SignIn?ReturnUrl=".Length..]));
+    }
+
+    [Fact]
+    public async Task A_form_post_without_a_session_changes_nothing()
+    {
+        var incident = await app.LogIncidentAsync(app.CreateApiClient());
+        var before = await RoleMatrix.FingerprintAsync(app);
+        var browser = app.CreateBrowser();
+        var token = Browser.Token(await browser.GetHtmlAsync("/Account/SignIn"));
+        using var content = new FormUrlEncodedContent([new("Note.Text", "anonymous"), new("__RequestVerificationToken", token)]);
+
+        using var response = await browser.PostAsync(new Uri($"/Incidents/{incident.Id}?handler=Note", UriKind.Relative), content, Ct);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("/Account/SignIn", response.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(before, await RoleMatrix.FingerprintAsync(app));
+    }
+
+    public static TheoryData<string, string> ApiCalls => new()
+    {
+        { "GET", "/api/incidents" },
+        { "GET", "/api/incidents/1" },
+        { "GET", "/api/incidents/1/timeline.csv" },
+        { "GET", "/api/timeline.csv" },
+        { "GET", "/api/stats" },
+        { "POST", "/api/incidents" },
+        { "POST", "/api/incidents/1/reports" },
+        { "POST", "/api/incidents/1/notes" },
+        { "POST", "/api/incidents/1/diplomatic-warning" },
+        { "POST", "/api/incidents/1/reports/1/verify" },
+        { "POST", "/api/incidents/1/resolve" },
+        { "POST", "/api/incidents/1/reopen" },
+        { "POST", "/api/incidents/1/escalate" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ApiCalls))]
+    public async Task An_api_call_without_a_key_or_with_a_wrong_one_is_a_401_problem_and_changes_nothing(string method, string path)
+    {
+        var before = await RoleMatrix.FingerprintAsync(app);
+        foreach (var client in new[] { app.CreateClient(), app.CreateApiClient("not-a-key-of-this-app-0123456789") })
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), path);
+            if (method == "POST")
+            {
+                request.Content = JsonContent.Create(new { text = "x", reason = "x" });
+            }
+
+            using var response = await client.SendAsync(request, Ct);
+
+            await Problems.AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+        }
+
+        Assert.Equal(before, await RoleMatrix.FingerprintAsync(app));
+    }
+
+    [Fact]
+    public async Task The_live_hub_refuses_a_connection_without_an_identity()
+    {
+        using var response = await app.CreateBrowser().PostAsync(new Uri("/hubs/live/negotiate?negotiateVersion=1", UriKind.Relative), null, Ct);
+
+        await Problems.AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Sign_in_health_and_static_files_need_no_identity()
+    {
+        var client = app.CreateClient(new() { AllowAutoRedirect = false });
+        using var signIn = await client.GetAsync("/Account/SignIn", Ct);
+        using var health = await client.GetAsync("/health", Ct);
+        var html = await signIn.Content.ReadAsStringAsync(Ct);
+        var stylesheet = StylesheetLink().Match(html).Groups["href"].Value;
+        using var css = await client.GetAsync(stylesheet, Ct);
+        using var script = await client.GetAsync("/js/site.js", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("Healthy", await health.Content.ReadAsStringAsync(Ct));
+        Assert.StartsWith("/css/", stylesheet, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+        Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+    }
+
+    [GeneratedRegex("<link[^>]*rel=\"stylesheet\"[^>]*href=\"(?<href>[^\"]+)\"")]
+    private static partial Regex StylesheetLink();
+}
