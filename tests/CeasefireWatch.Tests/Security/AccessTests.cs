@@ -29,9 +29,7 @@ public sealed partial class AccessTests(CeasefireWatchFactory app) : IClassFixtu
         using var response = await app.CreateBrowser().GetAsync(new Uri(path, UriKind.Relative), Ct);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var location = response.Headers.Location is { IsAbsoluteUri: true } absolute
-            ? absolute.PathAndQuery
-            : response.Headers.Location?.OriginalString ?? string.Empty;
+        var location = response.Headers.Location?.PathAndQuery() ?? string.Empty;
         Assert.StartsWith("/Account/SignIn?ReturnUrl=", location, StringComparison.Ordinal);
         Assert.Equal(path, Uri.UnescapeDataString(location["/Account/SignIn?ReturnUrl=".Length..]));
     }
