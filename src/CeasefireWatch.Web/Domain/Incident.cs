@@ -174,13 +174,14 @@ public sealed class Incident
         Append(now, TimelineKind.Note, Stage, actor, text);
 
     /// <summary>
-    /// A supervisor confirms one of the incident's reports (once). Verification changes no clock: an unverified
-    /// report escalates exactly like a verified one, because waiting for confirmation must not delay the response.
+    /// A supervisor confirms one of the incident's reports (once); the report must be loaded with the incident.
+    /// Verification changes no clock: an unverified report escalates exactly like a verified one, because waiting
+    /// for confirmation must not delay the response.
     /// </summary>
     public void VerifyReport(long reportId, string details, DateTime now, string actor)
     {
         var report = reports.SingleOrDefault(r => r.Id == reportId)
-            ?? throw new Infrastructure.NotFoundException($"{Reference} has no report {reportId}.");
+            ?? throw new InvalidOperationException($"Report {reportId} of {Reference} is not loaded; load it before verifying it.");
         if (report.VerifiedAt is { } verified)
         {
             throw new DomainRuleException($"That report of {Reference} was already verified by {report.VerifiedBy} at {Format(verified)}.");

@@ -37,6 +37,11 @@ public static class VerifyReport
             // Only the named report is needed; loading it through the incident keeps a report of another incident out.
             await db.Entry(incident).Collection(i => i.Reports).Query()
                 .Where(r => r.Id == command.ReportId).LoadAsync(cancellationToken);
+            if (incident.Reports.All(r => r.Id != command.ReportId))
+            {
+                throw new NotFoundException($"{incident.Reference} has no report {command.ReportId}.");
+            }
+
             incident.VerifyReport(command.ReportId, command.Details?.Trim() ?? string.Empty, clock.GetUtcNow().UtcDateTime, actor.Name);
             await db.SaveChangesAsync(cancellationToken);
             await publisher.Publish(new IncidentChanged(incident.Id), cancellationToken);
