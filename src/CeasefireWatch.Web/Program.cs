@@ -1,6 +1,7 @@
 using CeasefireWatch.Web.Api;
 using CeasefireWatch.Web.Features.Dashboard;
 using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Health;
 using CeasefireWatch.Web.Infrastructure.Security;
 using Serilog;
 
@@ -34,13 +35,16 @@ app.UseWhen(c => SecurityRegistration.IsApi(c.Request), api => api.UseStatusCode
 app.UseWhen(c => !SecurityRegistration.IsApi(c.Request), pages => pages.UseStatusCodePagesWithReExecute("/Status/{0}"));
 
 app.UseStaticFiles();
+app.UseMiddleware<FormNulMiddleware>();
 app.UseRouting();
 app.UseMiddleware<SetupRedirectMiddleware>();
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
+app.UseMiddleware<CookieApiAntiforgeryMiddleware>();
 
-app.MapHealthChecks("/health").AllowAnonymous();
+app.MapHealthChecks("/health", HealthEndpoint.Options).AllowAnonymous();
 app.MapGroup("/api").RequireAuthorization(Policies.Read).MapIncidentsApi().MapExportApi().MapStatsApi();
 app.MapHub<LiveHub>(LiveHub.Path);
 app.MapRazorPages();

@@ -53,6 +53,8 @@ public enum SecurityEventKind
     PasswordReset,
     ApiKeyCreated,
     ApiKeyRevoked,
+    ApiKeyRejected,
+    CredentialGuessingThrottled,
 }
 
 /// <summary>One line of the security log: who did what to whom, when, and from where.</summary>

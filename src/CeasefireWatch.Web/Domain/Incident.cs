@@ -247,33 +247,53 @@ public sealed class Incident
     }
 
     /// <summary>
-    /// A supervisor escalates to the next tier ahead of the clock, with a stated reason. If the clock has
-    /// already made tiers due that are not yet recorded, those are entered (by the policy, with their own
-    /// due instants) and the early escalation is refused: the supervisor asked for a tier the incident may
-    /// already have, and should look again before going further.
+    /// A supervisor escalates ahead of the clock, with a stated reason, to <paramref name="toStage"/> (every tier
+    /// passed over is entered at the same instant, so the record keeps one tier change per tier) or, when no tier
+    /// is named, to the next one. Tiers the clock has already made due are entered first, by the policy with
+    /// their own due instants. Naming the tier makes the request idempotent: when that tier is already entered
+    /// (by the engine a moment ago, or by another supervisor's click) nothing changes and the request is refused,
+    /// so a double click or two supervisors at once can never carry an incident a tier further than asked.
+    /// Without a named tier, a request that finds tiers just entered on schedule is refused too: the supervisor
+    /// asked for a tier the incident may already have, and should look again before going further.
     /// </summary>
-    public Stage EscalateEarly(string reason, DateTime now, string actor, EscalationPolicy policy)
+    /// <returns>The tier the incident is now at.</returns>
+    public Stage EscalateEarly(string reason, Stage? toStage, DateTime now, string actor, EscalationPolicy policy)
     {
         if (Status != IncidentStatus.Active)
         {
-            throw new DomainRuleException($"{Reference} is resolved; reopen it before escalating.");
+            throw new DomainRuleException($"{Reference} is {Status.ToString().ToLowerInvariant()}; reopen it before escalating.");
         }
 
-        if (ApplyDueStages(policy, now).Count > 0)
+        var enteredOnSchedule = ApplyDueStages(policy, now);
+        Stage target;
+        if (toStage is { } named)
+        {
+            if (named <= Stage)
+            {
+                throw new DomainRuleException(
+                    $"{Reference} has already entered {named.Label()} (it is at {Stage.Label()}); nothing was changed.");
+            }
+
+            target = named;
+        }
+        else if (enteredOnSchedule.Count > 0)
         {
             throw new DomainRuleException(
                 $"{Reference} has just entered {Stage.Label()} on schedule. Review it, and escalate again if it is still needed.");
         }
-
-        if (Stage.Next() is not { } next)
+        else
         {
-            throw new DomainRuleException($"{Reference} is already at the highest tier.");
+            target = Stage.Next() ?? throw new DomainRuleException($"{Reference} is already at the highest tier.");
         }
 
-        Stage = next;
-        Append(now, TimelineKind.StageEntered, next, actor, $"Escalated early: {reason}", dueAt: now);
+        while (Stage < target)
+        {
+            Stage = Stage.Next()!.Value;
+            Append(now, TimelineKind.StageEntered, Stage, actor, $"Escalated early: {reason}", dueAt: now);
+        }
+
         NextStageAt = policy.NextStageAt(Stage, Status, OccurredAt);
-        return next;
+        return Stage;
     }
 
     /// <summary>

@@ -27,9 +27,15 @@ public sealed partial class LoggingBehavior<TMessage, TResponse>(ILogger<Logging
             LogRejected(RequestName, string.Join("; ", ex.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}")));
             throw;
         }
-        catch (Exception ex) when (ex is Domain.DomainRuleException or NotFoundException)
+        catch (Exception ex) when (ex is Domain.DomainRuleException or NotFoundException or Security.ForbiddenException)
         {
+            // Refusals are answers (409, 404, 403), not faults: no stack trace.
             LogRefused(RequestName, ex.Message);
+            throw;
+        }
+        catch (Exception ex) when (StorageFailure.Is(ex))
+        {
+            LogStorageFailed(RequestName, StorageFailure.Describe(ex));
             throw;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -47,6 +53,9 @@ public sealed partial class LoggingBehavior<TMessage, TResponse>(ILogger<Logging
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Request} refused: {Reason}")]
     private partial void LogRefused(string request, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Request} not saved, storage unavailable: {Reason}")]
+    private partial void LogStorageFailed(string request, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Request} failed after {ElapsedMs:0.0} ms")]
     private partial void LogFailed(Exception exception, string request, double elapsedMs);

@@ -10,8 +10,9 @@ namespace CeasefireWatch.Web.Infrastructure;
 /// <summary>
 /// Turns the exceptions that mean "your request was wrong" into RFC 9457 problem details for API
 /// callers: a validation failure is a 400 with an <c>errors</c> object keyed by field (camelCase, as
-/// the JSON was sent), a missing incident 404, a rule of the incident's state 409. Pages handle these
-/// themselves; anything else falls through to the error page.
+/// the JSON was sent), a missing incident 404, a rule of the incident's state 409, a storage fault 503 with
+/// <c>Retry-After</c>. Pages handle these themselves; anything else falls through to the error page (which
+/// explains a storage fault to people with the same 503).
 /// </summary>
 internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
@@ -19,6 +20,11 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
     {
         // By now the request has been re-pointed at the error page; the feature keeps the path that failed.
         var failedPath = httpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? httpContext.Request.Path;
+        if (StorageFailure.Is(exception))
+        {
+            StorageFailure.Recover(exception);
+        }
+
         if (!failedPath.StartsWith("/api/", StringComparison.OrdinalIgnoreCase))
         {
             return false;
@@ -53,6 +59,12 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
                 Title = "The incident changed while this request was handled.",
                 Detail = "Nothing was saved. Read the incident again and retry.",
             },
+            _ when StorageFailure.Is(exception) => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Storage is unavailable; nothing was saved.",
+                Detail = $"{StorageFailure.Describe(exception)} Retry the same request later.",
+            },
             _ => null,
         };
 
@@ -62,6 +74,11 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = ((int)StorageFailure.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
@@ -99,6 +116,7 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         "VIOLATIONTYPE" => Names<ViolationType>(field),
         "SEVERITY" => Names<Domain.Severity>(field),
         "SOURCETYPE" => Names<SourceType>(field),
+        "TOSTAGE" or "STAGE" => Names<Stage>(field),
         _ when field.EndsWith("At", StringComparison.OrdinalIgnoreCase) =>
             $"'{field}' must be an ISO 8601 time with an offset, such as {ContractText.InstantExample}.",
         _ => $"'{field}' has a value of the wrong type.",

@@ -1,5 +1,6 @@
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Escalation;
+using CeasefireWatch.Web.Infrastructure.Health;
 using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
@@ -24,10 +25,14 @@ internal static class ServiceRegistration
         services.AddSingleton<SqlitePragmas>();
         services.AddDbContext<AppDbContext>((sp, options) => options
             .UseSqlite(connectionString)
-            .AddInterceptors(sp.GetRequiredService<SqlitePragmas>()));
+            .AddInterceptors(sp.GetRequiredService<SqlitePragmas>())
+            // SQLite table rebuilds (DropRegionTileGrid) switch foreign keys off and on around their own transaction,
+            // which EF announces on every fresh database as a frightening "partially applied" warning. The rebuild
+            // itself is transactional; only the pragma is not, and it is per connection. Debug, not Warning.
+            .ConfigureWarnings(w => w.Log((Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug))));
         services.AddHostedService<DatabaseInitializer>();
         services.AddSingleton(Features.Dashboard.RegionMap.Load());
-        services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
+        services.AddCeasefireWatchHealth(configuration);
         return services;
     }
 
@@ -66,11 +71,17 @@ internal static class ServiceRegistration
             // Every page needs at least a Viewer (the fallback policy); these need more.
             o.Conventions.AuthorizePage("/Incidents/New", Policies.Report);
             o.Conventions.AuthorizeFolder("/Admin", Policies.Administer);
-        }).AddMvcOptions(o => o.ModelBinderProviders.Insert(0, new ContractEnumModelBinderProvider()));
+        }).AddMvcOptions(o =>
+        {
+            o.ModelBinderProviders.Insert(0, new ContractEnumModelBinderProvider());
+            o.ModelBinderProviders.Insert(0, new StrictNumberModelBinderProvider());
+        });
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.ConfigureHttpJsonOptions(json =>
         {
+            // The web defaults read "5" as 5; a number sent as text is a caller's mistake, named as such.
+            json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
             json.SerializerOptions.Converters.Add(new ContractEnumConverterFactory());
             json.SerializerOptions.Converters.Add(new OffsetRequiredDateTimeOffsetConverter());
         });

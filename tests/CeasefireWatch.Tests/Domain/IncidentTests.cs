@@ -284,7 +284,7 @@ public sealed class IncidentTests
         var incident = LogAt(Now);
         var at = Now + TimeSpan.FromHours(80);
 
-        var refused = Assert.Throws<DomainRuleException>(() => incident.EscalateEarly("Larger attack.", at, Supervisor, Policy));
+        var refused = Assert.Throws<DomainRuleException>(() => incident.EscalateEarly("Larger attack.", null, at, Supervisor, Policy));
 
         Assert.Contains("on schedule", refused.Message, StringComparison.Ordinal);
         Assert.Equal(Stage.UsBackstop, incident.Stage);
@@ -302,7 +302,7 @@ public sealed class IncidentTests
         var incident = LogAt(Now);
         var at = Now + TimeSpan.FromHours(2);
 
-        var next = incident.EscalateEarly("Mass-casualty strike on a city centre.", at, Supervisor, Policy);
+        var next = incident.EscalateEarly("Mass-casualty strike on a city centre.", null, at, Supervisor, Policy);
 
         Assert.Equal(Stage.Coalition, next);
         Assert.Equal(Stage.Coalition, incident.Stage);
@@ -318,7 +318,7 @@ public sealed class IncidentTests
     public void After_an_early_escalation_the_clock_does_not_enter_the_same_tier_again()
     {
         var incident = LogAt(Now);
-        incident.EscalateEarly("Larger attack.", Now + TimeSpan.FromHours(2), Supervisor, Policy);
+        incident.EscalateEarly("Larger attack.", null, Now + TimeSpan.FromHours(2), Supervisor, Policy);
 
         Assert.Empty(incident.ApplyDueStages(Policy, Now + Day));
         Assert.Equal([new StageDue(Stage.UsBackstop, Now + ThreeDays)], incident.ApplyDueStages(Policy, Now + ThreeDays));
@@ -330,10 +330,10 @@ public sealed class IncidentTests
     public void EscalateEarly_refuses_to_go_past_tier_3()
     {
         var incident = LogAt(Now);
-        incident.EscalateEarly("One.", Now, Supervisor, Policy);
-        incident.EscalateEarly("Two.", Now, Supervisor, Policy);
+        incident.EscalateEarly("One.", null, Now, Supervisor, Policy);
+        incident.EscalateEarly("Two.", null, Now, Supervisor, Policy);
 
-        Assert.Throws<DomainRuleException>(() => incident.EscalateEarly("Three.", Now, Supervisor, Policy));
+        Assert.Throws<DomainRuleException>(() => incident.EscalateEarly("Three.", null, Now, Supervisor, Policy));
         Assert.Equal(Stage.UsBackstop, incident.Stage);
         Assert.Equal(3, StagesEntered(incident).Count);
     }
@@ -344,7 +344,7 @@ public sealed class IncidentTests
         var incident = LogAt(Now);
         incident.Resolve(Now, "Quiet.", Now, Analyst, Policy);
 
-        Assert.Throws<DomainRuleException>(() => incident.EscalateEarly("Now?", Now, Supervisor, Policy));
+        Assert.Throws<DomainRuleException>(() => incident.EscalateEarly("Now?", null, Now, Supervisor, Policy));
         Assert.Equal(Stage.UkrainianForces, incident.Stage);
     }
 

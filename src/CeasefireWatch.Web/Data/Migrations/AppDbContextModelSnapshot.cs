@@ -153,6 +153,20 @@ namespace CeasefireWatch.Web.Data.Migrations
                     b.ToTable("CoalitionMembers");
                 });
 
+            modelBuilder.Entity("CeasefireWatch.Web.Data.HealthProbe", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("HealthProbes");
+                });
+
             modelBuilder.Entity("CeasefireWatch.Web.Data.PolicyTier", b =>
                 {
                     b.Property<string>("Stage")

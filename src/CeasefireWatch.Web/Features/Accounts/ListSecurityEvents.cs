@@ -56,6 +56,8 @@ public static class ListSecurityEvents
         SecurityEventKind.PasswordReset => "Password reset",
         SecurityEventKind.ApiKeyCreated => "API key created",
         SecurityEventKind.ApiKeyRevoked => "API key revoked",
+        SecurityEventKind.ApiKeyRejected => "Unknown API key refused",
+        SecurityEventKind.CredentialGuessingThrottled => "Address throttled (too many failures)",
         _ => kind.ToString(),
     };
 }

@@ -8,7 +8,7 @@ namespace CeasefireWatch.Web.Features.Accounts;
 
 /// <summary>
 /// An administrator sets a new password for a user (who forgot theirs). The old password stops working
-/// and, as the security stamp changes, the user's open sessions end within a minute. The password is
+/// and, as the security stamp changes, the user's open sessions end at once. The password is
 /// never logged.
 /// </summary>
 public static class ResetPassword
@@ -39,7 +39,7 @@ public static class ResetPassword
             var token = await users.GeneratePasswordResetTokenAsync(user);
             UserAccounts.ThrowIfFailed(
                 await users.ResetPasswordAsync(user, token, command.NewPassword!), string.Empty, nameof(Command.NewPassword));
-            log.Add(SecurityEventKind.PasswordReset, email, "Password set by an administrator; open sessions end within a minute.");
+            log.Add(SecurityEventKind.PasswordReset, email, "Password set by an administrator; open sessions end at once.");
             await db.SaveChangesAsync(cancellationToken);
             return email;
         }

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Identity;
 namespace CeasefireWatch.Web.Features.Accounts;
 
 /// <summary>
-/// Disables an account (locked out for ever, its sessions ending within a minute as the security stamp
+/// Disables an account (locked out for ever, its sessions ending at once as the security stamp
 /// changes) or enables it again, which also lifts a lockout after failed sign-ins. Nobody disables
 /// their own account, and the last enabled administrator stays enabled.
 /// </summary>
@@ -62,7 +62,7 @@ public static class SetUserDisabled
                 Check(await users.SetLockoutEnabledAsync(user, true));
                 Check(await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue));
                 Check(await users.UpdateSecurityStampAsync(user));
-                details = "Disabled: sign-in refused, open sessions end within a minute.";
+                details = "Disabled: sign-in refused, open sessions end at once.";
             }
             else
             {

@@ -9,7 +9,7 @@ namespace CeasefireWatch.Web.Features.Accounts;
 
 /// <summary>
 /// Gives a user exactly one role in place of the one they had. The security stamp changes with it, so
-/// the user's open sessions end within a minute and the next sign-in carries the new role. The last
+/// the user's open sessions end at once and the next sign-in carries the new role. The last
 /// enabled administrator keeps the Admin role, so the application never loses its administrators.
 /// </summary>
 public static class SetUserRole
@@ -55,7 +55,7 @@ public static class SetUserRole
             UserAccounts.ThrowIfFailed(await users.RemoveFromRolesAsync(user, held), string.Empty, string.Empty);
             UserAccounts.ThrowIfFailed(await users.AddToRoleAsync(user, role), string.Empty, string.Empty);
 
-            // Role changes alone leave the stamp as it was; changing it ends the user's sessions within a minute.
+            // Role changes alone leave the stamp as it was; changing it ends the user's sessions at once.
             UserAccounts.ThrowIfFailed(await users.UpdateSecurityStampAsync(user), string.Empty, string.Empty);
             log.Add(SecurityEventKind.RoleChanged, email, $"from {(from.Length == 0 ? "no role" : from)} to {role}");
             await db.SaveChangesAsync(cancellationToken);

@@ -8,8 +8,9 @@ namespace CeasefireWatch.Web.Features.Accounts;
 
 /// <summary>
 /// Cookie sign-in. Every failure reads the same, whether the email is unknown, the password wrong or
-/// the account locked or disabled, so the page tells nobody which accounts exist. Five failures lock
-/// the account for fifteen minutes.
+/// the account locked or disabled, and costs the same (one password hash either way), so neither the page
+/// nor its timing tells anybody which accounts exist. Five failures lock the account for fifteen minutes;
+/// failures from one address beyond <see cref="CredentialGuessingOptions.FailureLimit"/> a window are refused (429).
 /// </summary>
 public static class SignInWithPassword
 {
@@ -27,27 +28,45 @@ public static class SignInWithPassword
         }
     }
 
-    public sealed class Handler(SignInManager<AppUser> signIn, SecurityLog log) : ICommandHandler<Command, bool>
+    public sealed class Handler(
+        SignInManager<AppUser> signIn, UnknownAccountTimingShield timing, CredentialGuessingGuard guessing, IHttpContextAccessor http, SecurityLog log)
+        : ICommandHandler<Command, bool>
     {
         public async ValueTask<bool> Handle(Command command, CancellationToken cancellationToken)
         {
             var email = command.Email!.Trim();
-            var result = await signIn.PasswordSignInAsync(email, command.Password!, isPersistent: false, lockoutOnFailure: true);
+            var user = await signIn.UserManager.FindByNameAsync(email);
+            var result = user is null ? SignInResult.Failed : await signIn.PasswordSignInAsync(user, command.Password!, isPersistent: false, lockoutOnFailure: true);
             if (result.Succeeded)
             {
                 await log.WriteAsync(SecurityEventKind.SignedIn, email, actorName: email);
                 return true;
             }
 
+            // Identity checked no password for an unknown, locked or disabled account: spend what a check costs.
+            if (user is null || result.IsLockedOut || result.IsNotAllowed)
+            {
+                timing.SpendAsMuchAsARealCheck(command.Password!);
+            }
+
             var kind = result.IsLockedOut ? SecurityEventKind.LockedOut : SecurityEventKind.SignInFailed;
             var why = result.IsLockedOut ? "Account locked or disabled." : result.IsNotAllowed ? "Sign-in not allowed." : "Wrong email or password.";
+            var address = http.HttpContext is { } context ? CredentialGuessingGuard.AddressOf(context) : "local";
+            if (guessing.RecordFailure(address))
+            {
+                log.Add(SecurityEventKind.CredentialGuessingThrottled, address, "Failed sign-ins and API keys from this address reached the limit; further attempts get 429 until the window ends.", "anonymous");
+            }
+
             await log.WriteAsync(kind, email, why, actorName: "anonymous");
             return false;
         }
     }
 }
 
-/// <summary>Signs the current user out.</summary>
+/// <summary>
+/// Signs the current user out everywhere: the account's security stamp changes, so this cookie and any copy
+/// of it (or a session on another device) is refused from the next request on, not merely deleted here.
+/// </summary>
 public static class SignOut
 {
     public sealed record Command : ICommand<Unit>;
@@ -57,6 +76,11 @@ public static class SignOut
         public async ValueTask<Unit> Handle(Command command, CancellationToken cancellationToken)
         {
             var name = actor.Name;
+            if (await signIn.UserManager.GetUserAsync(signIn.Context.User) is { } user)
+            {
+                await signIn.UserManager.UpdateSecurityStampAsync(user);
+            }
+
             await signIn.SignOutAsync();
             await log.WriteAsync(SecurityEventKind.SignedOut, name, actorName: name);
             return Unit.Value;

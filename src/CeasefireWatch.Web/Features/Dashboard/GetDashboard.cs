@@ -52,11 +52,13 @@ public static class GetDashboard
         IReadOnlyList<DayCounts> PerDay,
         IReadOnlyList<ResolutionBucket> TimeToResolution,
         EscalationEngineStatus.Snapshot Engine,
+        Infrastructure.Health.HealthMonitor.Reading Health,
         TimeSpan Tier2After,
         TimeSpan Tier3After);
 
     public sealed class Handler(
-        AppDbContext db, TimeProvider clock, IMediator mediator, EscalationEngineStatus engine, EscalationPolicy policy)
+        AppDbContext db, TimeProvider clock, IMediator mediator, EscalationEngineStatus engine, EscalationPolicy policy,
+        Infrastructure.Health.HealthMonitor health)
         : IQueryHandler<Query, Model>
     {
         public async ValueTask<Model> Handle(Query query, CancellationToken cancellationToken)
@@ -80,6 +82,7 @@ public static class GetDashboard
                 await PerDayAsync(now, cancellationToken),
                 await TimeToResolutionAsync(now, cancellationToken),
                 engine.Current,
+                await health.ReadAsync(cancellationToken),
                 policy.Tier2After,
                 policy.Tier3After);
         }

@@ -9,11 +9,16 @@ using Mediator;
 
 namespace CeasefireWatch.Web.Features.Incidents;
 
-/// <summary>A supervisor moves an incident to the next tier ahead of the clock, with a stated reason.</summary>
+/// <summary>
+/// A supervisor moves an incident ahead of the clock, with a stated reason, to the tier named in
+/// <see cref="Command.ToStage"/> (passing over none in the record), or to the next tier when none is named.
+/// Naming the tier is what pages do: the button says which tier it enters, and a click that arrives after
+/// that tier was entered (by the engine, or another supervisor) is a 409 that changes nothing.
+/// </summary>
 public static class EscalateIncident
 {
     [RequiresPolicy(Policies.Supervise)]
-    public sealed record Command(string? Reason) : ICommand<IncidentDto>
+    public sealed record Command(string? Reason, Stage? ToStage = null) : ICommand<IncidentDto>
     {
         [JsonIgnore]
         public int IncidentId { get; init; }
@@ -32,7 +37,7 @@ public static class EscalateIncident
         public async ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken)
         {
             var incident = await db.Incidents.GetForUpdateAsync(command.IncidentId, cancellationToken);
-            incident.EscalateEarly(command.Reason!.Trim(), clock.GetUtcNow().UtcDateTime, actor.Name, policy);
+            incident.EscalateEarly(command.Reason!.Trim(), command.ToStage, clock.GetUtcNow().UtcDateTime, actor.Name, policy);
             await db.SaveChangesAsync(cancellationToken);
             await publisher.Publish(new IncidentChanged(incident.Id), cancellationToken);
             return IncidentDto.From(incident);

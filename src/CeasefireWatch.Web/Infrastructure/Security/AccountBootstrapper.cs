@@ -59,13 +59,31 @@ internal sealed partial class AccountBootstrapper(
         return user;
     }
 
+    /// <summary>
+    /// Ensures the configured key, unless an administrator revoked it: a revocation is a decision about that secret
+    /// and outlives restarts (the configuration still naming it must not bring it back). A different secret in the
+    /// configuration is a new key, and is ensured.
+    /// </summary>
     private async Task EnsureApiKeyAsync(AppDbContext db, string secret, CancellationToken ct)
     {
         var hash = ApiKey.Hash(secret);
+        if (await db.ApiKeys.AnyAsync(k => k.SecretHash == hash && k.RevokedAt != null, ct))
+        {
+            LogApiKeyRevoked(BootstrapOptions.ApiKeyName);
+            return;
+        }
+
         var existing = await db.ApiKeys.FirstOrDefaultAsync(k => k.Name == BootstrapOptions.ApiKeyName, ct);
         if (existing is { RevokedAt: null } && existing.SecretHash == hash && existing.Role == Roles.Supervisor)
         {
             return;
+        }
+
+        if (existing is { RevokedAt: not null })
+        {
+            // The revoked key keeps its row (and its history in the security log) under a name that says so.
+            existing.Name = $"{BootstrapOptions.ApiKeyName} (revoked {existing.RevokedAt:yyyy-MM-dd HH:mm:ss})";
+            existing = null;
         }
 
         existing ??= db.ApiKeys.Add(new ApiKey { Name = BootstrapOptions.ApiKeyName }).Entity;
@@ -78,6 +96,9 @@ internal sealed partial class AccountBootstrapper(
         await db.SaveChangesAsync(ct);
         LogApiKeyEnsured(BootstrapOptions.ApiKeyName);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The key in Bootstrap:ApiKey ({Name}) was revoked by an administrator and is not restored; remove it from the configuration, or set a new secret")]
+    private partial void LogApiKeyRevoked(string name);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Administrator {Email} created from Bootstrap settings")]
     private partial void LogAdminCreated(string email);

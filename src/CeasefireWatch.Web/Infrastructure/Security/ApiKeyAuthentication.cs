@@ -13,13 +13,15 @@ namespace CeasefireWatch.Web.Infrastructure.Security;
 /// name (the actor on the timeline) and its role the identity's role. A missing, unknown or revoked key
 /// gets a 401 problem; a key without the rights for a call gets a 403 problem.
 /// </summary>
-internal sealed class ApiKeyAuthenticationHandler(
+internal sealed partial class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     AppDbContext db,
     TimeProvider clock,
-    IProblemDetailsService problemDetails)
+    IProblemDetailsService problemDetails,
+    CredentialGuessingGuard guessing,
+    SecurityLog securityLog)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -42,14 +44,14 @@ internal sealed class ApiKeyAuthenticationHandler(
             .FirstOrDefaultAsync(Context.RequestAborted);
         if (key is null)
         {
+            await RecordRejectedKeyAsync(values.ToString().Trim());
             return AuthenticateResult.Fail("The API key is unknown or revoked.");
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
         if (key.LastUsedAt is null || now - key.LastUsedAt > LastUseResolution)
         {
-            await db.ApiKeys.Where(k => k.Id == key.Id)
-                .ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
+            await RecordLastUseAsync(key.Id, now);
         }
 
         var identity = new ClaimsIdentity(
@@ -57,6 +59,54 @@ internal sealed class ApiKeyAuthenticationHandler(
             SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
+
+    /// <summary>
+    /// An unknown or revoked key counts against the caller's address (guessing is throttled, 429) and is written
+    /// to the security log with only its first characters: the log must not become a list of near-miss secrets.
+    /// </summary>
+    private async Task RecordRejectedKeyAsync(string presented)
+    {
+        var address = CredentialGuessingGuard.AddressOf(Context);
+        if (guessing.RecordFailure(address))
+        {
+            securityLog.Add(SecurityEventKind.CredentialGuessingThrottled, address,
+                "Failed sign-ins and API keys from this address reached the limit; further attempts get 429 until the window ends.", "anonymous");
+        }
+
+        securityLog.Add(SecurityEventKind.ApiKeyRejected, presented[..Math.Min(6, presented.Length)] + "…",
+            $"Unknown or revoked API key on {Request.Method} {Request.Path}.", "anonymous");
+        try
+        {
+            await db.SaveChangesAsync(Context.RequestAborted);
+        }
+        catch (Exception ex) when (StorageFailure.Is(ex))
+        {
+            // The 401 stands whether or not the log could be written.
+            StorageFailure.Recover(ex);
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Last use is bookkeeping: when it cannot be written (a read-only or full disk, a long lock) the request goes
+    /// on — a read must not die for want of a note about it — and the next request tries again.
+    /// </summary>
+    private async Task RecordLastUseAsync(int keyId, DateTime now)
+    {
+        try
+        {
+            await db.ApiKeys.Where(k => k.Id == keyId)
+                .ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
+        }
+        catch (Exception ex) when (StorageFailure.Is(ex))
+        {
+            StorageFailure.Recover(ex);
+            LastUseNotRecorded(Logger, keyId, StorageFailure.Describe(ex));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Last use of API key {KeyId} not recorded: {Reason}")]
+    private static partial void LastUseNotRecorded(ILogger logger, int keyId, string reason);
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
         WriteProblemAsync(Context, problemDetails, StatusCodes.Status401Unauthorized, "Authentication required.",

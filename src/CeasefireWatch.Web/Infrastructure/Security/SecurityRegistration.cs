@@ -59,6 +59,8 @@ internal static class SecurityRegistration
             o.LogoutPath = "/Account/SignOut";
             o.ExpireTimeSpan = TimeSpan.FromHours(12);
             o.SlidingExpiration = true;
+            // Sign-out, a disabled account, a changed role or a reset password ends every session at once.
+            o.Events.OnValidatePrincipal = SessionValidator.ValidateAsync;
             o.Events.OnRedirectToLogin = context => IsApi(context.Request) || IsHub(context.Request)
                 ? ApiKeyAuthenticationHandler.WriteProblemAsync(context.HttpContext, Problems(context.HttpContext),
                     StatusCodes.Status401Unauthorized, "Authentication required.", "Send a valid X-Api-Key header, or sign in.")
@@ -77,11 +79,11 @@ internal static class SecurityRegistration
             };
         });
 
-        // A disabled account or a changed role takes effect within a minute, not at cookie expiry.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 
         services.AddAuthorizationBuilder().AddPolicies();
         services.AddScoped<SecurityLog>();
+        services.AddScoped<UnknownAccountTimingShield>();
+        services.AddCredentialGuessingLimiter(configuration);
         services.AddSingleton<SetupGate>();
         services.AddHostedService<AccountBootstrapper>();
         return services;

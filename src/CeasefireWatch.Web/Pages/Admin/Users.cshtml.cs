@@ -42,12 +42,12 @@ public sealed class UsersModel(IMediator mediator) : PageModel
         SendAsync(new SetUserRole.Command(id, ChangeRole.Role), nameof(ChangeRole), id,
             changed => changed.From == changed.To
                 ? $"{changed.Email} already is {changed.To}."
-                : $"{changed.Email} is now {changed.To} (was {changed.From}). Their open sessions end within a minute.", ct);
+                : $"{changed.Email} is now {changed.To} (was {changed.From}). Their open sessions end at once.", ct);
 
     public Task<IActionResult> OnPostDisableAsync(string id, CancellationToken ct) =>
         SendAsync(new SetUserDisabled.Command(id, Disabled: true), Access, id,
             result => result.Changed
-                ? $"{result.Email} is disabled: sign-in is refused and open sessions end within a minute."
+                ? $"{result.Email} is disabled: sign-in is refused and open sessions end at once."
                 : $"{result.Email} was already disabled.", ct);
 
     public Task<IActionResult> OnPostEnableAsync(string id, CancellationToken ct) =>
@@ -56,7 +56,7 @@ public sealed class UsersModel(IMediator mediator) : PageModel
 
     public Task<IActionResult> OnPostResetPasswordAsync(string id, CancellationToken ct) =>
         SendAsync(new ResetPassword.Command(id, Reset.NewPassword), nameof(Reset), id,
-            email => $"Password of {email} reset. Tell them the new one in person or by another channel; their open sessions end within a minute.", ct);
+            email => $"Password of {email} reset. Tell them the new one in person or by another channel; their open sessions end at once.", ct);
 
     /// <summary>The messages for <paramref name="prefix"/>'s fields, when <paramref name="userId"/>'s row failed.</summary>
     public IEnumerable<string> RowErrors(string userId, string prefix) =>

@@ -39,7 +39,7 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
     public ReasonForm Reopen { get; set; } = new();
 
     [BindProperty]
-    public ReasonForm Escalate { get; set; } = new();
+    public EscalateForm Escalate { get; set; } = new();
 
     [BindProperty]
     public DetailsForm Verify { get; set; } = new();
@@ -77,7 +77,8 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
         SendAsync(id, new ReopenIncident.Command(Reopen.Reason) { IncidentId = id }, nameof(Reopen), "Incident reopened: the clock runs again.", ct);
 
     public Task<IActionResult> OnPostEscalateAsync(int id, CancellationToken ct) =>
-        SendAsync(id, new EscalateIncident.Command(Escalate.Reason) { IncidentId = id }, nameof(Escalate), "Escalated to the next tier.", ct);
+        SendAsync(id, new EscalateIncident.Command(Escalate.Reason, Escalate.ToStage) { IncidentId = id }, nameof(Escalate),
+            Escalate.ToStage is { } stage ? $"Escalated to {stage.Label()}." : "Escalated to the next tier.", ct);
 
     public Task<IActionResult> OnPostVerifyAsync(int id, long reportId, CancellationToken ct) =>
         SendAsync(id, new VerifyReport.Command(Verify.Details) { IncidentId = id, ReportId = reportId }, nameof(Verify), "Report verified.", ct);
@@ -151,6 +152,14 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
     public sealed class ReasonForm
     {
         public string? Reason { get; set; }
+    }
+
+    /// <summary>An early escalation names the tier it enters (the one on the button), so a late or repeated click changes nothing.</summary>
+    public sealed class EscalateForm
+    {
+        public string? Reason { get; set; }
+
+        public Stage? ToStage { get; set; }
     }
 
     /// <summary>Optional details of an action (warning issued, report verified), named as the commands' field so a validation message lands by the input.</summary>

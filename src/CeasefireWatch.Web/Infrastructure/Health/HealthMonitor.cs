@@ -1,0 +1,118 @@
+using System.ComponentModel.DataAnnotations;
+using CeasefireWatch.Web.Data;
+using CeasefireWatch.Web.Domain;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CeasefireWatch.Web.Infrastructure.Health;
+
+public sealed class HealthOptions
+{
+    public const string Section = "Health";
+
+    /// <summary>The engine is degraded when the oldest tier that fell due but is not yet entered is older than this.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan MaxEngineLag { get; set; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>
+/// Whether the app can do its job, read at most once a second however often it is asked (a load balancer may ask
+/// thousands of times a second): can the database be written (a real one-row write, with a short busy timeout so
+/// the answer comes within seconds), and how far behind is the escalation engine (the oldest active incident whose
+/// next tier is due but not entered).
+/// </summary>
+public sealed class HealthMonitor(IServiceScopeFactory scopes, TimeProvider clock, IOptions<HealthOptions> options) : IDisposable
+{
+    private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(1);
+    private const int ProbeBusyTimeoutMs = 1500;
+
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private volatile Reading? last;
+
+    /// <summary>What health reports: storage and engine, as of <see cref="At"/>.</summary>
+    public sealed record Reading(DateTime At, string? StorageProblem, DateTime? OldestDueAt, TimeSpan MaxEngineLag)
+    {
+        public bool Writable => StorageProblem is null;
+
+        /// <summary>How long the oldest due tier has waited; zero when none is waiting.</summary>
+        public TimeSpan EngineLag => OldestDueAt is { } due && At > due ? At - due : TimeSpan.Zero;
+
+        public bool EngineBehind => EngineLag > MaxEngineLag;
+    }
+
+    public async Task<Reading> ReadAsync(CancellationToken cancellationToken)
+    {
+        if (IsFresh(last))
+        {
+            return last!;
+        }
+
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!IsFresh(last))
+            {
+                last = await MeasureAsync(cancellationToken);
+            }
+
+            return last!;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public void Dispose() => gate.Dispose();
+
+    private bool IsFresh(Reading? reading) =>
+        reading is not null && clock.GetUtcNow().UtcDateTime - reading.At < Freshness;
+
+    private async Task<Reading> MeasureAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var storageProblem = await ProbeWriteAsync(db.Database.GetConnectionString()!, now, cancellationToken);
+
+        DateTime? oldestDue = null;
+        try
+        {
+            oldestDue = await db.Incidents
+                .Where(i => i.Status == IncidentStatus.Active && i.NextStageAt != null && i.NextStageAt <= now)
+                .MinAsync(i => i.NextStageAt, cancellationToken);
+        }
+        catch (Exception ex) when (StorageFailure.Is(ex))
+        {
+            storageProblem ??= StorageFailure.Describe(ex);
+        }
+
+        return new Reading(now, storageProblem, oldestDue, options.Value.MaxEngineLag);
+    }
+
+    /// <summary>
+    /// Writes the probe row on a connection of its own (unpooled, so a connection stuck read-only is never reused,
+    /// with a short busy timeout, so a held lock answers within seconds rather than the requests' ten).
+    /// </summary>
+    private static async Task<string?> ProbeWriteAsync(string connectionString, DateTime now, CancellationToken cancellationToken)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = false, DefaultTimeout = 2 };
+        try
+        {
+            await using var connection = new SqliteConnection(builder.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText =
+                $"PRAGMA busy_timeout={ProbeBusyTimeoutMs}; " +
+                "INSERT INTO HealthProbes (Id, CheckedAt) VALUES (1, $now) ON CONFLICT (Id) DO UPDATE SET CheckedAt = excluded.CheckedAt;";
+            command.Parameters.AddWithValue("$now", now);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return null;
+        }
+        catch (Exception ex) when (StorageFailure.Is(ex))
+        {
+            return StorageFailure.Describe(ex);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace CeasefireWatch.Web.Infrastructure.Security;
+
+/// <summary>How many failed credentials (sign-ins, unknown API keys) one client address may send per window.</summary>
+public sealed class CredentialGuessingOptions
+{
+    public const string Section = "Security:CredentialGuessing";
+
+    [Range(1, 100_000)]
+    public int FailureLimit { get; set; } = 20;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>
+/// Counts failed credentials per client address in fixed windows on the app's clock. Only failures count, so a
+/// pipeline posting thousands of reports a second with a good key is never slowed; an address that has failed
+/// <see cref="CredentialGuessingOptions.FailureLimit"/> times is refused (429) for the rest of its window, which
+/// makes guessing API keys or spraying passwords across accounts hopeless. Account lockout (five failures) still
+/// protects each account on its own.
+/// </summary>
+public sealed class CredentialGuessingGuard(TimeProvider clock, Microsoft.Extensions.Options.IOptions<CredentialGuessingOptions> options)
+{
+    /// <summary>Past this many tracked addresses, windows that have ended are swept, so a spread of addresses cannot grow memory for ever.</summary>
+    private const int SweepAbove = 10_000;
+
+    private readonly ConcurrentDictionary<string, Window> windows = new(StringComparer.Ordinal);
+
+    /// <summary>Whether <paramref name="address"/> is refused now, and for how long it will be.</summary>
+    public bool IsBlocked(string address, out TimeSpan retryAfter)
+    {
+        retryAfter = TimeSpan.Zero;
+        if (!windows.TryGetValue(address, out var window))
+        {
+            return false;
+        }
+
+        var now = clock.GetUtcNow();
+        lock (window)
+        {
+            if (now >= window.EndsAt || window.Failures < options.Value.FailureLimit)
+            {
+                return false;
+            }
+
+            retryAfter = window.EndsAt - now;
+            return true;
+        }
+    }
+
+    /// <summary>Counts one failure; true exactly when this failure reaches the limit (so the block is logged once).</summary>
+    public bool RecordFailure(string address)
+    {
+        if (windows.Count > SweepAbove)
+        {
+            Sweep();
+        }
+
+        var now = clock.GetUtcNow();
+        var window = windows.GetOrAdd(address, _ => new Window(now + options.Value.Window));
+        lock (window)
+        {
+            if (now >= window.EndsAt)
+            {
+                window.EndsAt = now + options.Value.Window;
+                window.Failures = 0;
+            }
+
+            window.Failures++;
+            return window.Failures == options.Value.FailureLimit;
+        }
+    }
+
+    /// <summary>The address a request came from, as the security log records it.</summary>
+    public static string AddressOf(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "local";
+
+    private void Sweep()
+    {
+        var now = clock.GetUtcNow();
+        foreach (var (address, window) in windows)
+        {
+            if (now >= window.EndsAt)
+            {
+                windows.TryRemove(address, out _);
+            }
+        }
+    }
+
+    private sealed class Window(DateTimeOffset endsAt)
+    {
+        public DateTimeOffset EndsAt { get; set; } = endsAt;
+
+        public int Failures { get; set; }
+    }
+}
+
+/// <summary>
+/// Puts <see cref="CredentialGuessingGuard"/> behind ASP.NET Core's rate limiter: requests that present credentials
+/// (a sign-in post, any <c>X-Api-Key</c>) are partitioned by client address, and a partition is refused while its
+/// address is over its failure budget. The middleware answers 429; <see cref="OnRejectedAsync"/> words it.
+/// </summary>
+internal static class CredentialGuessingLimiter
+{
+    public static IServiceCollection AddCredentialGuessingLimiter(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<CredentialGuessingOptions>().Bind(configuration.GetSection(CredentialGuessingOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<CredentialGuessingGuard>();
+        services.AddRateLimiter(o =>
+        {
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                PresentsCredentials(context)
+                    ? RateLimitPartition.Get(CredentialGuessingGuard.AddressOf(context), address =>
+                        new GuardLimiter(context.RequestServices.GetRequiredService<CredentialGuessingGuard>(), address))
+                    : RateLimitPartition.GetNoLimiter(string.Empty));
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = OnRejectedAsync;
+        });
+        return services;
+    }
+
+    private static bool PresentsCredentials(HttpContext context) =>
+        context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
+        || (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/Account/SignIn", StringComparison.OrdinalIgnoreCase));
+
+    private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        var context = rejected.HttpContext;
+        var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
+            ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
+            : 60;
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = "Too many failed sign-ins or API keys from this address.",
+                Detail = $"Try again in {seconds} seconds.",
+            },
+        });
+    }
+
+    /// <summary>A partition's limiter: it grants freely and refuses while the guard says the address is blocked.</summary>
+    private sealed class GuardLimiter(CredentialGuessingGuard guard, string address) : RateLimiter
+    {
+        private long lastUsed = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        public override TimeSpan? IdleDuration => System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref lastUsed));
+
+        public override RateLimiterStatistics? GetStatistics() => null;
+
+        protected override RateLimitLease AttemptAcquireCore(int permitCount)
+        {
+            Interlocked.Exchange(ref lastUsed, System.Diagnostics.Stopwatch.GetTimestamp());
+            return guard.IsBlocked(address, out var retryAfter) ? new Lease(false, retryAfter) : new Lease(true, TimeSpan.Zero);
+        }
+
+        protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(AttemptAcquireCore(permitCount));
+    }
+
+    private sealed class Lease(bool acquired, TimeSpan retryAfter) : RateLimitLease
+    {
+        public override bool IsAcquired => acquired;
+
+        public override IEnumerable<string> MetadataNames => acquired ? [] : [MetadataName.RetryAfter.Name];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = !acquired && metadataName == MetadataName.RetryAfter.Name ? retryAfter : null;
+            return metadata is not null;
+        }
+    }
+}
+
+/// <summary>
+/// Makes a sign-in cost the same whether or not the account exists (or is locked): Identity answers an unknown
+/// email without hashing anything, 3 ms against 50 ms, which tells a stranger which emails have accounts. Here
+/// the same password hash is computed either way.
+/// </summary>
+public sealed class UnknownAccountTimingShield(IPasswordHasher<Data.AppUser> hasher)
+{
+    /// <summary>Made once per process (by whichever request needs it first), so later checks cost exactly one verification.</summary>
+    private static string? decoyHash;
+
+    /// <summary>Verifies <paramref name="password"/> against a decoy hash (never a match), costing what a real check costs.</summary>
+    public void SpendAsMuchAsARealCheck(string password)
+    {
+        decoyHash ??= hasher.HashPassword(new Data.AppUser(), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)));
+        hasher.VerifyHashedPassword(new Data.AppUser(), decoyHash, password);
+    }
+}
