@@ -90,7 +90,7 @@ public class SqliteWriteBenchmarks
         var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={path}");
         if (withPragmas)
         {
-            options.AddInterceptors(new SqlitePragmas());
+            options.AddInterceptors(new SqlitePragmas(SqlitePragmas.DefaultBusyTimeout));
         }
 
         return new AppDbContext(options.Options);

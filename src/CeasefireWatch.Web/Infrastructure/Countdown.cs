@@ -32,7 +32,7 @@ public static class Countdown
         return string.Create(CultureInfo.InvariantCulture, $"{(int)elapsed.TotalDays}d {elapsed.Hours:00}h {elapsed.Minutes:00}m");
     }
 
-    /// <summary>"24 h", "90 min", "5 s": an escalation window, for the marks on the time bars.</summary>
+    /// <summary>"24 h", "90 min", "5 s": an escalation window, exact to the tenth of a second (a window shorter than a minute is not "0m").</summary>
     public static string Window(TimeSpan window) =>
         window.TotalHours >= 1 && window.TotalHours == Math.Floor(window.TotalHours) ? string.Create(CultureInfo.InvariantCulture, $"{window.TotalHours:0} h")
         : window.TotalMinutes >= 1 && window.TotalMinutes == Math.Floor(window.TotalMinutes) ? string.Create(CultureInfo.InvariantCulture, $"{window.TotalMinutes:0} min")

@@ -4,6 +4,7 @@ using CeasefireWatch.Web.Infrastructure.Health;
 using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace CeasefireWatch.Web.Infrastructure;
@@ -22,14 +23,18 @@ internal static class ServiceRegistration
             connectionString = $"Data Source={Path.Combine(environment.ContentRootPath, "App_Data", "ceasefirewatch.db")}";
         }
 
-        services.AddSingleton<SqlitePragmas>();
+        // Past the busy timeout a write is a storage fault (503); Microsoft.Data.Sqlite also retries a busy
+        // statement until the command timeout, so both are the one setting.
+        var busyTimeout = configuration.GetValue("Database:BusyTimeout", SqlitePragmas.DefaultBusyTimeout);
+        services.AddSingleton<IInterceptor>(new SqlitePragmas(busyTimeout));
         services.AddDbContext<AppDbContext>((sp, options) => options
-            .UseSqlite(connectionString)
-            .AddInterceptors(sp.GetRequiredService<SqlitePragmas>())
+            .UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds))))
+            // Every interceptor registered (the pragmas; tests add fault injection the same way).
+            .AddInterceptors(sp.GetServices<IInterceptor>())
             // SQLite table rebuilds (DropRegionTileGrid) switch foreign keys off and on around their own transaction,
             // which EF announces on every fresh database as a frightening "partially applied" warning. The rebuild
             // itself is transactional; only the pragma is not, and it is per connection. Debug, not Warning.
-            .ConfigureWarnings(w => w.Log((Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug))));
+            .ConfigureWarnings(w => w.Log((RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug))));
         services.AddHostedService<DatabaseInitializer>();
         services.AddSingleton(Features.Dashboard.RegionMap.Load());
         services.AddCeasefireWatchHealth(configuration);

@@ -47,22 +47,41 @@ public sealed partial class StrictNumberModelBinder : IModelBinder
             return Task.CompletedTask;
         }
 
-        object? value = type == typeof(double)
-            ? Decimal().IsMatch(text) && double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d) ? d : null
-            : Integer().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)
-                && (type == typeof(long) || l is >= int.MinValue and <= int.MaxValue)
-                ? type == typeof(int) ? (int)l : l
-                : null;
+        var value = Parse(text, type);
 
         if (value is null)
         {
             var what = type == typeof(double) ? "a decimal number such as 48.5" : "a whole number written in digits";
-            bindingContext.ModelState.TryAddModelError(bindingContext.ModelName, $"{metadata.DisplayName ?? metadata.Name} must be {what}.");
+            bindingContext.ModelState.TryAddModelError(bindingContext.ModelName, $"{metadata.DisplayName ?? metadata.Name} must be {what}, not '{text}'.");
             return Task.CompletedTask;
         }
 
         bindingContext.Result = ModelBindingResult.Success(value);
         return Task.CompletedTask;
+    }
+
+    /// <summary>The number, boxed as <paramref name="type"/>; null when the text is not one written plainly.</summary>
+    private static object? Parse(string text, Type type)
+    {
+        if (type == typeof(double))
+        {
+            return Decimal().IsMatch(text)
+                && double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d)
+                ? d
+                : null;
+        }
+
+        if (!Integer().IsMatch(text) || !long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+        {
+            return null;
+        }
+
+        if (type == typeof(long))
+        {
+            return l;
+        }
+
+        return l is >= int.MinValue and <= int.MaxValue ? (int)l : null;
     }
 
     [GeneratedRegex(@"^-?\d{1,18}$")]

@@ -159,7 +159,7 @@ public sealed class SeedTests
         using var response = await client.GetAsync("/health", Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(Ct));
+        Assert.Contains("\"status\":\"Healthy\"", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.True(File.Exists(factory.DatabasePath), "The database file is created at start.");
     }
 

@@ -43,6 +43,18 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
     /// <summary><c>Escalation:Tier3After</c>; the app's default when null.</summary>
     public TimeSpan? Tier3After { get; init; }
 
+    /// <summary>More configuration, as key and value (<c>Database:BusyTimeout</c>, say); applied after the defaults above.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>More test services (fault injection, counting decorators), applied after the app's own.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
+    /// <summary>
+    /// A request with this header appears to come from the address it names (the in-memory server has no socket),
+    /// so tests of per-address limits can be two clients at once.
+    /// </summary>
+    public const string ClientAddressHeader = "X-Test-Client-Address";
+
     /// <summary>Whether the bootstrap administrator is created at start (false: the setup page stays open).</summary>
     public bool WithBootstrapAdmin { get; init; } = true;
 
@@ -277,11 +289,20 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
             builder.UseSetting("Escalation:Tier3After", tier3.ToString("c", CultureInfo.InvariantCulture));
         }
 
+        // Suites that fail credentials on purpose (the role matrix sends many wrong keys) must not be throttled by
+        // it; the tests of the throttle set their own limit.
+        builder.UseSetting("Security:CredentialGuessing:FailureLimit", "100000");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
             services.AddTransient<IStartupFilter, ClientAddressStartupFilter>();
+            TestServices?.Invoke(services);
         });
     }
 
@@ -300,7 +321,9 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
         {
             app.Use((context, nextMiddleware) =>
             {
-                context.Connection.RemoteIpAddress ??= IPAddress.Parse(ClientAddress);
+                context.Connection.RemoteIpAddress = context.Request.Headers.TryGetValue(ClientAddressHeader, out var address)
+                    ? IPAddress.Parse(address.ToString())
+                    : context.Connection.RemoteIpAddress ?? IPAddress.Parse(ClientAddress);
                 return nextMiddleware(context);
             });
             next(app);

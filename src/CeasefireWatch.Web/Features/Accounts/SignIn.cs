@@ -36,6 +36,7 @@ public static class SignInWithPassword
         {
             var email = command.Email!.Trim();
             var user = await signIn.UserManager.FindByNameAsync(email);
+            var wasLocked = user is not null && await signIn.UserManager.IsLockedOutAsync(user);
             var result = user is null ? SignInResult.Failed : await signIn.PasswordSignInAsync(user, command.Password!, isPersistent: false, lockoutOnFailure: true);
             if (result.Succeeded)
             {
@@ -44,7 +45,7 @@ public static class SignInWithPassword
             }
 
             // Identity checked no password for an unknown, locked or disabled account: spend what a check costs.
-            if (user is null || result.IsLockedOut || result.IsNotAllowed)
+            if (user is null || wasLocked || result.IsNotAllowed)
             {
                 timing.SpendAsMuchAsARealCheck(command.Password!);
             }

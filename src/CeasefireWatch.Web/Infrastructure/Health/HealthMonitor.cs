@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -25,7 +24,7 @@ public sealed class HealthOptions
 public sealed class HealthMonitor(IServiceScopeFactory scopes, TimeProvider clock, IOptions<HealthOptions> options) : IDisposable
 {
     private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(1);
-    private const int ProbeBusyTimeoutMs = 1500;
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
 
     private readonly SemaphoreSlim gate = new(1, 1);
     private volatile Reading? last;
@@ -74,7 +73,7 @@ public sealed class HealthMonitor(IServiceScopeFactory scopes, TimeProvider cloc
         var now = clock.GetUtcNow().UtcDateTime;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var storageProblem = await ProbeWriteAsync(db.Database.GetConnectionString()!, now, cancellationToken);
+        var storageProblem = await ProbeWriteAsync(db, now, cancellationToken);
 
         DateTime? oldestDue = null;
         try
@@ -92,26 +91,33 @@ public sealed class HealthMonitor(IServiceScopeFactory scopes, TimeProvider cloc
     }
 
     /// <summary>
-    /// Writes the probe row on a connection of its own (unpooled, so a connection stuck read-only is never reused,
-    /// with a short busy timeout, so a held lock answers within seconds rather than the requests' ten).
+    /// Writes the probe row through the app's own connections (so every fault they meet, this meets), with a short
+    /// busy timeout: a lock held by another writer answers within seconds rather than the requests' ten. The next
+    /// open of the connection restores the usual timeout.
     /// </summary>
-    private static async Task<string?> ProbeWriteAsync(string connectionString, DateTime now, CancellationToken cancellationToken)
+    private static async Task<string?> ProbeWriteAsync(AppDbContext db, DateTime now, CancellationToken cancellationToken)
     {
-        var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = false, DefaultTimeout = 2 };
         try
         {
-            await using var connection = new SqliteConnection(builder.ConnectionString);
-            await connection.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText =
-                $"PRAGMA busy_timeout={ProbeBusyTimeoutMs}; " +
-                "INSERT INTO HealthProbes (Id, CheckedAt) VALUES (1, $now) ON CONFLICT (Id) DO UPDATE SET CheckedAt = excluded.CheckedAt;";
-            command.Parameters.AddWithValue("$now", now);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            db.Database.SetCommandTimeout(ProbeTimeout);
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                await db.Database.ExecuteSqlRawAsync("PRAGMA busy_timeout=1000;", cancellationToken);
+                await db.Database.ExecuteSqlAsync(
+                    $"INSERT INTO HealthProbes (Id, CheckedAt) VALUES (1, {now}) ON CONFLICT (Id) DO UPDATE SET CheckedAt = excluded.CheckedAt;",
+                    cancellationToken);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+
             return null;
         }
         catch (Exception ex) when (StorageFailure.Is(ex))
         {
+            StorageFailure.Recover(ex);
             return StorageFailure.Describe(ex);
         }
     }

@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Json;
+using CeasefireWatch.Tests.Infrastructure;
+using CeasefireWatch.Web.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CeasefireWatch.Tests.Hardening;
+
+/// <summary>
+/// Found from outside: sign-in timing told which emails exist; 1,000 wrong API keys met no slowdown and left no trace;
+/// a revoked bootstrap key came back at restart; a cookie-authenticated API call needed no antiforgery token.
+/// </summary>
+public sealed class CredentialTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task An_unknown_email_a_wrong_password_and_a_locked_account_each_cost_one_password_hash()
+    {
+        var hasher = new CountingHasher();
+        await using var app = new CeasefireWatchFactory { TestServices = s => s.AddScoped<IPasswordHasher<AppUser>>(_ => hasher) };
+        await app.AssertSignInFailsAsync("admin@example.org", "first wrong passphrase");   // warms the decoy hash up
+        for (var i = 0; i < 3; i++)
+        {
+            await app.AssertSignInFailsAsync(CeasefireWatchFactory.AdminEmail, $"wrong passphrase {i}");
+        }
+
+        var counts = new Dictionary<string, int>();
+        foreach (var (label, email) in new[] { ("known", CeasefireWatchFactory.AdminEmail), ("unknown", "nobody@example.org"), ("locked", CeasefireWatchFactory.AdminEmail) })
+        {
+            hasher.Verifications = 0;
+            await app.AssertSignInFailsAsync(email, "yet another wrong passphrase");
+            counts[label] = hasher.Verifications;
+        }
+
+        // The fifth failure above locked the account, so "locked" is answered from a locked account.
+        Assert.Equal(1, counts["known"]);
+        Assert.Equal(1, counts["unknown"]);
+        Assert.Equal(1, counts["locked"]);
+    }
+
+    [Fact]
+    public async Task Wrong_api_keys_beyond_the_limit_get_429_with_retry_after_are_logged_and_other_addresses_are_unaffected()
+    {
+        await using var app = Throttled(limit: 5, window: "00:01:00");
+        var guesser = app.CreateApiClient("cw_guess_0000000000000000000000000000");
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await guesser.GetAsync("/api/incidents", Ct)).StatusCode);
+        }
+
+        using var throttled = await guesser.GetAsync("/api/incidents", Ct);
+        await Problems.AssertProblemAsync(throttled, HttpStatusCode.TooManyRequests);
+        Assert.InRange(throttled.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+
+        // The right key from another address is served; from the throttled address it waits like everything else.
+        var elsewhere = app.CreateApiClient();
+        elsewhere.DefaultRequestHeaders.Add(CeasefireWatchFactory.ClientAddressHeader, "198.51.100.20");
+        Assert.Equal(HttpStatusCode.OK, (await elsewhere.GetAsync("/api/incidents", Ct)).StatusCode);
+
+        var events = await app.WithDbAsync(db => db.SecurityEvents.Select(e => new { e.Kind, e.Subject, e.SourceAddress }).ToListAsync(Ct));
+        Assert.Equal(5, events.Count(e => e.Kind == SecurityEventKind.ApiKeyRejected && e.SourceAddress == CeasefireWatchFactory.ClientAddress));
+        Assert.All(events.Where(e => e.Kind == SecurityEventKind.ApiKeyRejected), e => Assert.DoesNotContain("0000000000", e.Subject, StringComparison.Ordinal));
+        Assert.Single(events, e => e.Kind == SecurityEventKind.CredentialGuessingThrottled);
+
+        // The window ends on the app's clock.
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.OK, (await app.CreateApiClient().GetAsync("/api/incidents", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Failed_sign_ins_from_one_address_are_throttled_across_accounts_and_good_keys_never_count()
+    {
+        await using var app = Throttled(limit: 3, window: "00:05:00");
+        var api = app.CreateApiClient();
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/incidents", Ct)).StatusCode);
+        }
+
+        foreach (var email in new[] { "a@example.org", "b@example.org", "c@example.org" })
+        {
+            await app.AssertSignInFailsAsync(email, "a guessed passphrase");
+        }
+
+        var browser = app.CreateBrowser();
+        using var refused = await browser.PostFormAsync("/Account/SignIn", "/Account/SignIn",
+            ("Input.Email", CeasefireWatchFactory.AdminEmail), ("Input.Password", CeasefireWatchFactory.AdminPassword));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
+    }
+
+    [Fact]
+    public async Task A_revoked_bootstrap_key_stays_revoked_across_restarts()
+    {
+        var path = CeasefireWatchFactory.NewDatabasePath();
+        try
+        {
+            await using (var first = new CeasefireWatchFactory { DatabasePath = path, KeepDatabase = true })
+            {
+                Assert.Equal(HttpStatusCode.OK, (await first.CreateApiClient().GetAsync("/api/incidents", Ct)).StatusCode);
+                var admin = await first.SignedInAsAdminAsync();
+                var id = await first.WithDbAsync(db => db.ApiKeys.Where(k => k.Name == "bootstrap").Select(k => k.Id).SingleAsync(Ct));
+                await admin.PostAndFollowAsync("/Admin/ApiKeys", $"/Admin/ApiKeys?handler=Revoke&id={id}");
+                Assert.Equal(HttpStatusCode.Unauthorized, (await first.CreateApiClient().GetAsync("/api/incidents", Ct)).StatusCode);
+            }
+
+            await using var restarted = new CeasefireWatchFactory { DatabasePath = path, KeepDatabase = true };
+            Assert.Equal(HttpStatusCode.Unauthorized, (await restarted.CreateApiClient().GetAsync("/api/incidents", Ct)).StatusCode);
+            Assert.Equal(1, await restarted.WithDbAsync(db => db.ApiKeys.CountAsync(Ct)));
+        }
+        finally
+        {
+            CeasefireWatchFactory.DeleteDatabase(path);
+        }
+    }
+
+    [Fact]
+    public async Task An_unsafe_api_call_with_the_session_cookie_needs_the_antiforgery_token_and_an_api_key_does_not()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var incident = await app.LogIncidentAsync(app.CreateApiClient());
+        var supervisor = await app.SignedInAsRoleAsync(Web.Infrastructure.Security.Roles.Supervisor);
+
+        // A foreign page makes the browser post with its cookie: no token, nothing changes.
+        using var forged = new HttpRequestMessage(HttpMethod.Post, $"/api/incidents/{incident.Id}/resolve");
+        forged.Headers.Add("Origin", "https://attacker.example");
+        using var refused = await supervisor.SendAsync(forged, Ct);
+        await Problems.AssertProblemAsync(refused, HttpStatusCode.BadRequest);
+        Assert.Equal(Web.Domain.IncidentStatus.Active, (await CeasefireWatchFactory.GetIncidentAsync(app.CreateApiClient(), incident.Id)).Status);
+
+        // The app's own page holds the token: sent as the header, the same call is allowed.
+        var token = Browser.Token(await supervisor.GetHtmlAsync($"/Incidents/{incident.Id}"));
+        using var own = new HttpRequestMessage(HttpMethod.Post, $"/api/incidents/{incident.Id}/resolve") { Content = JsonContent.Create(new { reason = "Ceased." }) };
+        own.Headers.Add("RequestVerificationToken", token);
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.SendAsync(own, Ct)).StatusCode);
+
+        // Reads with the cookie need nothing, and an API key never needs the token.
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.GetAsync(new Uri($"/api/incidents/{incident.Id}", UriKind.Relative), Ct)).StatusCode);
+        var other = await app.LogIncidentAsync(app.CreateApiClient());
+        Assert.Equal(HttpStatusCode.OK, (await app.CreateApiClient().PostAsJsonAsync($"/api/incidents/{other.Id}/resolve", new { reason = "Ceased." }, Ct)).StatusCode);
+    }
+
+    private static CeasefireWatchFactory Throttled(int limit, string window) => new()
+    {
+        Settings = new Dictionary<string, string>
+        {
+            ["Security:CredentialGuessing:FailureLimit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Security:CredentialGuessing:Window"] = window,
+        },
+    };
+
+    /// <summary>Identity's hasher, counting how often a password is checked.</summary>
+    private sealed class CountingHasher : PasswordHasher<AppUser>
+    {
+        public int Verifications { get; set; }
+
+        public override PasswordVerificationResult VerifyHashedPassword(AppUser user, string hashedPassword, string providedPassword)
+        {
+            Verifications++;
+            return base.VerifyHashedPassword(user, hashedPassword, providedPassword);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+using System.Net;
+using System.Text;
+using CeasefireWatch.Tests.Infrastructure;
+using CeasefireWatch.Web.Features.Incidents;
+using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CeasefireWatch.Tests.Hardening;
+
+/// <summary>
+/// Found from outside: NUL and other control characters stored in titles, <c>"killed":"5"</c> taken as 5, the form
+/// reading <c>Killed=0x10</c> as 16, and a NUL in a form field answering a bare 400 that lost the input. Plus the
+/// smaller findings: 403s logged as errors, API answers cacheable, a framework page that rounded short windows to
+/// "0m", and a frightening warning on every first start.
+/// </summary>
+public sealed class OddInputTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("title", "Shelling\u0000 of Huliaipole")]
+    [InlineData("title", "Shelling \u001b[31m red")]
+    [InlineData("location", "Гуляйполе\u0007")]
+    [InlineData("description", "Fire\u0085 on the outskirts")]
+    public async Task A_control_character_in_a_text_field_is_a_400_naming_the_field_and_nothing_is_stored(string field, string text)
+    {
+        await using var app = new CeasefireWatchFactory();
+        using var response = await app.PostIncidentAsync(app.CreateApiClient(), change: b => b[field] = text);
+
+        var errors = await Problems.AssertValidationProblemAsync(response, field);
+        Assert.Contains("control character", errors.GetProperty(field)[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task Tabs_and_line_breaks_are_text_and_are_kept()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var incident = await app.LogIncidentAsync(app.CreateApiClient(), change: b => b["description"] = "First line\r\nsecond\tline");
+        Assert.Equal("First line\r\nsecond\tline", incident.Description);
+    }
+
+    [Theory]
+    [InlineData("killed", "\"5\"")]
+    [InlineData("wounded", "\"2\"")]
+    [InlineData("latitude", "\"47.6\"")]
+    public async Task A_number_sent_as_text_is_a_400_naming_the_field(string field, string json)
+    {
+        await using var app = new CeasefireWatchFactory();
+        var body = CeasefireWatchFactory.IncidentBody(app.Now);
+        body.Remove(field);
+        var text = System.Text.Json.JsonSerializer.Serialize(body, CeasefireWatchFactory.Json).TrimEnd('}') + $",\"{field}\":{json}}}";
+        using var content = new StringContent(text, Encoding.UTF8, "application/json");
+
+        using var response = await app.CreateApiClient().PostAsync("/api/incidents", content, Ct);
+
+        await Problems.AssertValidationProblemAsync(response, field);
+        Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
+    }
+
+    [Theory]
+    [InlineData("0x10")]
+    [InlineData("1e3")]
+    [InlineData("16.0")]
+    public async Task The_form_reads_numbers_only_as_plain_digits(string killed)
+    {
+        await using var app = new CeasefireWatchFactory();
+        var analyst = await app.SignedInAsRoleAsync(Roles.Analyst);
+
+        using var response = await analyst.PostFormAsync("/Incidents/New", "/Incidents/New", [.. ValidForm(app), ("Input.Killed", killed)]);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("must be a whole number", Browser.FieldError(await response.HtmlAsync(), "Input.Killed"), StringComparison.Ordinal);
+        Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task A_nul_in_a_form_field_is_a_message_by_that_field_and_the_rest_of_the_form_is_kept()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var analyst = await app.SignedInAsRoleAsync(Roles.Analyst);
+
+        using var response = await analyst.PostFormAsync("/Incidents/New", "/Incidents/New",
+            [.. ValidForm(app).Where(f => f.Name != "Input.Title"), ("Input.Title", "Shelling\0 of Huliaipole")]);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.HtmlAsync();
+        Assert.Contains("control character", Browser.FieldError(html, "Input.Title"), StringComparison.Ordinal);
+        Assert.Contains("value=\"Kupiansk checkpoint\"", html, StringComparison.Ordinal);
+        Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
+    }
+
+    [Theory]
+    [InlineData("/api/incidents")]
+    [InlineData("/api/stats")]
+    [InlineData("/api/timeline.csv")]
+    public async Task Api_answers_are_never_cached(string path)
+    {
+        await using var app = new CeasefireWatchFactory();
+        using var response = await app.CreateApiClient().GetAsync(path, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.CacheControl?.NoStore, $"{path} has Cache-Control: {response.Headers.CacheControl}");
+    }
+
+    [Fact]
+    public async Task A_refusal_for_want_of_a_role_is_logged_as_information_without_a_stack_trace()
+    {
+        var logger = new RecordingLogger<LoggingBehavior<EscalateIncident.Command, IncidentDto>>();
+        var behavior = new LoggingBehavior<EscalateIncident.Command, IncidentDto>(logger);
+
+        await Assert.ThrowsAsync<ForbiddenException>(async () => await behavior.Handle(
+            new EscalateIncident.Command("Why"), (_, _) => throw new ForbiddenException("Supervisors only."), Ct));
+
+        var entry = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Information, entry.Level);
+        Assert.Null(entry.Exception);
+    }
+
+    [Fact]
+    public async Task The_framework_page_shows_windows_shorter_than_a_minute_as_they_are()
+    {
+        await using var app = new CeasefireWatchFactory { Tier2After = TimeSpan.FromSeconds(15), Tier3After = TimeSpan.FromSeconds(30) };
+        var html = WebUtility.HtmlDecode(await (await app.SignedInAsAdminAsync()).GetHtmlAsync("/Reference"));
+        Assert.Contains("T0 + 15 s", html, StringComparison.Ordinal);
+        Assert.Contains("T0 + 30 s", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("0d 00h 00m", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_first_start_does_not_warn_about_partially_applied_migrations()
+    {
+        await using var app = new CeasefireWatchFactory();
+        await using var scope = app.Services.CreateAsyncScope();
+        var options = scope.ServiceProvider.GetRequiredService<DbContextOptions<Web.Data.AppDbContext>>();
+        var warnings = options.FindExtension<CoreOptionsExtension>()!.WarningsConfiguration;
+        Assert.Equal(LogLevel.Debug, warnings.GetLevel(RelationalEventId.NonTransactionalMigrationOperationWarning));
+    }
+
+    private static (string Name, string Value)[] ValidForm(CeasefireWatchFactory app) =>
+    [
+        ("Input.Title", "Shelling near Kupiansk"),
+        ("Input.OccurredAt", app.Now.UtcDateTime.AddHours(-1).ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture)),
+        ("Input.OccurredAtZone", "Utc"),
+        ("Input.Oblast", "Kharkiv"),
+        ("Input.Location", "Kupiansk checkpoint"),
+        ("Input.ViolationType", "Shelling"),
+        ("Input.Severity", "Serious"),
+        ("Input.SourceType", "MonitoringDrone"),
+    ];
+
+    private sealed class RecordingLogger<T> : ILogger<T>
+    {
+        public List<(LogLevel Level, Exception? Exception)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Add((logLevel, exception));
+    }
+}

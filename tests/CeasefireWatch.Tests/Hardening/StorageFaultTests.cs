@@ -1,0 +1,178 @@
+using System.Net;
+using System.Net.Http.Json;
+using CeasefireWatch.Tests.Infrastructure;
+using CeasefireWatch.Web.Domain;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CeasefireWatch.Tests.Hardening;
+
+/// <summary>
+/// Found from outside: with the database read-only, full, or locked past the busy timeout, every POST answered
+/// <c>400</c> with an empty body and <c>/health</c> stayed 200. A storage fault is a 503 problem with Retry-After
+/// on the API, a readable page for people, nothing half-written, and the app recovers by itself.
+/// </summary>
+public sealed class StorageFaultTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static CeasefireWatchFactory App(StorageFaults faults) => new()
+    {
+        Settings = new Dictionary<string, string> { ["Database:BusyTimeout"] = "00:00:01" },
+        TestServices = services => services.AddSingleton<IInterceptor>(faults),
+    };
+
+    [Theory]
+    [InlineData(StorageFaults.Fault.ReadOnly, "read-only")]
+    [InlineData(StorageFaults.Fault.DiskFull, "disk is full")]
+    public async Task A_write_the_storage_refuses_is_a_503_problem_with_retry_after_and_nothing_is_written(StorageFaults.Fault fault, string said)
+    {
+        var faults = new StorageFaults();
+        await using var app = App(faults);
+        var api = app.CreateApiClient();
+        var incident = await app.LogIncidentAsync(api);
+        var before = await FingerprintAsync(app);
+
+        faults.Current = fault;
+        // A report long enough to need new pages, so a full disk cannot absorb it in free space.
+        using var refused = await app.PostIncidentAsync(api, change: b => b["description"] = new string('x', 3900));
+        using var note = await api.PostAsJsonAsync($"/api/incidents/{incident.Id}/notes", new { text = new string('y', 3900) }, Ct);
+
+        foreach (var response in new[] { refused, note })
+        {
+            var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+            Assert.Contains(said, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "no Retry-After");
+        }
+
+        // Reads still work while writes fail, and nothing of the refused requests is stored.
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"/api/incidents/{incident.Id}", Ct)).StatusCode);
+        faults.Current = StorageFaults.Fault.None;
+        Assert.Equal(before, await FingerprintAsync(app));
+
+        // Recovered by itself: the same request now succeeds.
+        await app.LogIncidentAsync(api, change: b => b["description"] = new string('x', 3900));
+    }
+
+    [Fact]
+    public async Task A_lock_held_past_the_busy_timeout_is_a_503_and_the_app_recovers_when_it_is_released()
+    {
+        var faults = new StorageFaults();
+        await using var app = App(faults);
+        var api = app.CreateApiClient();
+        await app.LogIncidentAsync(api);
+
+        await using (var holder = new SqliteConnection(app.ConnectionString))
+        {
+            await holder.OpenAsync(Ct);
+            await using var begin = holder.CreateCommand();
+            begin.CommandText = "BEGIN IMMEDIATE;";
+            await begin.ExecuteNonQueryAsync(Ct);
+
+            using var refused = await app.PostIncidentAsync(api);
+            await Problems.AssertProblemAsync(refused, HttpStatusCode.ServiceUnavailable);
+            Assert.NotNull(refused.Headers.RetryAfter);
+
+            app.Clock.Advance(TimeSpan.FromSeconds(2));
+            using var health = await app.CreateClient().GetAsync("/health", Ct);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+            Assert.Contains("busy", await health.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+            begin.CommandText = "ROLLBACK;";
+            await begin.ExecuteNonQueryAsync(Ct);
+        }
+
+        await app.LogIncidentAsync(api);
+        app.Clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().GetAsync("/health", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_page_form_posted_while_the_database_is_read_only_gets_a_readable_503_page_not_an_empty_400()
+    {
+        var faults = new StorageFaults();
+        await using var app = App(faults);
+        var incident = await app.LogIncidentAsync(app.CreateApiClient());
+        var analyst = await app.SignedInAsRoleAsync(Web.Infrastructure.Security.Roles.Analyst);
+        var token = Browser.Token(await analyst.GetHtmlAsync($"/Incidents/{incident.Id}"));
+
+        faults.Current = StorageFaults.Fault.ReadOnly;
+        using var content = new FormUrlEncodedContent([new("Note.Text", "Seen from the checkpoint."), new("__RequestVerificationToken", token)]);
+        using var response = await analyst.PostAsync(new Uri($"/Incidents/{incident.Id}?handler=Note", UriKind.Relative), content, Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        var html = await response.HtmlAsync();
+        Assert.Contains("Nothing was saved", html, StringComparison.Ordinal);
+        Assert.Contains("read-only", html, StringComparison.Ordinal);
+        faults.Current = StorageFaults.Fault.None;
+        var after = await CeasefireWatchFactory.GetIncidentAsync(app.CreateApiClient(), incident.Id);
+        Assert.DoesNotContain(after.Entries, e => e.Kind == TimelineKind.Note);
+    }
+
+    [Fact]
+    public async Task Health_is_503_within_a_second_of_the_database_becoming_unwritable_and_200_again_after()
+    {
+        var faults = new StorageFaults();
+        await using var app = App(faults);
+        var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health", Ct)).StatusCode);
+
+        faults.Current = StorageFaults.Fault.ReadOnly;
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
+        using var down = await client.GetAsync("/health", Ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+        Assert.Contains("\"status\":\"Unhealthy\"", await down.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        faults.Current = StorageFaults.Fault.None;
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Reads_with_an_api_key_go_on_when_its_last_use_cannot_be_recorded()
+    {
+        var faults = new StorageFaults();
+        await using var app = App(faults);
+        var api = app.CreateApiClient();
+        var incident = await app.LogIncidentAsync(api);
+
+        faults.Current = StorageFaults.Fault.ReadOnly;
+        app.Clock.Advance(TimeSpan.FromMinutes(5));   // past the last-use resolution: the key wants its last use written
+
+        using var read = await api.GetAsync($"/api/incidents/{incident.Id}", Ct);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        using var list = await api.GetAsync("/api/incidents", Ct);
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_names_the_engines_lag_and_is_degraded_when_a_due_tier_waits_longer_than_the_bound()
+    {
+        await using var app = new CeasefireWatchFactory
+        {
+            Settings = new Dictionary<string, string> { ["Health:MaxEngineLag"] = "00:00:30" },
+        };
+        var incident = await app.LogIncidentAsync(app.CreateApiClient());
+        // The engine is stopped, so nothing enters the tier that falls due.
+        await app.Engine.StopAsync(Ct);
+        app.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(45));
+
+        using var response = await app.CreateClient().GetAsync("/health", Ct);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);   // degraded still serves
+        Assert.Contains("\"status\":\"Degraded\"", body, StringComparison.Ordinal);
+        Assert.Contains("\"engineLagSeconds\":45", body, StringComparison.Ordinal);
+        var dashboard = await (await app.SignedInAsAdminAsync()).GetHtmlAsync("/");
+        Assert.Contains("data-health=\"degraded\"", dashboard, StringComparison.Ordinal);
+        Assert.True(incident.Id > 0);
+    }
+
+    /// <summary>Row counts of every table a request writes, and the sum of incident versions.</summary>
+    private static Task<string> FingerprintAsync(CeasefireWatchFactory app) => app.WithDbAsync(async db =>
+        $"{await db.Incidents.CountAsync(Ct)}/{await db.TimelineEntries.CountAsync(Ct)}/{await db.Reports.CountAsync(Ct)}/" +
+        $"{await db.Incidents.SumAsync(i => i.Version, Ct)}/{await db.SecurityEvents.CountAsync(Ct)}");
+}
