@@ -33,15 +33,21 @@ internal sealed partial class DatabaseInitializer(IServiceScopeFactory scopes, I
         }
     }
 
-    /// <summary>Replaces the reference tables with the seeds: they are the source of truth, edited in git.</summary>
+    /// <summary>
+    /// Replaces the regions and the policy with the seeds (they are the source of truth, edited in git). The coalition
+    /// roster is seeded only into an empty table: administrators maintain it, and a restart must not undo them.
+    /// </summary>
     private static async Task SeedReferenceDataAsync(AppDbContext db, SeedData seeds, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.Regions.ExecuteDeleteAsync(ct);
-        await db.CoalitionMembers.ExecuteDeleteAsync(ct);
         await db.PolicyTiers.ExecuteDeleteAsync(ct);
         db.Regions.AddRange(seeds.Regions);
-        db.CoalitionMembers.AddRange(seeds.Coalition.Members);
+        if (!await db.CoalitionMembers.AnyAsync(ct))
+        {
+            db.CoalitionMembers.AddRange(seeds.Coalition.Members);
+        }
+
         db.PolicyTiers.AddRange(seeds.Policy.Tiers);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);

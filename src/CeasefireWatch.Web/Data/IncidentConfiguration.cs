@@ -17,6 +17,10 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         incident.Property(i => i.CreatedBy).HaveMaxLengthOf(IncidentLimits.Actor);
         incident.Property(i => i.ResolutionReason).HasMaxLength(IncidentLimits.Reason);
         incident.Property(i => i.Version).IsConcurrencyToken();
+        incident.Property(i => i.DiplomaticWarningRecipient).HasMaxLength(IncidentLimits.Reason);
+        incident.Property(i => i.DiplomaticWarningChannel).HasMaxLength(IncidentLimits.Reason);
+        incident.Property(i => i.Verification).HasConversion<string>().HasMaxLength(16);
+        incident.HasIndex(i => i.MergedIntoId);
 
         // The engine sleeps until the earliest deadline: an index seek, not a scan of every incident.
         incident.HasIndex(i => i.NextStageAt);
@@ -26,6 +30,8 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
 
         incident.HasMany(i => i.Reports).WithOne().HasForeignKey(r => r.IncidentId).OnDelete(DeleteBehavior.Cascade);
         incident.HasMany(i => i.Timeline).WithOne().HasForeignKey(e => e.IncidentId).OnDelete(DeleteBehavior.Cascade);
+        incident.HasMany(i => i.Acknowledgements).WithOne().HasForeignKey(a => a.IncidentId).OnDelete(DeleteBehavior.Cascade);
+        incident.Navigation(i => i.Acknowledgements).UsePropertyAccessMode(PropertyAccessMode.Field);
         incident.Navigation(i => i.Reports).UsePropertyAccessMode(PropertyAccessMode.Field);
         incident.Navigation(i => i.Timeline).UsePropertyAccessMode(PropertyAccessMode.Field);
     }
@@ -41,6 +47,7 @@ internal sealed class ViolationReportConfiguration : IEntityTypeConfiguration<Vi
         report.Property(r => r.Description).HaveMaxLengthOf(IncidentLimits.Description);
         report.Property(r => r.ReportedBy).HaveMaxLengthOf(IncidentLimits.Actor);
         report.Property(r => r.VerifiedBy).HasMaxLength(IncidentLimits.Actor);
+        report.Property(r => r.MergedFrom).HasMaxLength(16);
         report.HasIndex(r => r.IncidentId);
     }
 }
@@ -52,6 +59,7 @@ internal sealed class TimelineEntryConfiguration : IEntityTypeConfiguration<Time
         entry.HasKey(e => e.Id);
         entry.Property(e => e.Actor).HaveMaxLengthOf(IncidentLimits.Actor);
         entry.Property(e => e.Details).HaveMaxLengthOf(IncidentLimits.TimelineDetails);
+        entry.Property(e => e.MergedFrom).HasMaxLength(16);
         entry.HasIndex(e => new { e.IncidentId, e.At });
 
         // Exactly one StageEntered per tier per incident, guaranteed by the database even if two writers race.
@@ -59,6 +67,19 @@ internal sealed class TimelineEntryConfiguration : IEntityTypeConfiguration<Time
             .IsUnique()
             .HasFilter("\"Kind\" = 'StageEntered'")
             .HasDatabaseName("IX_TimelineEntries_OneStageEnteredPerTier");
+    }
+}
+
+internal sealed class CoalitionAcknowledgementConfiguration : IEntityTypeConfiguration<CoalitionAcknowledgement>
+{
+    public void Configure(EntityTypeBuilder<CoalitionAcknowledgement> answer)
+    {
+        answer.HasKey(a => a.Id);
+        answer.Property(a => a.Country).HaveMaxLengthOf(100);
+        answer.Property(a => a.State).HasConversion<string>().HasMaxLength(16);
+        answer.Property(a => a.Note).HaveMaxLengthOf(IncidentLimits.Reason);
+        answer.Property(a => a.By).HaveMaxLengthOf(IncidentLimits.Actor);
+        answer.HasIndex(a => a.IncidentId);
     }
 }
 

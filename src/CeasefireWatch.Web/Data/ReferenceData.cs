@@ -18,12 +18,18 @@ public sealed class Region
     public List<string> Aliases { get; set; } = [];
 }
 
-/// <summary>A Coalition of the Willing member and its stated contribution, seeded from <c>seeds/coalition.json</c>.</summary>
+/// <summary>
+/// A Coalition of the Willing member and its stated contribution. Seeded once from <c>seeds/coalition.json</c> (the
+/// members the source names, the UK and France as leads); administrators maintain the roster from then on.
+/// </summary>
 public sealed class CoalitionMember
 {
     public string Country { get; set; } = string.Empty;
 
     public string Iso2 { get; set; } = string.Empty;
+
+    /// <summary>A lead of the coalition (the UK and France): their acknowledgement is a tier-2 checklist item.</summary>
+    public bool Lead { get; set; }
 
     public string Contribution { get; set; } = string.Empty;
 }

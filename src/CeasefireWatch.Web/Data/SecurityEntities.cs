@@ -55,6 +55,7 @@ public enum SecurityEventKind
     ApiKeyRevoked,
     ApiKeyRejected,
     CredentialGuessingThrottled,
+    RosterChanged,
 }
 
 /// <summary>One line of the security log: who did what to whom, when, and from where.</summary>

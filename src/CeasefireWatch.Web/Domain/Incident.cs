@@ -14,6 +14,7 @@ public sealed class Incident
 
     private readonly List<ViolationReport> reports = [];
     private readonly List<TimelineEntry> timeline = [];
+    private readonly List<CoalitionAcknowledgement> acknowledgements = [];
 
     private Incident()
     {
@@ -69,6 +70,42 @@ public sealed class Incident
 
     public DateTime? DiplomaticWarningIssuedAt { get; private set; }
 
+    /// <summary>To whom the diplomatic warning went (an embassy, a ministry), as recorded.</summary>
+    public string? DiplomaticWarningRecipient { get; private set; }
+
+    /// <summary>By which channel (note verbale, démarche, public statement), as recorded.</summary>
+    public string? DiplomaticWarningChannel { get; private set; }
+
+    /// <summary>Whether the incident itself is confirmed. A false report dismisses it.</summary>
+    public Verification Verification { get; private set; }
+
+    /// <summary>Since when tier 2 is held back for want of verification; null when not held.</summary>
+    public DateTime? HeldSince { get; private set; }
+
+    /// <summary>The incident this one was merged into (status <c>Merged</c>); null otherwise.</summary>
+    public int? MergedIntoId { get; private set; }
+
+    /// <summary>Since when a Major report asks "a larger-scale attack: escalate to the US backstop?"; null once decided.</summary>
+    public DateTime? LargerScaleFlaggedAt { get; private set; }
+
+    /// <summary>When the clock last resumed (a reopening); deadlines that passed before it were not reached.</summary>
+    public DateTime? ClockResumedAt { get; private set; }
+
+    /// <summary>When each tier was entered (recorded), for the checklist's overdue flags.</summary>
+    public DateTime? Tier1EnteredAt { get; private set; }
+
+    public DateTime? Tier2EnteredAt { get; private set; }
+
+    public DateTime? Tier3EnteredAt { get; private set; }
+
+    public DateTime? UkrainianForcesResponseAt { get; private set; }
+
+    public DateTime? LeadsAcknowledgedAt { get; private set; }
+
+    public DateTime? MembersNotifiedAt { get; private set; }
+
+    public DateTime? UsBackstopActivatedAt { get; private set; }
+
     public string? ResolutionReason { get; private set; }
 
     /// <summary>Optimistic concurrency token: bumped by every change, so two writers never both apply.</summary>
@@ -77,6 +114,9 @@ public sealed class Incident
     public IReadOnlyList<ViolationReport> Reports => reports;
 
     public IReadOnlyList<TimelineEntry> Timeline => timeline;
+
+    /// <summary>Coalition members' answers, oldest first; load them with the incident before recording one.</summary>
+    public IReadOnlyList<CoalitionAcknowledgement> Acknowledgements => acknowledgements;
 
     public static string FormatReference(int id) => "CW-" + id.ToString("D5", CultureInfo.InvariantCulture);
 
@@ -129,18 +169,20 @@ public sealed class Incident
 
         // Every incident enters tier 1 when it is opened, even one whose T0 is a few minutes ahead of
         // this clock (skew between reporting systems); its due instant is T0 itself.
-        incident.Stage = Stage.UkrainianForces;
-        incident.AppendStageEntered(Stage.UkrainianForces, policy.DueAt(Stage.UkrainianForces, incident.OccurredAt), now);
+        incident.EnterStage(Stage.UkrainianForces, policy.DueAt(Stage.UkrainianForces, incident.OccurredAt), now, EngineActor,
+            $"{Stage.UkrainianForces.Label()} due at {Format(incident.OccurredAt)}.");
+        incident.FlagIfLargerScale(first.Severity, now);
         incident.EnterDueStages(policy, now, ceasedAt);
         if (ceasedAt is { } ceased)
         {
             incident.Status = IncidentStatus.Resolved;
             incident.CeasedAt = ceased;
             incident.ResolutionReason = ceaseReason;
+            incident.HeldSince = null;
             incident.Append(now, TimelineKind.Resolved, incident.Stage, actor, $"Hostilities ceased at {Format(ceased)}. {ceaseReason}");
         }
 
-        incident.NextStageAt = policy.NextStageAt(incident.Stage, incident.Status, incident.OccurredAt);
+        incident.Replan(policy);
         return incident;
     }
 
@@ -150,7 +192,9 @@ public sealed class Incident
     /// </summary>
     public IReadOnlyList<StageDue> AddFollowUp(ReportDetails report, DateTime now, string actor, EscalationPolicy policy)
     {
+        ThrowIfClosedForGood();
         reports.Add(new ViolationReport(report, isInitial: false, now, actor));
+        FlagIfLargerScale(report.Severity, now);
         if (report.Severity > Severity)
         {
             Severity = report.Severity;
@@ -170,8 +214,11 @@ public sealed class Incident
         return ApplyDueStages(policy, now);
     }
 
-    public void AddNote(string text, DateTime now, string actor) =>
+    public void AddNote(string text, DateTime now, string actor)
+    {
+        ThrowIfClosedForGood();
         Append(now, TimelineKind.Note, Stage, actor, text);
+    }
 
     /// <summary>
     /// A supervisor confirms one of the incident's reports (once); the report must be loaded with the incident.
@@ -180,6 +227,7 @@ public sealed class Incident
     /// </summary>
     public void VerifyReport(long reportId, string details, DateTime now, string actor)
     {
+        ThrowIfClosedForGood();
         var report = reports.SingleOrDefault(r => r.Id == reportId)
             ?? throw new InvalidOperationException($"Report {reportId} of {Reference} is not loaded; load it before verifying it.");
         if (report.VerifiedAt is { } verified)
@@ -193,16 +241,21 @@ public sealed class Incident
             $"{which} ({report.ViolationType} at {report.Location}, source {report.SourceType}) verified.{(string.IsNullOrWhiteSpace(details) ? string.Empty : " " + details)}");
     }
 
-    public void RecordDiplomaticWarning(string details, DateTime now, string actor)
+    public void RecordDiplomaticWarning(string details, DateTime now, string actor, string? recipient = null, string? channel = null)
     {
+        ThrowIfClosedForGood();
         if (DiplomaticWarningIssuedAt is { } issued)
         {
             throw new DomainRuleException($"The diplomatic warning for {Reference} was already recorded at {Format(issued)}.");
         }
 
         DiplomaticWarningIssuedAt = now;
+        DiplomaticWarningRecipient = string.IsNullOrWhiteSpace(recipient) ? null : recipient;
+        DiplomaticWarningChannel = string.IsNullOrWhiteSpace(channel) ? null : channel;
+        var to = DiplomaticWarningRecipient is null ? string.Empty : $" to {DiplomaticWarningRecipient}";
+        var by = DiplomaticWarningChannel is null ? string.Empty : $" by {DiplomaticWarningChannel}";
         Append(now, TimelineKind.DiplomaticWarningIssued, Stage, actor,
-            string.IsNullOrWhiteSpace(details) ? "Diplomatic warning issued." : details);
+            ($"Diplomatic warning issued{to}{by}. " + details).TrimEnd());
     }
 
     /// <summary>
@@ -212,9 +265,15 @@ public sealed class Incident
     /// </summary>
     public void Resolve(DateTime ceasedAt, string reason, DateTime now, string actor, EscalationPolicy policy)
     {
+        ThrowIfClosedForGood();
         if (Status == IncidentStatus.Resolved)
         {
             throw new DomainRuleException($"{Reference} is already resolved.");
+        }
+
+        if (Status == IncidentStatus.Dismissed)
+        {
+            throw new DomainRuleException($"{Reference} is dismissed as a false report; change its verification to bring it back.");
         }
 
         if (ceasedAt < OccurredAt)
@@ -228,22 +287,255 @@ public sealed class Incident
         CeasedAt = ceasedAt;
         ResolutionReason = reason;
         NextStageAt = null;
+        HeldSince = null;
         Append(now, TimelineKind.Resolved, Stage, actor, $"Hostilities ceased at {Format(ceasedAt)}. {reason}");
     }
 
-    /// <summary>Hostilities resumed: the clock runs again from the same T0, and tiers now due are entered.</summary>
+    /// <summary>
+    /// Hostilities resumed: the clock runs again from the same T0. Only what continuing hostilities reach is
+    /// entered: a deadline that passed while the incident was resolved was not reached (the import rule), so
+    /// nothing is entered at once; the next deadline still ahead is the next to fall due, and when it does, the
+    /// tiers passed over are entered with it.
+    /// </summary>
     public IReadOnlyList<StageDue> Reopen(string reason, DateTime now, string actor, EscalationPolicy policy)
     {
+        ThrowIfClosedForGood();
         if (Status == IncidentStatus.Active)
         {
             throw new DomainRuleException($"{Reference} is already active.");
         }
 
+        if (Status == IncidentStatus.Dismissed)
+        {
+            throw new DomainRuleException($"{Reference} is dismissed as a false report; change its verification to bring it back.");
+        }
+
         Status = IncidentStatus.Active;
         CeasedAt = null;
         ResolutionReason = null;
+        ClockResumedAt = now;
         Append(now, TimelineKind.Reopened, Stage, actor, reason);
         return ApplyDueStages(policy, now);
+    }
+
+    /// <summary>
+    /// A supervisor sets whether the incident is confirmed. A false report is dismissed (the clock stops, it leaves
+    /// the active views); taking that back makes it active again, with the clock resumed as on a reopening.
+    /// Verifying a held incident releases it: every tier that fell due meanwhile is entered, each with its due instant.
+    /// </summary>
+    public IReadOnlyList<StageDue> SetVerification(Verification verification, string note, DateTime now, string actor, EscalationPolicy policy)
+    {
+        ThrowIfClosedForGood();
+        if (verification == Verification)
+        {
+            throw new DomainRuleException($"{Reference} is already {verification}.");
+        }
+
+        var was = Verification;
+        Verification = verification;
+        Append(now, TimelineKind.VerificationChanged, Stage, actor,
+            $"Verification: {was} → {verification}.{(string.IsNullOrWhiteSpace(note) ? string.Empty : " " + note)}");
+        if (verification == Verification.FalseReport)
+        {
+            if (Status == IncidentStatus.Active)
+            {
+                Status = IncidentStatus.Dismissed;
+                HeldSince = null;
+                NextStageAt = null;
+            }
+
+            return [];
+        }
+
+        if (Status == IncidentStatus.Dismissed)
+        {
+            Status = IncidentStatus.Active;
+            ClockResumedAt = now;
+        }
+
+        return ApplyDueStages(policy, now);
+    }
+
+    /// <summary>A supervisor decides a Major report was not a larger-scale attack: the "escalate to the US backstop?" flag goes.</summary>
+    public void ReviewLargerScale(string reason, DateTime now, string actor)
+    {
+        ThrowIfClosedForGood();
+        if (LargerScaleFlaggedAt is null)
+        {
+            throw new DomainRuleException($"{Reference} has no open question of a larger-scale attack.");
+        }
+
+        LargerScaleFlaggedAt = null;
+        Append(now, TimelineKind.LargerScaleReviewed, Stage, actor, $"Not a larger-scale attack: {reason}");
+    }
+
+    /// <summary>
+    /// Records a coalition member's answer (from tier 2 on). The tier-2 checklist follows from the answers: the leads
+    /// acknowledged once each lead's latest answer is acknowledged or deployed; members notified once every member
+    /// of <paramref name="roster"/> has answered anything.
+    /// </summary>
+    public void RecordCoalitionAnswer(
+        RosterMember member, AcknowledgementState state, string note, IReadOnlyList<RosterMember> roster, DateTime now, string actor)
+    {
+        ThrowIfClosedForGood();
+        if (Stage < Stage.Coalition)
+        {
+            throw new DomainRuleException($"{Reference} has not reached {Stage.Coalition.Label()}; coalition answers are recorded from then on.");
+        }
+
+        acknowledgements.Add(new CoalitionAcknowledgement(member.Country, state, note, now, actor));
+        Append(now, TimelineKind.CoalitionAnswer, Stage, actor,
+            $"{member.Country}{(member.Lead ? " (lead)" : string.Empty)}: {state}.{(string.IsNullOrWhiteSpace(note) ? string.Empty : " " + note)}");
+
+        var latest = LatestAnswers();
+        if (LeadsAcknowledgedAt is null && roster.Any(m => m.Lead)
+            && roster.Where(m => m.Lead).All(m => latest.TryGetValue(m.Country, out var s) && CoalitionAcknowledgement.IsAcknowledged(s.State)))
+        {
+            LeadsAcknowledgedAt = now;
+        }
+
+        if (MembersNotifiedAt is null && roster.All(m => latest.ContainsKey(m.Country)))
+        {
+            MembersNotifiedAt = now;
+        }
+    }
+
+    /// <summary>Each member's latest answer, by country (case aside).</summary>
+    public IReadOnlyDictionary<string, CoalitionAcknowledgement> LatestAnswers() =>
+        acknowledgements.GroupBy(a => a.Country, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.OrderBy(a => a.At).ThenBy(a => a.Id).Last(), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Marks a checklist item that people record (the Ukrainian forces' response, the US backstop's activation).</summary>
+    public void CompleteChecklistItem(ChecklistItem item, string note, DateTime now, string actor)
+    {
+        ThrowIfClosedForGood();
+        var suffix = string.IsNullOrWhiteSpace(note) ? string.Empty : " " + note;
+        switch (item)
+        {
+            case ChecklistItem.UkrainianForcesResponse when UkrainianForcesResponseAt is null:
+                UkrainianForcesResponseAt = now;
+                Append(now, TimelineKind.ChecklistItemDone, Stage, actor, "Ukrainian forces' response recorded." + suffix);
+                break;
+            case ChecklistItem.UsBackstopActivation when Stage < Stage.UsBackstop:
+                throw new DomainRuleException($"{Reference} has not reached {Stage.UsBackstop.Label()}; its activation is recorded from then on.");
+            case ChecklistItem.UsBackstopActivation when UsBackstopActivatedAt is null:
+                UsBackstopActivatedAt = now;
+                Append(now, TimelineKind.ChecklistItemDone, Stage, actor, "US backstop activation recorded." + suffix);
+                break;
+            case ChecklistItem.UkrainianForcesResponse or ChecklistItem.UsBackstopActivation:
+                throw new DomainRuleException($"That item of {Reference} is already done.");
+            case ChecklistItem.DiplomaticWarning:
+                throw new DomainRuleException("The diplomatic warning is recorded with its own action (to whom, by which channel).");
+            default:
+                throw new DomainRuleException("The coalition items follow from the members' answers; record those instead.");
+        }
+    }
+
+    /// <summary>What is owed at each tier entered so far, what is done, and what is overdue at <paramref name="now"/>.</summary>
+    public IReadOnlyList<ChecklistEntry> Checklist(DateTime now, TimeSpan overdueAfter)
+    {
+        var entries = new List<ChecklistEntry>(5);
+        void Add(Stage stage, ChecklistItem item, DateTime? enteredAt, DateTime? doneAt) =>
+            entries.Add(new ChecklistEntry(stage, item, doneAt is not null, doneAt,
+                doneAt is null && Status == IncidentStatus.Active && enteredAt is { } began && now >= began + overdueAfter));
+
+        if (Stage >= Stage.UkrainianForces)
+        {
+            Add(Stage.UkrainianForces, ChecklistItem.DiplomaticWarning, Tier1EnteredAt, DiplomaticWarningIssuedAt);
+            Add(Stage.UkrainianForces, ChecklistItem.UkrainianForcesResponse, Tier1EnteredAt, UkrainianForcesResponseAt);
+        }
+
+        if (Stage >= Stage.Coalition)
+        {
+            Add(Stage.Coalition, ChecklistItem.LeadsAcknowledged, Tier2EnteredAt, LeadsAcknowledgedAt);
+            Add(Stage.Coalition, ChecklistItem.MembersNotified, Tier2EnteredAt, MembersNotifiedAt);
+        }
+
+        if (Stage >= Stage.UsBackstop)
+        {
+            Add(Stage.UsBackstop, ChecklistItem.UsBackstopActivation, Tier3EnteredAt, UsBackstopActivatedAt);
+        }
+
+        return entries;
+    }
+
+    /// <summary>
+    /// Folds this incident (the duplicate) into <paramref name="survivor"/>: the same violation reported twice. The
+    /// survivor takes the earliest T0, a copy of every report, answer and timeline entry of this one (marked with
+    /// this reference; this one's tier changes are kept as records, the survivor's own stay one per tier), the higher
+    /// tier (each tier it lacked entered with this one's due instant), and whatever was done here. This one becomes
+    /// <c>Merged</c>, pointing at the survivor, its clock stopped. Both must be loaded whole.
+    /// </summary>
+    public void MergeInto(Incident survivor, DateTime now, string actor, EscalationPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(survivor);
+        if (ReferenceEquals(this, survivor) || Id == survivor.Id)
+        {
+            throw new DomainRuleException($"{Reference} cannot be merged into itself.");
+        }
+
+        ThrowIfClosedForGood();
+        survivor.ThrowIfClosedForGood();
+
+        foreach (var report in reports.OrderBy(r => r.ReportedAt))
+        {
+            survivor.reports.Add(report.CopyFor(Reference));
+        }
+
+        foreach (var entry in timeline.OrderBy(e => e.At).ThenBy(e => e.Id))
+        {
+            survivor.timeline.Add(entry.CopyFor(Reference));
+        }
+
+        foreach (var answer in acknowledgements)
+        {
+            survivor.acknowledgements.Add(answer.CopyFor(Reference));
+        }
+
+        if (Severity > survivor.Severity)
+        {
+            survivor.Severity = Severity;
+        }
+
+        survivor.Killed = Sum(survivor.Killed, Killed);
+        survivor.Wounded = Sum(survivor.Wounded, Wounded);
+        survivor.DiplomaticWarningIssuedAt ??= DiplomaticWarningIssuedAt;
+        survivor.DiplomaticWarningRecipient ??= DiplomaticWarningRecipient;
+        survivor.DiplomaticWarningChannel ??= DiplomaticWarningChannel;
+        survivor.UkrainianForcesResponseAt ??= UkrainianForcesResponseAt;
+        survivor.LeadsAcknowledgedAt ??= LeadsAcknowledgedAt;
+        survivor.MembersNotifiedAt ??= MembersNotifiedAt;
+        survivor.UsBackstopActivatedAt ??= UsBackstopActivatedAt;
+        survivor.LargerScaleFlaggedAt ??= LargerScaleFlaggedAt;
+
+        var details = $"{Reference} merged into this incident: {reports.Count} report(s), {timeline.Count} timeline entries.";
+        if (OccurredAt < survivor.OccurredAt)
+        {
+            details += $" The first violation is now {Format(OccurredAt)} (was {Format(survivor.OccurredAt)}).";
+            survivor.OccurredAt = OccurredAt;
+        }
+
+        survivor.Append(now, TimelineKind.Merged, survivor.Stage, actor, details);
+        while (survivor.Stage < Stage)
+        {
+            var stage = survivor.Stage.Next()!.Value;
+            var dueAt = timeline.FirstOrDefault(e => e.Kind == TimelineKind.StageEntered && e.Stage == stage)?.DueAt ?? now;
+            survivor.EnterStage(stage, dueAt, now, actor, $"{stage.Label()} entered through the merge of {Reference}, which had entered it (due {Format(dueAt)}).");
+        }
+
+        if (survivor.Stage == Stage.UsBackstop)
+        {
+            survivor.LargerScaleFlaggedAt = null;
+        }
+
+        survivor.ApplyDueStages(policy, now);
+
+        Status = IncidentStatus.Merged;
+        MergedIntoId = survivor.Id;
+        NextStageAt = null;
+        HeldSince = null;
+        LargerScaleFlaggedAt = null;
+        Append(now, TimelineKind.Merged, Stage, actor, $"Merged into {survivor.Reference}: the same violation.");
     }
 
     /// <summary>
@@ -259,6 +551,7 @@ public sealed class Incident
     /// <returns>The tier the incident is now at.</returns>
     public Stage EscalateEarly(string reason, Stage? toStage, DateTime now, string actor, EscalationPolicy policy)
     {
+        ThrowIfClosedForGood();
         if (Status != IncidentStatus.Active)
         {
             throw new DomainRuleException($"{Reference} is {Status.ToString().ToLowerInvariant()}; reopen it before escalating.");
@@ -288,11 +581,12 @@ public sealed class Incident
 
         while (Stage < target)
         {
-            Stage = Stage.Next()!.Value;
-            Append(now, TimelineKind.StageEntered, Stage, actor, $"Escalated early: {reason}", dueAt: now);
+            EnterStage(Stage.Next()!.Value, now, now, actor, $"Escalated early: {reason}");
         }
 
-        NextStageAt = policy.NextStageAt(Stage, Status, OccurredAt);
+        // A supervisor's decision releases a hold: the escalation is theirs to make.
+        HeldSince = null;
+        Replan(policy);
         return Stage;
     }
 
@@ -303,27 +597,89 @@ public sealed class Incident
     public IReadOnlyList<StageDue> ApplyDueStages(EscalationPolicy policy, DateTime now)
     {
         var entered = Status == IncidentStatus.Active ? EnterDueStages(policy, now, CeasedAt) : [];
-        NextStageAt = policy.NextStageAt(Stage, Status, OccurredAt);
+        Replan(policy);
         return entered;
     }
 
-    /// <summary>Recomputes when the next tier falls due under <paramref name="policy"/> (its windows may have changed).</summary>
-    public void Replan(EscalationPolicy policy) => NextStageAt = policy.NextStageAt(Stage, Status, OccurredAt);
+    /// <summary>
+    /// Recomputes when the next tier falls due under <paramref name="policy"/> (its windows may have changed, or the
+    /// verification rule been switched off: a hold the policy no longer asks for is released).
+    /// </summary>
+    public void Replan(EscalationPolicy policy)
+    {
+        if (HeldSince is not null && (!policy.RequireVerificationBeyondTier1 || Verification == Verification.Verified))
+        {
+            HeldSince = null;
+        }
+
+        NextStageAt = HeldSince is null ? policy.NextStageAt(Stage, Status, OccurredAt, ClockResumedAt) : null;
+    }
+
+    /// <summary>Whether the incident is held at tier 1 awaiting verification.</summary>
+    public bool IsHeld => HeldSince is not null;
 
     private IReadOnlyList<StageDue> EnterDueStages(EscalationPolicy policy, DateTime now, DateTime? ceasedAt)
     {
-        var due = policy.DueStages(Stage, OccurredAt, ceasedAt, now);
+        var due = policy.DueStages(Stage, OccurredAt, ceasedAt, now, ClockResumedAt);
+        if (due.Count > 0 && Stage == Stage.UkrainianForces && policy.RequireVerificationBeyondTier1 && Verification != Verification.Verified)
+        {
+            if (HeldSince is null)
+            {
+                HeldSince = now;
+                Append(now, TimelineKind.EscalationHeld, Stage, EngineActor,
+                    $"{due[0].Stage.Label()} fell due at {Format(due[0].DueAt)}; held at {Stage.Label()} awaiting verification ({Verification}).");
+            }
+
+            return [];
+        }
+
         foreach (var (stage, dueAt) in due)
         {
-            Stage = stage;
-            AppendStageEntered(stage, dueAt, now);
+            EnterStage(stage, dueAt, now, EngineActor,
+                dueAt == policy.DueAt(stage, OccurredAt)
+                    ? $"{stage.Label()} due at {Format(dueAt)}."
+                    : $"{stage.Label()} entered with a later deadline ({Format(dueAt)}): its own deadline passed while hostilities had ceased.");
         }
 
         return due;
     }
 
-    private void AppendStageEntered(Stage stage, DateTime dueAt, DateTime now) =>
-        Append(now, TimelineKind.StageEntered, stage, EngineActor, $"{stage.Label()} due at {Format(dueAt)}.", dueAt);
+    /// <summary>The one place a tier is entered: the record (one tier change per tier), the stage, when it began.</summary>
+    private void EnterStage(Stage stage, DateTime dueAt, DateTime now, string actor, string details)
+    {
+        Stage = stage;
+        switch (stage)
+        {
+            case Stage.UkrainianForces: Tier1EnteredAt = now; break;
+            case Stage.Coalition: Tier2EnteredAt = now; break;
+            default:
+                Tier3EnteredAt = now;
+                LargerScaleFlaggedAt = null;
+                break;
+        }
+
+        Append(now, TimelineKind.StageEntered, stage, actor, details, dueAt);
+    }
+
+    private void FlagIfLargerScale(Severity severity, DateTime now)
+    {
+        if (severity == Severity.Major && Stage < Stage.UsBackstop)
+        {
+            LargerScaleFlaggedAt ??= now;
+        }
+    }
+
+    /// <summary>A merged incident is a pointer to its survivor: nothing more happens to it.</summary>
+    private void ThrowIfClosedForGood()
+    {
+        if (Status == IncidentStatus.Merged)
+        {
+            throw new DomainRuleException($"{Reference} was merged into {FormatReference(MergedIntoId ?? 0)}; act on that incident.");
+        }
+    }
+
+    /// <summary>An item of a tier's checklist as it stands.</summary>
+    public sealed record ChecklistEntry(Stage Stage, ChecklistItem Item, bool Done, DateTime? DoneAt, bool Overdue);
 
     private void Append(DateTime at, TimelineKind kind, Stage stage, string actor, string details, DateTime? dueAt = null)
     {

@@ -36,4 +36,14 @@ public sealed class TimelineEntry
 
     /// <summary>For a tier change: the instant the policy (or a supervisor) made the tier due.</summary>
     public DateTime? DueAt { get; private set; }
+
+    /// <summary>The reference of the incident this entry was copied from by a merge; null for the incident's own.</summary>
+    public string? MergedFrom { get; private set; }
+
+    /// <summary>A copy for the survivor of a merge. A tier change becomes a record of one, so the survivor keeps one per tier.</summary>
+    internal TimelineEntry CopyFor(string fromReference) =>
+        new(At, Kind == TimelineKind.StageEntered ? TimelineKind.MergedStageEntered : Kind, Stage, Actor, Details, DueAt)
+        {
+            MergedFrom = MergedFrom ?? fromReference,
+        };
 }

@@ -77,6 +77,18 @@ public sealed class ViolationReport
     /// <summary>Who confirmed it: a user or an API key's name.</summary>
     public string? VerifiedBy { get; private set; }
 
+    /// <summary>The reference of the incident this report was copied from by a merge; null for the incident's own.</summary>
+    public string? MergedFrom { get; private set; }
+
+    internal ViolationReport CopyFor(string fromReference) =>
+        new(new ReportDetails(OccurredAt, Oblast, Location, ViolationType, Severity, SourceType, Description, Latitude, Longitude, Killed, Wounded),
+            isInitial: false, ReportedAt, ReportedBy)
+        {
+            VerifiedAt = VerifiedAt,
+            VerifiedBy = VerifiedBy,
+            MergedFrom = MergedFrom ?? fromReference,
+        };
+
     internal void Verify(DateTime now, string actor)
     {
         VerifiedAt = now;

@@ -13,6 +13,12 @@ public sealed class EscalationOptions : IValidatableObject
     /// <summary>How long after the first violation tier 3 (US backstop) falls due.</summary>
     public TimeSpan Tier3After { get; set; } = TimeSpan.FromHours(72);
 
+    /// <summary>When true, an incident that is not <c>Verified</c> is held at tier 1 when tier 2 falls due (CONTRACT.md).</summary>
+    public bool RequireVerificationBeyondTier1 { get; set; }
+
+    /// <summary>A tier checklist item still open this long after its tier began is overdue.</summary>
+    public TimeSpan ChecklistOverdueAfter { get; set; } = TimeSpan.FromHours(6);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Tier2After <= TimeSpan.Zero)
@@ -20,6 +26,13 @@ public sealed class EscalationOptions : IValidatableObject
             yield return new ValidationResult(
                 $"Escalation:Tier2After must be a positive TimeSpan such as 1.00:00:00; it is {Tier2After}.",
                 [nameof(Tier2After)]);
+        }
+
+        if (ChecklistOverdueAfter <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult(
+                $"Escalation:ChecklistOverdueAfter must be a positive TimeSpan such as 06:00:00; it is {ChecklistOverdueAfter}.",
+                [nameof(ChecklistOverdueAfter)]);
         }
 
         if (Tier3After <= Tier2After)

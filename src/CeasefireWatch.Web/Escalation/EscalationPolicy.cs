@@ -17,7 +17,7 @@ public readonly record struct StageDue(Stage Stage, DateTime DueAt);
 /// </remarks>
 public sealed class EscalationPolicy
 {
-    public EscalationPolicy(TimeSpan tier2After, TimeSpan tier3After)
+    public EscalationPolicy(TimeSpan tier2After, TimeSpan tier3After, bool requireVerificationBeyondTier1 = false, TimeSpan? checklistOverdueAfter = null)
     {
         if (tier2After <= TimeSpan.Zero)
         {
@@ -31,12 +31,20 @@ public sealed class EscalationPolicy
 
         Tier2After = tier2After;
         Tier3After = tier3After;
+        RequireVerificationBeyondTier1 = requireVerificationBeyondTier1;
+        ChecklistOverdueAfter = checklistOverdueAfter ?? TimeSpan.FromHours(6);
     }
 
     public EscalationPolicy(EscalationOptions options)
-        : this(options.Tier2After, options.Tier3After)
+        : this(options.Tier2After, options.Tier3After, options.RequireVerificationBeyondTier1, options.ChecklistOverdueAfter)
     {
     }
+
+    /// <summary>Whether an incident must be <see cref="Verification.Verified"/> to go beyond tier 1.</summary>
+    public bool RequireVerificationBeyondTier1 { get; }
+
+    /// <summary>How long after its tier began an open checklist item becomes overdue.</summary>
+    public TimeSpan ChecklistOverdueAfter { get; }
 
     public TimeSpan Tier2After { get; }
 
@@ -52,11 +60,16 @@ public sealed class EscalationPolicy
     };
 
     /// <summary>
-    /// The tiers above <paramref name="current"/> that are due at <paramref name="now"/>, in order.
+    /// The tiers above <paramref name="current"/> that are due at <paramref name="now"/>, in order. A tier is reached
+    /// only while hostilities continue: its deadline must come before <paramref name="ceasedAt"/> and not before
+    /// <paramref name="resumedAt"/> (the last reopening). A deadline that passed while the incident was resolved is
+    /// forfeited on its own; it is entered only together with a later deadline that falls due while active, and
+    /// then with that deadline as its due instant (the tiers passed over are entered at the same instant).
     /// </summary>
-    public IReadOnlyList<StageDue> DueStages(Stage current, DateTime t0, DateTime? ceasedAt, DateTime now)
+    public IReadOnlyList<StageDue> DueStages(Stage current, DateTime t0, DateTime? ceasedAt, DateTime now, DateTime? resumedAt = null)
     {
         var due = new List<StageDue>(3);
+        var forfeited = new List<Stage>(2);
         foreach (var stage in StageInfo.All)
         {
             if (stage <= current)
@@ -72,13 +85,40 @@ public sealed class EscalationPolicy
                 break;
             }
 
+            if (resumedAt is { } resumed && dueAt < resumed)
+            {
+                forfeited.Add(stage);
+                continue;
+            }
+
+            due.AddRange(forfeited.Select(f => new StageDue(f, dueAt)));
+            forfeited.Clear();
             due.Add(new StageDue(stage, dueAt));
         }
 
         return due;
     }
 
-    /// <summary>When the tier after <paramref name="current"/> falls due; null when none will (top tier, or the clock stopped).</summary>
-    public DateTime? NextStageAt(Stage current, IncidentStatus status, DateTime t0) =>
-        status == IncidentStatus.Active && current.Next() is { } next ? DueAt(next, t0) : null;
+    /// <summary>
+    /// When the next tier after <paramref name="current"/> falls due; null when none will (top tier, or the clock
+    /// stopped). After a reopening at <paramref name="resumedAt"/>, the next deadline not before it.
+    /// </summary>
+    public DateTime? NextStageAt(Stage current, IncidentStatus status, DateTime t0, DateTime? resumedAt = null)
+    {
+        if (status != IncidentStatus.Active)
+        {
+            return null;
+        }
+
+        for (var next = current.Next(); next is { } stage; next = stage.Next())
+        {
+            var dueAt = DueAt(stage, t0);
+            if (resumedAt is not { } resumed || dueAt >= resumed)
+            {
+                return dueAt;
+            }
+        }
+
+        return null;
+    }
 }

@@ -65,6 +65,7 @@ internal static class ServiceRegistration
         services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Scoped, includeInternalTypes: true);
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentActor, HttpCurrentActor>();
+        services.AddScoped<Features.Incidents.IncidentWorkflow>();
         return services;
     }
 

@@ -58,6 +58,7 @@ public static class ListSecurityEvents
         SecurityEventKind.ApiKeyRevoked => "API key revoked",
         SecurityEventKind.ApiKeyRejected => "Unknown API key refused",
         SecurityEventKind.CredentialGuessingThrottled => "Address throttled (too many failures)",
+        SecurityEventKind.RosterChanged => "Coalition roster changed",
         _ => kind.ToString(),
     };
 }

@@ -1,8 +1,5 @@
 using System.Text.Json.Serialization;
-using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
-using CeasefireWatch.Web.Escalation;
-using CeasefireWatch.Web.Infrastructure;
 using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Severity = CeasefireWatch.Web.Domain.Severity;
@@ -40,17 +37,9 @@ public static class AddFollowUpReport
         public Validator(TimeProvider clock) => Include(new ReportFieldsValidator(clock));
     }
 
-    public sealed class Handler(
-        AppDbContext db, TimeProvider clock, EscalationPolicy policy, ICurrentActor actor, IPublisher publisher)
-        : ICommandHandler<Command, IncidentDto>
+    public sealed class Handler(IncidentWorkflow workflow) : ICommandHandler<Command, IncidentDto>
     {
-        public async ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken)
-        {
-            var incident = await db.Incidents.GetForUpdateAsync(command.IncidentId, cancellationToken);
-            incident.AddFollowUp(command.ToDetails(), clock.GetUtcNow().UtcDateTime, actor.Name, policy);
-            await db.SaveChangesAsync(cancellationToken);
-            await publisher.Publish(new IncidentChanged(incident.Id), cancellationToken);
-            return IncidentDto.From(incident);
-        }
+        public ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken) =>
+            workflow.ActAsync(command.IncidentId, (incident, x) => incident.AddFollowUp(command.ToDetails(), x.Now, x.Actor, x.Policy), cancellationToken);
     }
 }

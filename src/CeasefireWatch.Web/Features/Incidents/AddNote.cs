@@ -1,7 +1,5 @@
 using System.Text.Json.Serialization;
-using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
-using CeasefireWatch.Web.Infrastructure;
 using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
@@ -24,16 +22,9 @@ public static class AddNote
             RuleFor(c => c.Text).NotEmpty().WithMessage("Write the note.").MaximumLength(IncidentLimits.Note);
     }
 
-    public sealed class Handler(AppDbContext db, TimeProvider clock, ICurrentActor actor, IPublisher publisher)
-        : ICommandHandler<Command, IncidentDto>
+    public sealed class Handler(IncidentWorkflow workflow) : ICommandHandler<Command, IncidentDto>
     {
-        public async ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken)
-        {
-            var incident = await db.Incidents.GetForUpdateAsync(command.IncidentId, cancellationToken);
-            incident.AddNote(command.Text!.Trim(), clock.GetUtcNow().UtcDateTime, actor.Name);
-            await db.SaveChangesAsync(cancellationToken);
-            await publisher.Publish(new IncidentChanged(incident.Id), cancellationToken);
-            return IncidentDto.From(incident);
-        }
+        public ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken) =>
+            workflow.ActAsync(command.IncidentId, (incident, x) => incident.AddNote(command.Text!.Trim(), x.Now, x.Actor), cancellationToken);
     }
 }

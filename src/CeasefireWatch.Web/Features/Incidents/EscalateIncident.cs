@@ -1,8 +1,5 @@
 using System.Text.Json.Serialization;
-using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
-using CeasefireWatch.Web.Escalation;
-using CeasefireWatch.Web.Infrastructure;
 using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
@@ -30,17 +27,10 @@ public static class EscalateIncident
             RuleFor(c => c.Reason).NotEmpty().WithMessage("Say why the incident is escalated early.").MaximumLength(IncidentLimits.Reason);
     }
 
-    public sealed class Handler(
-        AppDbContext db, TimeProvider clock, EscalationPolicy policy, ICurrentActor actor, IPublisher publisher)
-        : ICommandHandler<Command, IncidentDto>
+    public sealed class Handler(IncidentWorkflow workflow) : ICommandHandler<Command, IncidentDto>
     {
-        public async ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken)
-        {
-            var incident = await db.Incidents.GetForUpdateAsync(command.IncidentId, cancellationToken);
-            incident.EscalateEarly(command.Reason!.Trim(), command.ToStage, clock.GetUtcNow().UtcDateTime, actor.Name, policy);
-            await db.SaveChangesAsync(cancellationToken);
-            await publisher.Publish(new IncidentChanged(incident.Id), cancellationToken);
-            return IncidentDto.From(incident);
-        }
+        public ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken) =>
+            workflow.ActAsync(command.IncidentId,
+                (incident, x) => incident.EscalateEarly(command.Reason!.Trim(), command.ToStage, x.Now, x.Actor, x.Policy), cancellationToken);
     }
 }

@@ -10,7 +10,8 @@ public static class GetIncident
 {
     public sealed record Query(int Id) : IQuery<IncidentDetailsDto>;
 
-    public sealed class Handler(AppDbContext db) : IQueryHandler<Query, IncidentDetailsDto>
+    public sealed class Handler(AppDbContext db, IncidentWorkflow workflow, TimeProvider clock, Escalation.EscalationPolicy policy)
+        : IQueryHandler<Query, IncidentDetailsDto>
     {
         public async ValueTask<IncidentDetailsDto> Handle(Query query, CancellationToken cancellationToken)
         {
@@ -18,10 +19,12 @@ public static class GetIncident
                 .AsNoTracking()
                 .Include(i => i.Reports)
                 .Include(i => i.Timeline)
+                .Include(i => i.Acknowledgements)
                 .AsSplitQuery()
                 .FirstOrDefaultAsync(i => i.Id == query.Id, cancellationToken)
                 ?? throw NotFoundException.Incident(query.Id);
-            return IncidentDetailsDto.From(incident);
+            var roster = await workflow.RosterAsync(cancellationToken);
+            return IncidentDetailsDto.From(incident, roster, clock.GetUtcNow().UtcDateTime, policy.ChecklistOverdueAfter);
         }
     }
 }

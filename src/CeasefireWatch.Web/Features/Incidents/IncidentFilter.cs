@@ -22,6 +22,12 @@ public interface IIncidentFilter
 
     /// <summary>First violation at or before this instant (ISO 8601 with an offset).</summary>
     string? To { get; }
+
+    /// <summary>A verification name (Unverified, Verified, Disputed, FalseReport).</summary>
+    string? Verification => null;
+
+    /// <summary>"true": only active incidents with a checklist item overdue.</summary>
+    string? Overdue => null;
 }
 
 public static class IncidentFilterExtensions
@@ -44,6 +50,11 @@ public static class IncidentFilterExtensions
             incidents = incidents.Where(i => i.Oblast == oblast);
         }
 
+        if (ContractText.TryParseName<Verification>(filter.Verification, out var verification))
+        {
+            incidents = incidents.Where(i => i.Verification == verification);
+        }
+
         if (ContractText.TryParseInstant(filter.From, out var from))
         {
             var fromUtc = from.UtcDateTime;
@@ -58,6 +69,23 @@ public static class IncidentFilterExtensions
 
         return incidents;
     }
+
+    /// <summary>
+    /// Active incidents with a checklist item still open <paramref name="overdueAfter"/> after its tier began
+    /// (<see cref="Incident.Checklist"/> says the same per item, in memory).
+    /// </summary>
+    public static IQueryable<Incident> Overdue(this IQueryable<Incident> incidents, DateTime now, TimeSpan overdueAfter)
+    {
+        var began = now - overdueAfter;
+        return incidents.Where(i => i.Status == IncidentStatus.Active && (
+            (i.Tier1EnteredAt <= began && (i.DiplomaticWarningIssuedAt == null || i.UkrainianForcesResponseAt == null))
+            || (i.Tier2EnteredAt <= began && (i.LeadsAcknowledgedAt == null || i.MembersNotifiedAt == null))
+            || (i.Tier3EnteredAt <= began && i.UsBackstopActivatedAt == null)));
+    }
+
+    /// <summary>Whether the filter asks for overdue incidents only.</summary>
+    public static bool WantsOverdue(this IIncidentFilter filter) =>
+        bool.TryParse(filter.Overdue?.Trim(), out var overdue) && overdue;
 }
 
 public sealed class IncidentFilterValidator : AbstractValidator<IIncidentFilter>
@@ -76,6 +104,14 @@ public sealed class IncidentFilterValidator : AbstractValidator<IIncidentFilter>
             .Must(o => Oblasts.Canonical(o) is not null)
             .When(f => !string.IsNullOrWhiteSpace(f.Oblast))
             .WithMessage(f => $"'{f.Oblast}' is not one of Ukraine's regions.");
+        RuleFor(f => f.Verification)
+            .Must(v => ContractText.TryParseName<Verification>(v, out _))
+            .When(f => !string.IsNullOrWhiteSpace(f.Verification))
+            .WithMessage(f => $"'{f.Verification}' is not a verification; use {string.Join(", ", Enum.GetNames<Verification>())}.");
+        RuleFor(f => f.Overdue)
+            .Must(o => bool.TryParse(o?.Trim(), out _))
+            .When(f => !string.IsNullOrWhiteSpace(f.Overdue))
+            .WithMessage(f => $"'{f.Overdue}' is not true or false.");
         RuleFor(f => f.From)
             .Must(t => ContractText.TryParseInstant(t, out _))
             .When(f => !string.IsNullOrWhiteSpace(f.From))

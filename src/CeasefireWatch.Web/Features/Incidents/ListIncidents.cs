@@ -19,7 +19,9 @@ public static class ListIncidents
         string? From = null,
         string? To = null,
         int? Page = null,
-        int? PageSize = null) : IQuery<PagedResult<IncidentDto>>, IIncidentFilter;
+        int? PageSize = null,
+        string? Verification = null,
+        string? Overdue = null) : IQuery<PagedResult<IncidentDto>>, IIncidentFilter;
 
     public sealed class Validator : AbstractValidator<Query>
     {
@@ -32,19 +34,25 @@ public static class ListIncidents
         }
     }
 
-    public sealed class Handler(AppDbContext db) : IQueryHandler<Query, PagedResult<IncidentDto>>
+    public sealed class Handler(AppDbContext db, TimeProvider clock, Escalation.EscalationPolicy policy) : IQueryHandler<Query, PagedResult<IncidentDto>>
     {
         public async ValueTask<PagedResult<IncidentDto>> Handle(Query query, CancellationToken cancellationToken)
         {
             var page = query.Page ?? 1;
             var pageSize = query.PageSize ?? DefaultPageSize;
+            var now = clock.GetUtcNow().UtcDateTime;
             var matching = db.Incidents.AsNoTracking().Matching(query);
+            if (query.WantsOverdue())
+            {
+                matching = matching.Overdue(now, policy.ChecklistOverdueAfter);
+            }
+
             var total = await matching.CountAsync(cancellationToken);
             var items = await matching
                 .OrderByDescending(i => i.OccurredAt).ThenByDescending(i => i.Id)
                 .Skip((page - 1) * pageSize).Take(pageSize)
                 .ToListAsync(cancellationToken);
-            return new PagedResult<IncidentDto>([.. items.Select(IncidentDto.From)], total);
+            return new PagedResult<IncidentDto>([.. items.Select(i => IncidentDto.From(i, now, policy.ChecklistOverdueAfter))], total);
         }
     }
 }

@@ -1,7 +1,4 @@
-using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
-using CeasefireWatch.Web.Escalation;
-using CeasefireWatch.Web.Infrastructure;
 using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Severity = CeasefireWatch.Web.Domain.Severity;
@@ -38,18 +35,9 @@ public static class LogIncident
         }
     }
 
-    public sealed class Handler(
-        AppDbContext db, TimeProvider clock, EscalationPolicy policy, ICurrentActor actor, IPublisher publisher)
-        : ICommandHandler<Command, IncidentDto>
+    public sealed class Handler(IncidentWorkflow workflow) : ICommandHandler<Command, IncidentDto>
     {
-        public async ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken)
-        {
-            var incident = Incident.Log(
-                command.Title!.Trim(), command.ToDetails(), clock.GetUtcNow().UtcDateTime, actor.Name, policy);
-            db.Incidents.Add(incident);
-            await db.SaveChangesAsync(cancellationToken);
-            await publisher.Publish(new IncidentChanged(incident.Id), cancellationToken);
-            return IncidentDto.From(incident);
-        }
+        public ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken) =>
+            workflow.CreateAsync(x => Incident.Log(command.Title!.Trim(), command.ToDetails(), x.Now, x.Actor, x.Policy), cancellationToken);
     }
 }

@@ -1,8 +1,5 @@
 using System.Text.Json.Serialization;
-using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
-using CeasefireWatch.Web.Escalation;
-using CeasefireWatch.Web.Infrastructure;
 using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
@@ -25,17 +22,9 @@ public static class ReopenIncident
             RuleFor(c => c.Reason).NotEmpty().WithMessage("Say why the incident is reopened.").MaximumLength(IncidentLimits.Reason);
     }
 
-    public sealed class Handler(
-        AppDbContext db, TimeProvider clock, EscalationPolicy policy, ICurrentActor actor, IPublisher publisher)
-        : ICommandHandler<Command, IncidentDto>
+    public sealed class Handler(IncidentWorkflow workflow) : ICommandHandler<Command, IncidentDto>
     {
-        public async ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken)
-        {
-            var incident = await db.Incidents.GetForUpdateAsync(command.IncidentId, cancellationToken);
-            incident.Reopen(command.Reason!.Trim(), clock.GetUtcNow().UtcDateTime, actor.Name, policy);
-            await db.SaveChangesAsync(cancellationToken);
-            await publisher.Publish(new IncidentChanged(incident.Id), cancellationToken);
-            return IncidentDto.From(incident);
-        }
+        public ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken) =>
+            workflow.ActAsync(command.IncidentId, (incident, x) => incident.Reopen(command.Reason!.Trim(), x.Now, x.Actor, x.Policy), cancellationToken);
     }
 }

@@ -1,7 +1,5 @@
 using System.Text.Json.Serialization;
-using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
-using CeasefireWatch.Web.Escalation;
 using CeasefireWatch.Web.Infrastructure;
 using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
@@ -32,28 +30,22 @@ public static class ResolveIncident
         }
     }
 
-    public sealed class Handler(
-        AppDbContext db, TimeProvider clock, EscalationPolicy policy, ICurrentActor actor, IPublisher publisher)
-        : ICommandHandler<Command, IncidentDto>
+    public sealed class Handler(IncidentWorkflow workflow) : ICommandHandler<Command, IncidentDto>
     {
-        public async ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken)
-        {
-            var now = clock.GetUtcNow().UtcDateTime;
-            var ceasedAt = command.CeasedAt?.UtcDateTime ?? now;
-            var incident = await db.Incidents.GetForUpdateAsync(command.IncidentId, cancellationToken);
-            if (ceasedAt < incident.OccurredAt)
+        public ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken) =>
+            workflow.ActAsync(command.IncidentId, (incident, x) =>
             {
-                // Only the incident knows its T0, so this rule is checked here but reported like any field rule.
-                throw new ValidationException([new ValidationFailure(
-                    nameof(Command.CeasedAt),
-                    $"Hostilities cannot cease before the first violation ({UtcFormat.Format(incident.OccurredAt)}).")]);
-            }
+                var ceasedAt = command.CeasedAt?.UtcDateTime ?? x.Now;
+                if (ceasedAt < incident.OccurredAt)
+                {
+                    // Only the incident knows its T0, so this rule is checked here but reported like any field rule.
+                    throw new ValidationException([new ValidationFailure(
+                        nameof(Command.CeasedAt),
+                        $"Hostilities cannot cease before the first violation ({UtcFormat.Format(incident.OccurredAt)}).")]);
+                }
 
-            var reason = string.IsNullOrWhiteSpace(command.Reason) ? "No reason given." : command.Reason.Trim();
-            incident.Resolve(ceasedAt, reason, now, actor.Name, policy);
-            await db.SaveChangesAsync(cancellationToken);
-            await publisher.Publish(new IncidentChanged(incident.Id), cancellationToken);
-            return IncidentDto.From(incident);
-        }
+                var reason = string.IsNullOrWhiteSpace(command.Reason) ? "No reason given." : command.Reason.Trim();
+                incident.Resolve(ceasedAt, reason, x.Now, x.Actor, x.Policy);
+            }, cancellationToken);
     }
 }

@@ -27,8 +27,7 @@ public static class VerifyReport
         public Validator() => RuleFor(c => c.Details).MaximumLength(IncidentLimits.Note);
     }
 
-    public sealed class Handler(AppDbContext db, TimeProvider clock, ICurrentActor actor, IPublisher publisher)
-        : ICommandHandler<Command, IncidentDto>
+    public sealed class Handler(AppDbContext db, IncidentWorkflow workflow) : ICommandHandler<Command, IncidentDto>
     {
         public async ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -42,10 +41,8 @@ public static class VerifyReport
                 throw new NotFoundException($"{incident.Reference} has no report {command.ReportId}.");
             }
 
-            incident.VerifyReport(command.ReportId, command.Details?.Trim() ?? string.Empty, clock.GetUtcNow().UtcDateTime, actor.Name);
-            await db.SaveChangesAsync(cancellationToken);
-            await publisher.Publish(new IncidentChanged(incident.Id), cancellationToken);
-            return IncidentDto.From(incident);
+            return await workflow.CommitAsync(incident,
+                (i, x) => i.VerifyReport(command.ReportId, command.Details?.Trim() ?? string.Empty, x.Now, x.Actor), cancellationToken);
         }
     }
 }
