@@ -1,5 +1,6 @@
 using CeasefireWatch.Web.Api;
 using CeasefireWatch.Web.Features.Dashboard;
+using CeasefireWatch.Web.Features.Notifications;
 using CeasefireWatch.Web.Infrastructure;
 using CeasefireWatch.Web.Infrastructure.Security;
 using Serilog;
@@ -16,6 +17,7 @@ builder.Services.AddEscalation(builder.Configuration);
 builder.Services.AddSecurity(builder.Configuration);
 builder.Services.AddApplication();
 builder.Services.AddWeb();
+builder.Services.AddNotifications(builder.Configuration);
 
 var app = builder.Build();
 
@@ -42,6 +44,7 @@ app.UseAntiforgery();
 
 app.MapHealthChecks("/health").AllowAnonymous();
 app.MapGroup("/api").RequireAuthorization(Policies.Read).MapIncidentsApi().MapExportApi().MapStatsApi();
+app.MapNotificationsApi();
 app.MapHub<LiveHub>(LiveHub.Path);
 app.MapRazorPages();
 
