@@ -43,6 +43,9 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
     /// <summary><c>Escalation:Tier3After</c>; the app's default when null.</summary>
     public TimeSpan? Tier3After { get; init; }
 
+    /// <summary>More configuration, set as host settings (e.g. <c>Notifications:Smtp:Host</c>).</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
     /// <summary>Whether the bootstrap administrator is created at start (false: the setup page stays open).</summary>
     public bool WithBootstrapAdmin { get; init; } = true;
 
@@ -275,6 +278,11 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
         if (Tier3After is { } tier3)
         {
             builder.UseSetting("Escalation:Tier3After", tier3.ToString("c", CultureInfo.InvariantCulture));
+        }
+
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
         }
 
         builder.ConfigureTestServices(services =>
