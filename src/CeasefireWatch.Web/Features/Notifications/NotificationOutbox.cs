@@ -172,12 +172,12 @@ public sealed class NotificationOutbox(
 
 internal sealed record SaveState(List<(Incident Incident, TimelineEntry Entry)> Alerts, bool DeliveriesAdded);
 
-/// <summary>What a screen is pushed when a tier is entered: enough to show the alert without another request.</summary>
-public sealed record StageAlert(int IncidentId, string Reference, string Title, string Oblast, Stage Stage, int Tier, string StageLabel, DateTime At)
+/// <summary>What a screen is pushed when a tier is entered: enough to show the alert without another request. The tier travels by its contract name.</summary>
+public sealed record StageAlert(int IncidentId, string Reference, string Title, string Oblast, string Stage, int Tier, string StageLabel, DateTime At)
 {
     /// <summary>The live hub's method for it (beside <see cref="LiveHub.IncidentChangedMethod"/>).</summary>
     public const string Method = "stageEntered";
 
     public static StageAlert From(Incident incident, TimelineEntry entry) =>
-        new(incident.Id, incident.Reference, incident.Title, incident.Oblast, entry.Stage, entry.Stage.Number(), entry.Stage.Label(), entry.At);
+        new(incident.Id, incident.Reference, incident.Title, incident.Oblast, entry.Stage.ToString(), entry.Stage.Number(), entry.Stage.Label(), entry.At);
 }
