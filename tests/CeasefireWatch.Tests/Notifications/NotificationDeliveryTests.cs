@@ -269,4 +269,26 @@ public sealed class NotificationDeliveryTests
 
         static int Rank(string kind) => kind switch { "StageEntered" => 0, "Resolved" => 1, _ => 2 };
     }
+
+    [Theory]
+    [InlineData("Notifications:PublicBaseUrl", "watch.example.org")]
+    [InlineData("Notifications:GiveUpAfter", "-00:01:00")]
+    [InlineData("Notifications:Smtp:From", "not an address")]
+    [InlineData("Notifications:Smtp:Port", "70000")]
+    public async Task A_bad_setting_stops_the_app_at_start_naming_the_key(string key, string value)
+    {
+        await using var app = new CeasefireWatchFactory
+        {
+            Settings = new Dictionary<string, string?>
+            {
+                ["Notifications:Smtp:Host"] = "127.0.0.1",
+                ["Notifications:Smtp:From"] = "cw@example.org",
+                [key] = value,
+            },
+        };
+
+        var error = Assert.ThrowsAny<Exception>(() => app.Services);
+
+        Assert.Contains(key, error.ToString(), StringComparison.Ordinal);
+    }
 }
