@@ -28,7 +28,7 @@ public sealed partial class StageAlertTests(BrowserFixture app)
 
         foreach (var page in new[] { dashboard, wall })
         {
-            var banner = page.Locator($"[role=alert] .stage-alert[data-incident-id='{id}'][data-stage='Coalition']");
+            var banner = page.Locator($"[role=alert] .stage-alert[data-alert-incident-id='{id}'][data-alert-stage='Coalition']");
             await Expect(banner).ToBeVisibleAsync(new() { Timeout = 10_000 });
             await Expect(banner).ToContainTextAsync($"CW-{id:D5}");
             await Expect(banner).ToContainTextAsync("entered Tier 2 · Coalition of the Willing");
@@ -38,6 +38,13 @@ public sealed partial class StageAlertTests(BrowserFixture app)
 
         await Expect(dashboard).ToHaveTitleAsync(new Regex($@"^\(\d+\) CW-{id:D5} Tier \d"));
 
+        // The banner leaves the incident card the only element marked with the incident's id (CONTRACT.md).
+        await Expect(dashboard.Locator($"[data-incident-id='{id}']")).ToHaveCountAsync(1);
+
+        var screenshot = Path.Combine(BrowserFixture.ScreenshotFolder, "stage-alert.png");
+        await dashboard.ScreenshotAsync(new() { Path = screenshot });
+        TestContext.Current.SendDiagnosticMessage($"Screenshot: {screenshot}");
+
         // Dismissed one by one, the banners go and the tab title comes back.
         var open = dashboard.Locator(".stage-alert");
         while (await open.CountAsync() > 0)
@@ -46,8 +53,8 @@ public sealed partial class StageAlertTests(BrowserFixture app)
         }
 
         await Expect(dashboard).ToHaveTitleAsync(titleBefore);
-        await Expect(dashboard.Locator($".stage-alert[data-incident-id='{id}']")).ToHaveCountAsync(0);
-        await Expect(wall.Locator($".stage-alert[data-incident-id='{id}'][data-stage='Coalition']")).ToBeVisibleAsync();
+        await Expect(dashboard.Locator($".stage-alert[data-alert-incident-id='{id}']")).ToHaveCountAsync(0);
+        await Expect(wall.Locator($".stage-alert[data-alert-incident-id='{id}'][data-alert-stage='Coalition']")).ToBeVisibleAsync();
     }
 
     [GeneratedRegex("^Dismiss")]

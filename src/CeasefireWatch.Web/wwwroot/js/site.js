@@ -182,8 +182,9 @@
       const banner = document.createElement("div");
       banner.className = `stage-alert tier-${alert.tier}`;
       banner.dataset.alertKey = key;
-      banner.dataset.incidentId = String(alert.incidentId);
-      banner.dataset.stage = alert.stage;
+      // Not data-incident-id / data-stage: on the dashboard those mark the incident cards scripts read (CONTRACT.md).
+      banner.dataset.alertIncidentId = String(alert.incidentId);
+      banner.dataset.alertStage = alert.stage;
       banner.dataset.title = `${alert.reference} ${alert.stageLabel}`;
       const text = document.createElement("p");
       const link = document.createElement("a");
