@@ -38,6 +38,9 @@ public sealed partial class StageAlertTests(BrowserFixture app)
 
         await Expect(dashboard).ToHaveTitleAsync(new Regex($@"^\(\d+\) CW-{id:D5} Tier \d"));
 
+        // Tiers 1 and 2 were entered by the same save: one banner, for the higher.
+        await Expect(dashboard.Locator($".stage-alert[data-alert-incident-id='{id}']")).ToHaveCountAsync(1);
+
         // The banner leaves the incident card the only element marked with the incident's id (CONTRACT.md).
         await Expect(dashboard.Locator($"[data-incident-id='{id}']")).ToHaveCountAsync(1);
 

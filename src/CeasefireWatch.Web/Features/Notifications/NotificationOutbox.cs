@@ -140,9 +140,12 @@ public sealed class NotificationOutbox(
             }
         }
 
-        // On screen: tiers entered by incidents still active (an import of long-ceased hostilities is history, not news).
+        // On screen: the highest tier each incident entered in this save (a report typed in late enters two or three
+        // at once: one banner says it), for incidents still active (an import of long-ceased hostilities is history).
         var alerts = events
             .Where(e => e.Entry.Kind == TimelineKind.StageEntered && e.Incident.Status == IncidentStatus.Active)
+            .GroupBy(e => e.Incident)
+            .Select(g => g.MaxBy(e => e.Entry.Stage))
             .ToList();
         pending.AddOrUpdate(db, new SaveState(alerts, added));
     }
