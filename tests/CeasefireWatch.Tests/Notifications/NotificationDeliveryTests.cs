@@ -136,6 +136,8 @@ public sealed class NotificationDeliveryTests
         Assert.Equal("Liaison hook", hookRow.GetProperty("rule").GetString());
         Assert.Equal("StageEntered", hookRow.GetProperty("event").GetString());
         Assert.Equal(incident.Id, hookRow.GetProperty("incidentId").GetInt32());
+        Assert.Equal(incident.Id, hookRow.GetProperty("incident").GetProperty("id").GetInt32());
+        Assert.Equal(incident.Reference, hookRow.GetProperty("incident").GetProperty("reference").GetString());
         Assert.Equal("Delivered", hookRow.GetProperty("status").GetString());
         Assert.Equal(1, hookRow.GetProperty("attempts").GetInt32());
         Assert.Equal("HTTP 200 OK", hookRow.GetProperty("lastAnswer").GetString());

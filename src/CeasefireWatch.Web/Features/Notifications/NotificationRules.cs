@@ -199,6 +199,7 @@ public static class ListNotifications
         TimelineKind Event,
         int IncidentId,
         string Reference,
+        DeliveryIncident Incident,
         Stage Stage,
         DeliveryStatus Status,
         int Attempts,
@@ -207,6 +208,9 @@ public static class ListNotifications
         DateTime? NextAttemptAt,
         DateTime? DeliveredAt,
         string? LastAnswer);
+
+    /// <summary>The incident a delivery is about (CONTRACT.md's "incident" of a delivery).</summary>
+    public sealed record DeliveryIncident(int Id, string Reference);
 
     public sealed class Validator : AbstractValidator<Query>
     {
@@ -236,7 +240,8 @@ public static class ListNotifications
                 .ToListAsync(cancellationToken);
             return new PagedResult<DeliveryDto>(
                 [.. rows.Select(d => new DeliveryDto(
-                    d.Id, d.RuleId, d.Rule, d.Channel, d.Target, d.Event, d.IncidentId, Incident.FormatReference(d.IncidentId), d.Stage,
+                    d.Id, d.RuleId, d.Rule, d.Channel, d.Target, d.Event, d.IncidentId, Domain.Incident.FormatReference(d.IncidentId),
+                    new DeliveryIncident(d.IncidentId, Domain.Incident.FormatReference(d.IncidentId)), d.Stage,
                     d.Status, d.Attempts, d.CreatedAt, d.LastAttemptAt,
                     d.Status == DeliveryStatus.Pending ? d.NextAttemptAt : null, d.DeliveredAt, d.LastAnswer))],
                 total);
