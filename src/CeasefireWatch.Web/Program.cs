@@ -1,5 +1,6 @@
 using CeasefireWatch.Web.Api;
 using CeasefireWatch.Web.Features.Dashboard;
+using CeasefireWatch.Web.Features.Notifications;
 using CeasefireWatch.Web.Infrastructure;
 using CeasefireWatch.Web.Infrastructure.Health;
 using CeasefireWatch.Web.Infrastructure.Security;
@@ -17,6 +18,7 @@ builder.Services.AddEscalation(builder.Configuration);
 builder.Services.AddSecurity(builder.Configuration);
 builder.Services.AddApplication();
 builder.Services.AddWeb();
+builder.Services.AddNotifications(builder.Configuration);
 
 var app = builder.Build();
 
@@ -46,6 +48,7 @@ app.UseMiddleware<CookieApiAntiforgeryMiddleware>();
 
 app.MapHealthChecks("/health", HealthEndpoint.Options).AllowAnonymous();
 app.MapGroup("/api").RequireAuthorization(Policies.Read).MapIncidentsApi().MapExportApi().MapStatsApi();
+app.MapNotificationsApi();
 app.MapHub<LiveHub>(LiveHub.Path);
 app.MapRazorPages();
 

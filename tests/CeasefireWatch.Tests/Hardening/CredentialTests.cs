@@ -145,7 +145,7 @@ public sealed class CredentialTests
 
     private static CeasefireWatchFactory Throttled(int limit, string window) => new()
     {
-        Settings = new Dictionary<string, string>
+        Settings = new Dictionary<string, string?>
         {
             ["Security:CredentialGuessing:FailureLimit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Security:CredentialGuessing:Window"] = window,

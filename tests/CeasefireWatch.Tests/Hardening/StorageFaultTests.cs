@@ -20,7 +20,7 @@ public sealed class StorageFaultTests
 
     private static CeasefireWatchFactory App(StorageFaults faults) => new()
     {
-        Settings = new Dictionary<string, string> { ["Database:BusyTimeout"] = "00:00:01" },
+        Settings = new Dictionary<string, string?> { ["Database:BusyTimeout"] = "00:00:01" },
         TestServices = services => services.AddSingleton<IInterceptor>(faults),
     };
 
@@ -153,7 +153,7 @@ public sealed class StorageFaultTests
     {
         await using var app = new CeasefireWatchFactory
         {
-            Settings = new Dictionary<string, string> { ["Health:MaxEngineLag"] = "00:00:30" },
+            Settings = new Dictionary<string, string?> { ["Health:MaxEngineLag"] = "00:00:30" },
         };
         var incident = await app.LogIncidentAsync(app.CreateApiClient());
         // The engine is stopped, so nothing enters the tier that falls due.

@@ -44,7 +44,7 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
     public TimeSpan? Tier3After { get; init; }
 
     /// <summary>More configuration, as key and value (<c>Database:BusyTimeout</c>, say); applied after the defaults above.</summary>
-    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
     /// <summary>More test services (fault injection, counting decorators), applied after the app's own.</summary>
     public Action<IServiceCollection>? TestServices { get; init; }

@@ -24,6 +24,8 @@ public sealed partial class AccessTests(CeasefireWatchFactory app) : IClassFixtu
     [InlineData("/Admin/Users")]
     [InlineData("/Admin/ApiKeys")]
     [InlineData("/Admin/SecurityLog")]
+    [InlineData("/Notifications")]
+    [InlineData("/Notifications/Deliveries")]
     public async Task A_page_sends_someone_not_signed_in_to_sign_in_and_remembers_where_they_were_going(string path)
     {
         using var response = await app.CreateBrowser().GetAsync(new Uri(path, UriKind.Relative), Ct);
@@ -65,6 +67,10 @@ public sealed partial class AccessTests(CeasefireWatchFactory app) : IClassFixtu
         { "POST", "/api/incidents/1/resolve" },
         { "POST", "/api/incidents/1/reopen" },
         { "POST", "/api/incidents/1/escalate" },
+        { "POST", "/api/notification-rules" },
+        { "GET", "/api/notification-rules" },
+        { "DELETE", "/api/notification-rules/1" },
+        { "GET", "/api/notifications" },
     };
 
     [Theory]

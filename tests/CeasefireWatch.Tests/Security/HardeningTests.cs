@@ -87,7 +87,7 @@ public sealed partial class HardeningTests(CeasefireWatchFactory app) : IClassFi
         var pages = new[]
         {
             "/", "/Wall", "/Incidents", $"/Incidents/{incident.Id}", "/Incidents/New", "/Reference",
-            "/Admin/Users", "/Admin/ApiKeys", "/Admin/SecurityLog",
+            "/Admin/Users", "/Admin/ApiKeys", "/Admin/SecurityLog", "/Notifications", "/Notifications/Deliveries",
         };
 
         foreach (var page in pages)

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using CeasefireWatch.Tests.Infrastructure;
 using CeasefireWatch.Tests.Pages;
+using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,8 +20,11 @@ internal static class RoleMatrix
     public static bool May(string role, string leastRole) =>
         Array.IndexOf(RolesInOrder, role) >= Array.IndexOf(RolesInOrder, leastRole);
 
-    /// <summary>The incident an action is taken on: its id and first report, resolved when the action needs it.</summary>
-    public sealed record Target(int Id, long ReportId);
+    /// <summary>
+    /// The incident an action is taken on: its id and first report, resolved when the action needs it; and a notification
+    /// rule (for an oblast the incident is not in, so it queues nothing) for the rule calls.
+    /// </summary>
+    public sealed record Target(int Id, long ReportId, int RuleId);
 
     /// <summary>One API call of CONTRACT.md (and the verify call), with the least role allowed to make it.</summary>
     public sealed record ApiAction(string LeastRole, bool NeedsResolved, Func<CeasefireWatchFactory, HttpClient, Target, Task<HttpResponseMessage>> Send);
@@ -47,6 +51,11 @@ internal static class RoleMatrix
             c.PostAsJsonAsync($"/api/incidents/{t.Id}/resolve", new { reason = "Guns silent." }, Ct)),
         ["POST /api/incidents/{id}/reopen"] = new(Roles.Supervisor, true, (_, c, t) =>
             c.PostAsJsonAsync($"/api/incidents/{t.Id}/reopen", new { reason = "Fire resumed." }, Ct)),
+        ["POST /api/notification-rules"] = new(Roles.Supervisor, false, (_, c, _) =>
+            c.PostAsJsonAsync("/api/notification-rules", new { name = "Desk", channel = "Email", target = "desk@example.org", oblasts = new[] { "Volyn" } }, Ct)),
+        ["GET /api/notification-rules"] = new(Roles.Supervisor, false, (_, c, _) => c.GetAsync("/api/notification-rules", Ct)),
+        ["DELETE /api/notification-rules/{id}"] = new(Roles.Supervisor, false, (_, c, t) => c.DeleteAsync($"/api/notification-rules/{t.RuleId}", Ct)),
+        ["GET /api/notifications"] = new(Roles.Supervisor, false, (_, c, _) => c.GetAsync("/api/notifications", Ct)),
     };
 
     /// <summary>One form of the incident pages: the least role allowed, the form's handler and its fields.</summary>
@@ -90,7 +99,10 @@ internal static class RoleMatrix
         }
 
         var reportId = await app.WithDbAsync(db => db.Reports.Where(r => r.IncidentId == incident.Id).Select(r => r.Id).SingleAsync(Ct));
-        return new Target(incident.Id, reportId);
+        using var rule = await api.PostAsJsonAsync(
+            "/api/notification-rules", new { name = "Matrix", channel = "Email", target = "matrix@example.org", oblasts = new[] { "Volyn" } }, Ct);
+        var ruleId = (await rule.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Ct)).GetProperty("id").GetInt32();
+        return new Target(incident.Id, reportId, ruleId);
     }
 
     /// <summary>Everything an action could change, as one comparable text: counts, and each incident's and report's state.</summary>
@@ -100,6 +112,7 @@ internal static class RoleMatrix
             .Select(i => new { i.Id, i.Version, i.Status, i.Stage, i.DiplomaticWarningIssuedAt, i.CeasedAt }).ToListAsync(Ct);
         var reports = await db.Reports.OrderBy(r => r.Id).Select(r => new { r.Id, r.VerifiedAt }).ToListAsync(Ct);
         var entries = await db.TimelineEntries.CountAsync(Ct);
-        return $"{string.Join(',', incidents)}|{string.Join(',', reports)}|{entries}";
+        var rules = await db.Set<NotificationRule>().Where(r => r.DeletedAt == null).OrderBy(r => r.Id).Select(r => r.Id).ToListAsync(Ct);
+        return $"{string.Join(',', incidents)}|{string.Join(',', reports)}|{entries}|{string.Join(',', rules)}";
     });
 }

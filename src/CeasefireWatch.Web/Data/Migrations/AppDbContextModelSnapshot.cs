@@ -148,6 +148,9 @@ namespace CeasefireWatch.Web.Data.Migrations
                         .HasMaxLength(2)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Lead")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Country");
 
                     b.ToTable("CoalitionMembers");
@@ -165,6 +168,116 @@ namespace CeasefireWatch.Web.Data.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("HealthProbes");
+                });
+
+            modelBuilder.Entity("CeasefireWatch.Web.Data.NotificationDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("IncidentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastAnswer")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RuleId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TimelineEntryId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("IncidentId");
+
+                    b.HasIndex("RuleId");
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("TimelineEntryId", "RuleId")
+                        .IsUnique();
+
+                    b.ToTable("NotificationDeliveries", (string)null);
+                });
+
+            modelBuilder.Entity("CeasefireWatch.Web.Data.NotificationRule", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Oblasts")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Secret")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Stages")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("NotificationRules", (string)null);
                 });
 
             modelBuilder.Entity("CeasefireWatch.Web.Data.PolicyTier", b =>
@@ -260,6 +373,45 @@ namespace CeasefireWatch.Web.Data.Migrations
                     b.ToTable("SecurityEvents");
                 });
 
+            modelBuilder.Entity("CeasefireWatch.Web.Domain.CoalitionAcknowledgement", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Country")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("IncidentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentId");
+
+                    b.ToTable("CoalitionAcknowledgement");
+                });
+
             modelBuilder.Entity("CeasefireWatch.Web.Domain.Incident", b =>
                 {
                     b.Property<int>("Id")
@@ -267,6 +419,9 @@ namespace CeasefireWatch.Web.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("CeasedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ClockResumedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
@@ -282,14 +437,31 @@ namespace CeasefireWatch.Web.Data.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DiplomaticWarningChannel")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("DiplomaticWarningIssuedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DiplomaticWarningRecipient")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("HeldSince")
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("Killed")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("LargerScaleFlaggedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<double?>("Latitude")
                         .HasColumnType("REAL");
+
+                    b.Property<DateTime?>("LeadsAcknowledgedAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Location")
                         .IsRequired()
@@ -298,6 +470,12 @@ namespace CeasefireWatch.Web.Data.Migrations
 
                     b.Property<double?>("Longitude")
                         .HasColumnType("REAL");
+
+                    b.Property<DateTime?>("MembersNotifiedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("MergedIntoId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("NextStageAt")
                         .HasColumnType("TEXT");
@@ -334,9 +512,29 @@ namespace CeasefireWatch.Web.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("Tier1EnteredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("Tier2EnteredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("Tier3EnteredAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UkrainianForcesResponseAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UsBackstopActivatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Verification")
+                        .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Version")
@@ -352,6 +550,8 @@ namespace CeasefireWatch.Web.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("MergedIntoId");
 
                     b.HasIndex("NextStageAt");
 
@@ -392,6 +592,10 @@ namespace CeasefireWatch.Web.Data.Migrations
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MergedFrom")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Stage")
@@ -441,6 +645,10 @@ namespace CeasefireWatch.Web.Data.Migrations
 
                     b.Property<double?>("Longitude")
                         .HasColumnType("REAL");
+
+                    b.Property<string>("MergedFrom")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Oblast")
                         .IsRequired()
@@ -618,6 +826,42 @@ namespace CeasefireWatch.Web.Data.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("CeasefireWatch.Web.Data.NotificationDelivery", b =>
+                {
+                    b.HasOne("CeasefireWatch.Web.Domain.Incident", "Incident")
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("CeasefireWatch.Web.Data.NotificationRule", "Rule")
+                        .WithMany()
+                        .HasForeignKey("RuleId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("CeasefireWatch.Web.Domain.TimelineEntry", "TimelineEntry")
+                        .WithMany()
+                        .HasForeignKey("TimelineEntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Incident");
+
+                    b.Navigation("Rule");
+
+                    b.Navigation("TimelineEntry");
+                });
+
+            modelBuilder.Entity("CeasefireWatch.Web.Domain.CoalitionAcknowledgement", b =>
+                {
+                    b.HasOne("CeasefireWatch.Web.Domain.Incident", null)
+                        .WithMany("Acknowledgements")
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("CeasefireWatch.Web.Domain.TimelineEntry", b =>
                 {
                     b.HasOne("CeasefireWatch.Web.Domain.Incident", null)
@@ -689,6 +933,8 @@ namespace CeasefireWatch.Web.Data.Migrations
 
             modelBuilder.Entity("CeasefireWatch.Web.Domain.Incident", b =>
                 {
+                    b.Navigation("Acknowledgements");
+
                     b.Navigation("Reports");
 
                     b.Navigation("Timeline");

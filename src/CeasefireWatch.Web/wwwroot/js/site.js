@@ -111,6 +111,107 @@
     status.dataset.state = state;
   };
 
+
+  // On-screen alerts: a tier entered is announced on every live page (dashboard, wall) by a banner that a
+  // screen reader reads out, the tab title, an optional beep (off until the person turns it on) and, where
+  // the person allowed it, the browser's own notification. The banner stays until dismissed.
+  const alerts = (() => {
+    if (liveRegions().length === 0) return null;
+    const baseTitle = document.title;
+    const region = document.createElement("section");
+    region.id = "stage-alerts";
+    region.className = "stage-alerts";
+    region.setAttribute("aria-label", "Tier alerts");
+    const list = document.createElement("div");
+    list.setAttribute("role", "alert");
+    list.setAttribute("aria-live", "assertive");
+    region.append(list);
+    main.prepend(region);
+
+    const controls = document.createElement("span");
+    controls.className = "alert-controls";
+    const soundKey = "cw.alertSound";
+    const sound = document.createElement("button");
+    sound.type = "button";
+    sound.className = "link";
+    sound.id = "alert-sound";
+    const soundOn = () => localStorage.getItem(soundKey) === "on";
+    const showSound = () => {
+      sound.textContent = soundOn() ? "Alert sound: on" : "Alert sound: off";
+      sound.setAttribute("aria-pressed", soundOn() ? "true" : "false");
+    };
+    sound.addEventListener("click", () => { localStorage.setItem(soundKey, soundOn() ? "off" : "on"); showSound(); if (soundOn()) beep(); });
+    showSound();
+    controls.append(sound);
+
+    // The browser asks for permission only when the person clicks this, never on its own.
+    if ("Notification" in window && Notification.permission === "default") {
+      const ask = document.createElement("button");
+      ask.type = "button";
+      ask.className = "link";
+      ask.id = "alert-desktop";
+      ask.textContent = "Desktop alerts";
+      ask.addEventListener("click", async () => { await Notification.requestPermission(); ask.remove(); });
+      controls.append(ask);
+    }
+    if (status) status.after(controls); else document.querySelector(".topbar")?.append(controls);
+
+    let audio = null;
+    const beep = () => {
+      try {
+        audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+        const tone = audio.createOscillator();
+        const gain = audio.createGain();
+        tone.frequency.value = 880;
+        gain.gain.setValueAtTime(0.2, audio.currentTime);
+        gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.6);
+        tone.connect(gain).connect(audio.destination);
+        tone.start();
+        tone.stop(audio.currentTime + 0.6);
+      } catch { /* no audio here: the banner and the title still tell */ }
+    };
+
+    const updateTitle = () => {
+      const open = list.querySelectorAll(".stage-alert");
+      document.title = open.length === 0 ? baseTitle : `(${open.length}) ${open[0].dataset.title} · ${baseTitle}`;
+    };
+
+    const show = (alert) => {
+      const key = `${alert.incidentId}:${alert.stage}`;
+      if (list.querySelector(`[data-alert-key="${CSS.escape(key)}"]`)) return;
+      const banner = document.createElement("div");
+      banner.className = `stage-alert tier-${alert.tier}`;
+      banner.dataset.alertKey = key;
+      // Not data-incident-id / data-stage: on the dashboard those mark the incident cards scripts read (CONTRACT.md).
+      banner.dataset.alertIncidentId = String(alert.incidentId);
+      banner.dataset.alertStage = alert.stage;
+      banner.dataset.title = `${alert.reference} ${alert.stageLabel}`;
+      const text = document.createElement("p");
+      const link = document.createElement("a");
+      link.href = `/Incidents/${encodeURIComponent(alert.incidentId)}`;
+      link.textContent = alert.reference;
+      const strong = document.createElement("strong");
+      strong.textContent = `entered ${alert.stageLabel}`;
+      text.append(link, " ", strong, ` — ${alert.title} (${alert.oblast})`);
+      const dismiss = document.createElement("button");
+      dismiss.type = "button";
+      dismiss.className = "dismiss";
+      dismiss.textContent = "Dismiss";
+      dismiss.setAttribute("aria-label", `Dismiss the alert for ${alert.reference}`);
+      dismiss.addEventListener("click", () => { banner.remove(); updateTitle(); });
+      banner.append(text, dismiss);
+      list.prepend(banner);
+      updateTitle();
+      if (soundOn()) beep();
+      if ("Notification" in window && Notification.permission === "granted") {
+        try {
+          new Notification(`${alert.reference} entered ${alert.stageLabel}`, { body: `${alert.title} (${alert.oblast})`, tag: key });
+        } catch { /* some browsers allow notifications only from a service worker */ }
+      }
+    };
+    return { show };
+  })();
+
   const connect = () => {
     if (liveRegions().length === 0 || !window.signalR) return;
     const connection = new signalR.HubConnectionBuilder()
@@ -120,6 +221,7 @@
       .configureLogging(signalR.LogLevel.Warning)
       .build();
     connection.on("incidentChanged", scheduleRefresh);
+    connection.on("stageEntered", (alert) => { if (alerts) alerts.show(alert); });
     connection.onreconnecting(() => showStatus("Connection lost — reconnecting…", "lost"));
     connection.onreconnected(() => { showStatus("Live", "live"); refresh(); });
     connection.onclose(() => { showStatus("Disconnected — retrying…", "lost"); setTimeout(start, 5000); });

@@ -1,0 +1,40 @@
+using CeasefireWatch.Web.Features.Incidents;
+using CeasefireWatch.Web.Features.Notifications;
+using CeasefireWatch.Web.Infrastructure.Security;
+using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CeasefireWatch.Web.Api;
+
+/// <summary>Notification rules and the delivery log (CONTRACT.md), for supervisors; each call sends the page's mediator request.</summary>
+internal static class NotificationsApi
+{
+    public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").RequireAuthorization(Policies.Read).WithTags("Notifications");
+        api.MapPost("/notification-rules", CreateRule).WithSummary("Add a notification rule: Email or Webhook, for some tiers and oblasts (Supervisor)");
+        api.MapGet("/notification-rules", ListRules).WithSummary("The notification rules in force; webhook secrets are never shown (Supervisor)");
+        api.MapDelete("/notification-rules/{id:int}", DeleteRule).WithSummary("Delete a notification rule; its pending deliveries are not sent (Supervisor)");
+        api.MapGet("/notifications", ListDeliveries).WithSummary("The delivery log, newest first: { items, total } (Supervisor)");
+        return app;
+    }
+
+    public static async Task<Created<NotificationRuleDto>> CreateRule(CreateNotificationRule.Command command, IMediator mediator, CancellationToken ct)
+    {
+        var rule = await mediator.Send(command, ct);
+        return TypedResults.Created($"/api/notification-rules/{rule.Id}", rule);
+    }
+
+    public static async Task<Ok<IReadOnlyList<NotificationRuleDto>>> ListRules(IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send(new ListNotificationRules.Query(), ct));
+
+    public static async Task<NoContent> DeleteRule(int id, IMediator mediator, CancellationToken ct)
+    {
+        await mediator.Send(new DeleteNotificationRule.Command(id), ct);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Ok<PagedResult<ListNotifications.DeliveryDto>>> ListDeliveries(
+        [AsParameters] ListNotifications.Query query, IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send(query, ct));
+}

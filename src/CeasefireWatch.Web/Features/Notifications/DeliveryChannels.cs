@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using CeasefireWatch.Web.Data;
+using MailKit.Net.Smtp;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace CeasefireWatch.Web.Features.Notifications;
+
+/// <summary>What one round of trying got: delivered or not, how many tries it took, and the last answer.</summary>
+public sealed record DeliveryOutcome(bool Delivered, int Tries, string Answer);
+
+/// <summary>Email through the configured SMTP server, with MailKit: a text and an HTML part.</summary>
+public sealed class EmailChannel(IOptions<NotificationOptions> options)
+{
+    public const string NotConfigured = "SMTP not configured: set Notifications:Smtp:Host, Port and From.";
+
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    public async Task<DeliveryOutcome> SendAsync(NotificationMessage message, NotificationRule rule, CancellationToken cancellationToken)
+    {
+        var smtp = options.Value.Smtp;
+        if (!smtp.IsConfigured)
+        {
+            return new DeliveryOutcome(false, 1, NotConfigured);
+        }
+
+        var mail = new MimeMessage();
+        mail.From.Add(MailboxAddress.Parse(smtp.From!));
+        mail.To.Add(MailboxAddress.Parse(rule.Target));
+        mail.Subject = message.EmailSubject;
+        mail.MessageId = $"{message.Delivery.Id:N}@ceasefirewatch";
+        mail.Headers.Add("X-CeasefireWatch-Delivery", message.Delivery.Id.ToString());
+        mail.Body = new BodyBuilder { TextBody = message.EmailText(), HtmlBody = message.EmailHtml() }.ToMessageBody();
+
+        try
+        {
+            using var client = new SmtpClient { Timeout = (int)Timeout.TotalMilliseconds };
+            await client.ConnectAsync(smtp.Host!, smtp.Port, smtp.SecureSocketOptions, cancellationToken);
+            if (!string.IsNullOrEmpty(smtp.UserName) && !string.IsNullOrEmpty(smtp.Password))
+            {
+                await client.AuthenticateAsync(smtp.UserName, smtp.Password, cancellationToken);
+            }
+
+            var answer = await client.SendAsync(mail, cancellationToken);
+            await client.DisconnectAsync(quit: true, cancellationToken);
+            return new DeliveryOutcome(true, 1, $"SMTP {smtp.Host}:{smtp.Port.ToString(CultureInfo.InvariantCulture)} accepted: {answer}");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return new DeliveryOutcome(false, 1, $"SMTP {smtp.Host}:{smtp.Port.ToString(CultureInfo.InvariantCulture)}: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+}
+
+/// <summary>
+/// A signed JSON POST. The HTTP client's resilience pipeline (registered with the client) retries a non-2xx answer,
+/// a timeout or a refused connection a few times within seconds; <see cref="WebhookTries"/> counts each try.
+/// </summary>
+public sealed class WebhookChannel(IHttpClientFactory clients)
+{
+    public const string ClientName = "webhooks";
+    public const string EventHeader = "X-CeasefireWatch-Event";
+    public const string DeliveryHeader = "X-CeasefireWatch-Delivery";
+    public const string SignatureHeader = "X-CeasefireWatch-Signature";
+
+    /// <summary><c>sha256=</c> and the lower-case hex HMAC-SHA256 of <paramref name="body"/>, keyed with the secret as UTF-8.</summary>
+    public static string Sign(byte[] body, string secret) =>
+        "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+
+    public async Task<DeliveryOutcome> SendAsync(NotificationMessage message, NotificationRule rule, CancellationToken cancellationToken)
+    {
+        var body = message.WebhookBody();
+        using var request = new HttpRequestMessage(HttpMethod.Post, rule.Target)
+        {
+            Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" } } },
+        };
+        request.Headers.Add(EventHeader, message.EventName);
+        request.Headers.Add(DeliveryHeader, message.Delivery.Id.ToString());
+        request.Headers.Add(SignatureHeader, Sign(body, rule.Secret ?? string.Empty));
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("CeasefireWatch", "1.0"));
+        var tries = new WebhookTries();
+        request.Options.Set(WebhookTries.Key, tries);
+
+        var client = clients.CreateClient(ClientName);
+        try
+        {
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            return new DeliveryOutcome(response.IsSuccessStatusCode, Math.Max(1, tries.Count), Describe(response));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return new DeliveryOutcome(false, Math.Max(1, tries.Count), tries.LastAnswer ?? $"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    internal static string Describe(HttpResponseMessage response) =>
+        $"HTTP {((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}".TrimEnd();
+}
+
+/// <summary>Counts the tries the resilience pipeline makes for one request, and what the last one got.</summary>
+public sealed class WebhookTries
+{
+    public static readonly HttpRequestOptionsKey<WebhookTries> Key = new("CeasefireWatch.WebhookTries");
+
+    private int count;
+
+    public int Count => count;
+
+    public string? LastAnswer { get; private set; }
+
+    /// <summary>Sits inside the retry, next to the network, so it sees every try.</summary>
+    public sealed class Handler : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Options.TryGetValue(Key, out var tries);
+            if (tries is not null)
+            {
+                Interlocked.Increment(ref tries.count);
+            }
+
+            try
+            {
+                var response = await base.SendAsync(request, cancellationToken);
+                tries?.LastAnswer = WebhookChannel.Describe(response);
+                return response;
+            }
+            catch (Exception ex)
+            {
+                tries?.LastAnswer = ex is OperationCanceledException ? "No answer within the time allowed." : $"{ex.GetType().Name}: {ex.Message}";
+                throw;
+            }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+using System.Runtime.CompilerServices;
+using CeasefireWatch.Web.Data;
+using CeasefireWatch.Web.Domain;
+using CeasefireWatch.Web.Features.Dashboard;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace CeasefireWatch.Web.Features.Notifications;
+
+/// <summary>
+/// The outbox, written by every save: when a save adds a timeline entry of a kind people are told about, it adds
+/// one delivery per matching rule to the same save, so the entry and its notifications commit or fail together
+/// (no path through the engine, a request or an import can enter a tier and lose its notification). After the
+/// commit it wakes the sender and pushes the on-screen alert for each tier entered.
+/// </summary>
+public sealed class NotificationOutbox(
+    TimeProvider clock, NotificationSignal signal, IHubContext<LiveHub> hub, ILogger<NotificationOutbox> logger)
+    : SaveChangesInterceptor
+{
+    /// <summary>The timeline kinds that notify. Adding one (e.g. EscalationHeld) is adding it here.</summary>
+    public static readonly IReadOnlySet<TimelineKind> NotifyingKinds = new HashSet<TimelineKind>
+    {
+        TimelineKind.StageEntered,
+        TimelineKind.Resolved,
+        TimelineKind.Reopened,
+    };
+
+    /// <summary>What a save in progress added, acted on once it has committed.</summary>
+    private readonly ConditionalWeakTable<DbContext, SaveState> pending = [];
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        if (eventData.Context is { } db && FindEvents(db) is { Count: > 0 } events)
+        {
+            // Only the async path reads the rules; a synchronous save of a notifying entry would lose them.
+            throw new NotSupportedException($"Save {events[0].Entry.Kind} entries with SaveChangesAsync: the outbox reads the notification rules.");
+        }
+
+        return result;
+    }
+
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
+        DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } db)
+        {
+            await AddDeliveriesAsync(db, cancellationToken);
+        }
+
+        return result;
+    }
+
+    public override async ValueTask<int> SavedChangesAsync(
+        SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } db && pending.TryGetValue(db, out var state))
+        {
+            pending.Remove(db);
+            if (state.DeliveriesAdded)
+            {
+                signal.Notify();
+            }
+
+            // Inside a caller's own transaction the save is not yet committed: an alert now could announce a tier
+            // that is then rolled back. No incident path uses one; the deliveries (in the outbox) are safe either way.
+            if (db.Database.CurrentTransaction is null)
+            {
+                await PushAlertsAsync(state.Alerts, cancellationToken);
+            }
+        }
+
+        return result;
+    }
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } db)
+        {
+            pending.Remove(db);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The notifying entries this save adds. Entries are only ever appended through their incident, so the tracked
+    /// incidents hold every new one.
+    /// </summary>
+    private static List<(Incident Incident, TimelineEntry Entry)> FindEvents(DbContext db)
+    {
+        db.ChangeTracker.DetectChanges();
+        return db.ChangeTracker.Entries<Incident>()
+            .SelectMany(incident => incident.Entity.Timeline
+                .Where(entry => NotifyingKinds.Contains(entry.Kind) && db.Entry(entry).State == EntityState.Added)
+                .Select(entry => (Incident: incident.Entity, Entry: entry)))
+            .ToList();
+    }
+
+    private async Task AddDeliveriesAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        pending.Remove(db);
+        var events = FindEvents(db);
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        // A save retried on the same context (after a failure) already tracks the deliveries it added the first time.
+        var queued = db.ChangeTracker.Entries<NotificationDelivery>()
+            .Where(d => d.State == EntityState.Added)
+            .Select(d => (d.Entity.TimelineEntry, d.Entity.RuleId))
+            .ToHashSet();
+
+        var rules = await db.Set<NotificationRule>().AsNoTracking()
+            .Where(r => r.DeletedAt == null)
+            .OrderBy(r => r.Id)
+            .ToListAsync(cancellationToken);
+
+        var now = clock.GetUtcNow();
+        var added = false;
+        foreach (var (incident, entry) in events)
+        {
+            foreach (var rule in rules.Where(r => r.Matches(entry.Stage, incident.Oblast) && !queued.Contains((entry, r.Id))))
+            {
+                // The delivery points at the incident and the entry themselves: the insert fills in the ids of a
+                // brand-new incident and its entries before it writes this row.
+                db.Add(new NotificationDelivery
+                {
+                    Id = Guid.CreateVersion7(now),
+                    RuleId = rule.Id,
+                    Incident = incident,
+                    TimelineEntry = entry,
+                    Event = entry.Kind,
+                    Status = DeliveryStatus.Pending,
+                    CreatedAt = now.UtcDateTime,
+                    NextAttemptAt = now.UtcDateTime,
+                });
+                added = true;
+            }
+        }
+
+        // On screen: the highest tier each incident entered in this save (a report typed in late enters two or three
+        // at once: one banner says it), for incidents still active (an import of long-ceased hostilities is history).
+        var alerts = events
+            .Where(e => e.Entry.Kind == TimelineKind.StageEntered && e.Incident.Status == IncidentStatus.Active)
+            .GroupBy(e => e.Incident)
+            .Select(g => g.MaxBy(e => e.Entry.Stage))
+            .ToList();
+        pending.AddOrUpdate(db, new SaveState(alerts, added));
+    }
+
+    private async Task PushAlertsAsync(List<(Incident Incident, TimelineEntry Entry)> alerts, CancellationToken cancellationToken)
+    {
+        foreach (var (incident, entry) in alerts)
+        {
+            try
+            {
+                await hub.Clients.All.SendAsync(StageAlert.Method, StageAlert.From(incident, entry), cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The tier is committed and its notifications are in the outbox; a screen missing the push still
+                // sees the tier at its next refresh.
+                LogAlertFailed(logger, ex, incident.Reference);
+            }
+        }
+    }
+
+    private static readonly Action<ILogger, string, Exception?> AlertFailed = LoggerMessage.Define<string>(
+        LogLevel.Warning, new EventId(1, "StageAlertFailed"), "Could not push the on-screen alert for {Reference}");
+
+    private static void LogAlertFailed(ILogger logger, Exception exception, string reference) => AlertFailed(logger, reference, exception);
+}
+
+internal sealed record SaveState(List<(Incident Incident, TimelineEntry Entry)> Alerts, bool DeliveriesAdded);
+
+/// <summary>What a screen is pushed when a tier is entered: enough to show the alert without another request. The tier travels by its contract name.</summary>
+public sealed record StageAlert(int IncidentId, string Reference, string Title, string Oblast, string Stage, int Tier, string StageLabel, DateTime At)
+{
+    /// <summary>The live hub's method for it (beside <see cref="LiveHub.IncidentChangedMethod"/>).</summary>
+    public const string Method = "stageEntered";
+
+    public static StageAlert From(Incident incident, TimelineEntry entry) =>
+        new(incident.Id, incident.Reference, incident.Title, incident.Oblast, entry.Stage.ToString(), entry.Stage.Number(), entry.Stage.Label(), entry.At);
+}

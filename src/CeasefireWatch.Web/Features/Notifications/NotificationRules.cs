@@ -1,0 +1,250 @@
+using CeasefireWatch.Web.Data;
+using CeasefireWatch.Web.Domain;
+using CeasefireWatch.Web.Features.Incidents;
+using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Security;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CeasefireWatch.Web.Features.Notifications;
+
+/// <summary>A rule as the API and the page show it. The webhook secret is write-only: only whether one is set.</summary>
+public sealed record NotificationRuleDto(
+    int Id,
+    string Name,
+    NotificationChannel Channel,
+    string Target,
+    IReadOnlyList<Stage> Stages,
+    IReadOnlyList<string> Oblasts,
+    bool HasSecret,
+    DateTime CreatedAt,
+    string CreatedBy)
+{
+    public static NotificationRuleDto From(NotificationRule rule) => new(
+        rule.Id, rule.Name, rule.Channel, rule.Target, rule.StageList, rule.OblastList,
+        !string.IsNullOrEmpty(rule.Secret), rule.CreatedAt, rule.CreatedBy);
+}
+
+/// <summary>
+/// A supervisor adds who is told: by email or by a signed webhook, for some tiers (none: all) and some oblasts
+/// (none: all). Targets are called from the server, so only email addresses and absolute http(s) URLs are taken.
+/// </summary>
+public static class CreateNotificationRule
+{
+    public const int MinSecretLength = 16;
+
+    [RequiresPolicy(Policies.Supervise)]
+    public sealed record Command(
+        string? Name,
+        string? Channel,
+        string? Target,
+        IReadOnlyList<string>? Stages,
+        IReadOnlyList<string>? Oblasts,
+        string? Secret) : ICommand<NotificationRuleDto>
+    {
+        /// <summary>Keeps the secret out of anything that prints the request (the logging behaviour).</summary>
+        public override string ToString() =>
+            $"{nameof(CreateNotificationRule)}.{nameof(Command)} {{ Name = {Name}, Channel = {Channel}, Target = {Target}, Stages = [{string.Join(", ", Stages ?? [])}], Oblasts = [{string.Join(", ", Oblasts ?? [])}] }}";
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.Name).NotEmpty().WithMessage("Name the rule, e.g. \"Coalition liaison desk\".")
+                .MaximumLength(NotificationRuleConfiguration.NameLength)
+                .WithMessage($"Keep the name to {NotificationRuleConfiguration.NameLength} characters.");
+
+            RuleFor(c => c.Channel)
+                .Must(c => ContractText.TryParseName<NotificationChannel>(c, out _))
+                .WithMessage(c => $"The channel must be {string.Join(" or ", Enum.GetNames<NotificationChannel>())}{(string.IsNullOrWhiteSpace(c.Channel) ? "." : $"; \"{c.Channel}\" is neither.")}");
+
+            RuleFor(c => c.Target).NotEmpty().WithMessage(c => IsWebhook(c)
+                    ? "Give the URL to POST to, e.g. https://hooks.example.org/ceasefirewatch."
+                    : "Give the email address to write to.")
+                .MaximumLength(NotificationRuleConfiguration.TargetLength)
+                .WithMessage($"Keep the target to {NotificationRuleConfiguration.TargetLength} characters.");
+            RuleFor(c => c.Target).Must(IsEmailAddress)
+                .When(c => IsEmail(c) && !string.IsNullOrWhiteSpace(c.Target))
+                .WithMessage(c => $"\"{c.Target}\" is not an email address (name@example.org).");
+            RuleFor(c => c.Target).Must(IsHttpUrl)
+                .When(c => IsWebhook(c) && !string.IsNullOrWhiteSpace(c.Target))
+                .WithMessage(c => $"\"{c.Target}\" is not an absolute http or https URL (https://hooks.example.org/path).");
+
+            RuleFor(c => c.Stages)
+                .Must(s => s is null || s.All(name => ContractText.TryParseName<Stage>(name, out _)))
+                .WithMessage(c => $"Unknown tier {string.Join(", ", c.Stages!.Where(n => !ContractText.TryParseName<Stage>(n, out _)).Select(n => $"\"{n}\""))}: the tiers are {string.Join(", ", Enum.GetNames<Stage>())} (none for all).");
+            RuleFor(c => c.Oblasts)
+                .Must(o => o is null || o.All(name => Domain.Oblasts.Canonical(name) is not null))
+                .WithMessage(c => $"Unknown oblast {string.Join(", ", c.Oblasts!.Where(n => Domain.Oblasts.Canonical(n) is null).Select(n => $"\"{n}\""))} (see the list on the Framework page; none for all).");
+
+            RuleFor(c => c.Secret).NotEmpty()
+                .When(IsWebhook)
+                .WithMessage($"A webhook needs a secret (at least {MinSecretLength} characters): receivers check each body's signature with it.");
+            RuleFor(c => c.Secret)
+                .Must(s => s!.Length >= MinSecretLength && s.Length <= NotificationRuleConfiguration.SecretLength)
+                .When(c => IsWebhook(c) && !string.IsNullOrEmpty(c.Secret))
+                .WithMessage($"The secret must be {MinSecretLength} to {NotificationRuleConfiguration.SecretLength} characters long.");
+        }
+
+        private static bool IsEmail(Command c) => ContractText.TryParseName<NotificationChannel>(c.Channel, out var ch) && ch == NotificationChannel.Email;
+
+        private static bool IsWebhook(Command c) => ContractText.TryParseName<NotificationChannel>(c.Channel, out var ch) && ch == NotificationChannel.Webhook;
+    }
+
+    /// <summary>One plain address (no display name, no list), as MimeKit reads it.</summary>
+    public static bool IsEmailAddress(string? text)
+    {
+        var trimmed = text?.Trim();
+        return !string.IsNullOrEmpty(trimmed)
+            && MimeKit.MailboxAddress.TryParse(trimmed, out var mailbox)
+            && string.Equals(mailbox.Address, trimmed, StringComparison.OrdinalIgnoreCase)
+            && mailbox.Address.IndexOf('@', StringComparison.Ordinal) is > 0 and var at
+            && at < mailbox.Address.Length - 1
+            && !mailbox.Address.Any(char.IsWhiteSpace);
+    }
+
+    public static bool IsHttpUrl(string? text) =>
+        Uri.TryCreate(text?.Trim(), UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        && !string.IsNullOrEmpty(uri.Host)
+        && string.IsNullOrEmpty(uri.UserInfo);
+
+    public sealed class Handler(AppDbContext db, ICurrentActor actor, TimeProvider clock) : ICommandHandler<Command, NotificationRuleDto>
+    {
+        public async ValueTask<NotificationRuleDto> Handle(Command command, CancellationToken cancellationToken)
+        {
+            // The validator has checked every name.
+            var channel = Enum.Parse<NotificationChannel>(command.Channel!.Trim(), ignoreCase: true);
+            var stages = (command.Stages ?? [])
+                .Select(s => Enum.Parse<Stage>(s.Trim(), ignoreCase: true))
+                .Distinct().Order().Select(s => s.ToString());
+            var oblasts = (command.Oblasts ?? []).Select(o => Domain.Oblasts.Canonical(o)!).Distinct().Order(StringComparer.Ordinal);
+            var rule = new NotificationRule
+            {
+                Name = command.Name!.Trim(),
+                Channel = channel,
+                Target = command.Target!.Trim(),
+                Stages = NotificationRule.Join(stages),
+                Oblasts = NotificationRule.Join(oblasts),
+                Secret = channel == NotificationChannel.Webhook ? command.Secret : null,
+                CreatedAt = clock.GetUtcNow().UtcDateTime,
+                CreatedBy = actor.Name,
+            };
+            db.Add(rule);
+            await db.SaveChangesAsync(cancellationToken);
+            return NotificationRuleDto.From(rule);
+        }
+    }
+}
+
+/// <summary>The rules in force, oldest first.</summary>
+public static class ListNotificationRules
+{
+    [RequiresPolicy(Policies.Supervise)]
+    public sealed record Query : IQuery<IReadOnlyList<NotificationRuleDto>>;
+
+    public sealed class Handler(AppDbContext db) : IQueryHandler<Query, IReadOnlyList<NotificationRuleDto>>
+    {
+        public async ValueTask<IReadOnlyList<NotificationRuleDto>> Handle(Query query, CancellationToken cancellationToken)
+        {
+            var rules = await db.Set<NotificationRule>().AsNoTracking()
+                .Where(r => r.DeletedAt == null)
+                .OrderBy(r => r.Id)
+                .ToListAsync(cancellationToken);
+            return [.. rules.Select(NotificationRuleDto.From)];
+        }
+    }
+}
+
+/// <summary>
+/// Stops a rule: nothing new is queued for it, and its deliveries still pending are marked failed rather than sent.
+/// Its past deliveries stay in the log under its name.
+/// </summary>
+public static class DeleteNotificationRule
+{
+    [RequiresPolicy(Policies.Supervise)]
+    public sealed record Command(int Id) : ICommand<string>;
+
+    public sealed class Handler(AppDbContext db, TimeProvider clock) : ICommandHandler<Command, string>
+    {
+        public async ValueTask<string> Handle(Command command, CancellationToken cancellationToken)
+        {
+            var rule = await db.Set<NotificationRule>().FirstOrDefaultAsync(r => r.Id == command.Id && r.DeletedAt == null, cancellationToken)
+                ?? throw new NotFoundException($"There is no notification rule with id {command.Id}.");
+            rule.DeletedAt = clock.GetUtcNow().UtcDateTime;
+            await db.SaveChangesAsync(cancellationToken);
+            return rule.Name;
+        }
+    }
+}
+
+/// <summary>The delivery log, newest first: each notification's rule, event, incident, tries and last answer.</summary>
+public static class ListNotifications
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
+    public const int MaxPage = int.MaxValue / MaxPageSize;
+
+    [RequiresPolicy(Policies.Supervise)]
+    public sealed record Query(int? Page = null, int? PageSize = null) : IQuery<PagedResult<DeliveryDto>>;
+
+    public sealed record DeliveryDto(
+        Guid Id,
+        int RuleId,
+        string Rule,
+        NotificationChannel Channel,
+        string Target,
+        TimelineKind Event,
+        int IncidentId,
+        string Reference,
+        DeliveryIncident Incident,
+        Stage Stage,
+        DeliveryStatus Status,
+        int Attempts,
+        DateTime CreatedAt,
+        DateTime? LastAttemptAt,
+        DateTime? NextAttemptAt,
+        DateTime? DeliveredAt,
+        string? LastAnswer);
+
+    /// <summary>The incident a delivery is about (CONTRACT.md's "incident" of a delivery).</summary>
+    public sealed record DeliveryIncident(int Id, string Reference);
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator()
+        {
+            RuleFor(q => q.Page).InclusiveBetween(1, MaxPage).WithMessage($"The page number must be from 1 to {MaxPage}.");
+            RuleFor(q => q.PageSize).InclusiveBetween(1, MaxPageSize).WithMessage($"The page size must be from 1 to {MaxPageSize}.");
+        }
+    }
+
+    public sealed class Handler(AppDbContext db) : IQueryHandler<Query, PagedResult<DeliveryDto>>
+    {
+        public async ValueTask<PagedResult<DeliveryDto>> Handle(Query query, CancellationToken cancellationToken)
+        {
+            var page = query.Page ?? 1;
+            var pageSize = query.PageSize ?? DefaultPageSize;
+            var deliveries = db.Set<NotificationDelivery>().AsNoTracking();
+            var total = await deliveries.CountAsync(cancellationToken);
+            var rows = await deliveries
+                .OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
+                .Skip((page - 1) * pageSize).Take(pageSize)
+                .Select(d => new
+                {
+                    d.Id, d.RuleId, Rule = d.Rule!.Name, d.Rule.Channel, d.Rule.Target, d.Event, d.IncidentId,
+                    d.TimelineEntry!.Stage, d.Status, d.Attempts, d.CreatedAt, d.LastAttemptAt, d.NextAttemptAt, d.DeliveredAt, d.LastAnswer,
+                })
+                .ToListAsync(cancellationToken);
+            return new PagedResult<DeliveryDto>(
+                [.. rows.Select(d => new DeliveryDto(
+                    d.Id, d.RuleId, d.Rule, d.Channel, d.Target, d.Event, d.IncidentId, Domain.Incident.FormatReference(d.IncidentId),
+                    new DeliveryIncident(d.IncidentId, Domain.Incident.FormatReference(d.IncidentId)), d.Stage,
+                    d.Status, d.Attempts, d.CreatedAt, d.LastAttemptAt,
+                    d.Status == DeliveryStatus.Pending ? d.NextAttemptAt : null, d.DeliveredAt, d.LastAnswer))],
+                total);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using CeasefireWatch.Web.Features.Notifications;
+using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Security;
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CeasefireWatch.Web.Pages.Notifications;
+
+/// <summary>Supervisors' notification rules: who is told, how, for which tiers and oblasts.</summary>
+[Authorize(Policy = Policies.Supervise)]
+public sealed class IndexModel(IMediator mediator) : PageModel
+{
+    public IReadOnlyList<NotificationRuleDto> Rules { get; private set; } = [];
+
+    [BindProperty]
+    public RuleForm Rule { get; set; } = new();
+
+    public Task<IActionResult> OnGetAsync(CancellationToken ct) => ShowAsync(ct);
+
+    public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
+    {
+        try
+        {
+            var rule = await mediator.Send(
+                new CreateNotificationRule.Command(Rule.Name, Rule.Channel, Rule.Target, Rule.Stages, Rule.Oblasts, Rule.Secret), ct);
+            TempData["Status"] = $"Rule “{rule.Name}” added: {rule.Channel} to {rule.Target}.";
+            return RedirectToPage();
+        }
+        catch (ValidationException ex)
+        {
+            ModelState.AddValidationFailures(ex, nameof(Rule));
+            Rule.Secret = null;
+            return await ShowAsync(ct);
+        }
+        catch (ForbiddenException)
+        {
+            return Forbid();
+        }
+    }
+
+    public async Task<IActionResult> OnPostDeleteAsync(int id, CancellationToken ct)
+    {
+        try
+        {
+            var name = await mediator.Send(new DeleteNotificationRule.Command(id), ct);
+            TempData["Status"] = $"Rule “{name}” deleted: nothing more is sent for it.";
+            return RedirectToPage();
+        }
+        catch (NotFoundException)
+        {
+            return NotFound();
+        }
+        catch (ForbiddenException)
+        {
+            return Forbid();
+        }
+    }
+
+    private async Task<IActionResult> ShowAsync(CancellationToken ct)
+    {
+        try
+        {
+            Rules = await mediator.Send(new ListNotificationRules.Query(), ct);
+        }
+        catch (ForbiddenException)
+        {
+            return Forbid();
+        }
+
+        return Page();
+    }
+
+    public sealed class RuleForm
+    {
+        public string? Name { get; set; }
+
+        public string? Channel { get; set; } = nameof(Data.NotificationChannel.Email);
+
+        public string? Target { get; set; }
+
+        public List<string> Stages { get; set; } = [];
+
+        public List<string> Oblasts { get; set; } = [];
+
+        public string? Secret { get; set; }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CeasefireWatch.BrowserTests;
+
+/// <summary>The on-screen alert a person notices when an incident enters a tier: banner, title, dismiss.</summary>
+[Collection(nameof(BrowserTestGroup))]
+public sealed partial class StageAlertTests(BrowserFixture app)
+{
+    [Fact]
+    public async Task A_tier_entered_shows_a_banner_on_the_open_dashboard_and_the_wall_until_dismissed()
+    {
+        Assert.SkipUnless(BrowserFixture.ChromiumAvailable, "Chromium is not installed (apt-get install chromium).");
+        await using var context = await app.SignedInContextAsync();
+        var dashboard = await context.NewPageAsync();
+        await dashboard.GotoAsync("/");
+        await Expect(dashboard.Locator("#live-status")).ToHaveTextAsync("Live");
+        var wall = await context.NewPageAsync();
+        await wall.GotoAsync("/Wall");
+        await Expect(wall.Locator("#live-status")).ToHaveTextAsync("Live");
+        var titleBefore = await dashboard.TitleAsync();
+        Assert.Equal("false", await dashboard.Locator("#alert-sound").GetAttributeAsync("aria-pressed"));
+
+        // Reported late: tier 2 (30 s under the test policy) is already due, so the new incident enters it at once.
+        var title = $"Shelling of Huliaipole {Guid.NewGuid():N}"[..34];
+        var id = await app.LogIncidentAsync(title, DateTimeOffset.UtcNow - BrowserFixture.Tier2After - TimeSpan.FromSeconds(10), "Zaporizhzhia");
+
+        foreach (var page in new[] { dashboard, wall })
+        {
+            var banner = page.Locator($"[role=alert] .stage-alert[data-alert-incident-id='{id}'][data-alert-stage='Coalition']");
+            await Expect(banner).ToBeVisibleAsync(new() { Timeout = 10_000 });
+            await Expect(banner).ToContainTextAsync($"CW-{id:D5}");
+            await Expect(banner).ToContainTextAsync("entered Tier 2 · Coalition of the Willing");
+            await Expect(banner).ToContainTextAsync(title);
+            await Expect(page.Locator("#stage-alerts [role=alert]")).ToHaveAttributeAsync("aria-live", "assertive");
+        }
+
+        await Expect(dashboard).ToHaveTitleAsync(new Regex($@"^\(\d+\) CW-{id:D5} Tier \d"));
+
+        // Tiers 1 and 2 were entered by the same save: one banner, for the higher.
+        await Expect(dashboard.Locator($".stage-alert[data-alert-incident-id='{id}']")).ToHaveCountAsync(1);
+
+        // The banner leaves the incident card the only element marked with the incident's id (CONTRACT.md).
+        await Expect(dashboard.Locator($"[data-incident-id='{id}']")).ToHaveCountAsync(1);
+
+        var screenshot = Path.Combine(BrowserFixture.ScreenshotFolder, "stage-alert.png");
+        await dashboard.ScreenshotAsync(new() { Path = screenshot });
+        TestContext.Current.SendDiagnosticMessage($"Screenshot: {screenshot}");
+
+        // Dismissed one by one, the banners go and the tab title comes back.
+        var open = dashboard.Locator(".stage-alert");
+        while (await open.CountAsync() > 0)
+        {
+            await open.First.GetByRole(AriaRole.Button, new() { NameRegex = DismissName() }).ClickAsync();
+        }
+
+        await Expect(dashboard).ToHaveTitleAsync(titleBefore);
+        await Expect(dashboard.Locator($".stage-alert[data-alert-incident-id='{id}']")).ToHaveCountAsync(0);
+        await Expect(wall.Locator($".stage-alert[data-alert-incident-id='{id}'][data-alert-stage='Coalition']")).ToBeVisibleAsync();
+    }
+
+    [GeneratedRegex("^Dismiss")]
+    private static partial Regex DismissName();
+}

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace CeasefireWatch.Tests.Infrastructure;
+
+/// <summary>
+/// A real HTTP receiver on a loopback port: it records every request (headers and raw body) and answers with the
+/// next status of its script, then 200 for ever.
+/// </summary>
+public sealed class WebhookReceiver : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly ConcurrentQueue<int> script;
+
+    private WebhookReceiver(int port, IEnumerable<int> statuses)
+    {
+        script = new ConcurrentQueue<int>(statuses);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
+        app = builder.Build();
+        app.MapPost("/hook", async (HttpContext context) =>
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            Received.Enqueue(new Request(
+                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+                body.ToArray()));
+            return Results.StatusCode(script.TryDequeue(out var status) ? status : 200);
+        });
+        Port = port;
+    }
+
+    public sealed record Request(IReadOnlyDictionary<string, string> Headers, byte[] Body)
+    {
+        public string Header(string name) => Headers.TryGetValue(name, out var value) ? value : string.Empty;
+    }
+
+    public int Port { get; }
+
+    public string Url => $"http://127.0.0.1:{Port}/hook";
+
+    public ConcurrentQueue<Request> Received { get; } = new();
+
+    /// <summary>Starts a receiver on <paramref name="port"/> (a free one when null) answering <paramref name="statuses"/> first.</summary>
+    public static async Task<WebhookReceiver> StartAsync(int? port = null, params int[] statuses)
+    {
+        var receiver = new WebhookReceiver(port ?? LocalSmtpServer.FreePort(), statuses);
+        await receiver.app.StartAsync(TestContext.Current.CancellationToken);
+        return receiver;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync(CancellationToken.None);
+        await app.DisposeAsync();
+    }
+}
