@@ -47,7 +47,7 @@ app.UseAntiforgery();
 app.UseMiddleware<CookieApiAntiforgeryMiddleware>();
 
 app.MapHealthChecks("/health", HealthEndpoint.Options).AllowAnonymous();
-app.MapGroup("/api").RequireAuthorization(Policies.Read).MapIncidentsApi().MapExportApi().MapStatsApi();
+app.MapGroup("/api").RequireAuthorization(Policies.Read).MapIncidentsApi().MapResponseApi().MapExportApi().MapStatsApi();
 app.MapNotificationsApi();
 app.MapHub<LiveHub>(LiveHub.Path);
 app.MapRazorPages();
