@@ -41,7 +41,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapHealthChecks("/health").AllowAnonymous();
-app.MapGroup("/api").RequireAuthorization(Policies.Read).MapIncidentsApi().MapExportApi().MapStatsApi();
+app.MapGroup("/api").RequireAuthorization(Policies.Read).MapIncidentsApi().MapExportApi().MapStatsApi().MapImportsApi();
 app.MapHub<LiveHub>(LiveHub.Path);
 app.MapRazorPages();
 
