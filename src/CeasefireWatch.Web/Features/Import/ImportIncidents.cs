@@ -58,19 +58,12 @@ public static class ImportIncidents
                 return new Outcome(read.Format, command.DryRun, incidents.Count, 0, [], null, replay);
             }
 
-            // One transaction, and no change detection: the incidents are new, so EF Core need not compare anything.
-            var detectChanges = db.ChangeTracker.AutoDetectChangesEnabled;
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
-            try
+            // One transaction: all or nothing. The rows go through a prepared statement per table rather than
+            // EF Core's one-command-per-row save (see IncidentBulkWriter for why and what stays the same).
+            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
             {
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                db.Incidents.AddRange(incidents);
-                await db.SaveChangesAsync(cancellationToken);
+                await IncidentBulkWriter.InsertAsync(db, incidents, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
-            }
-            finally
-            {
-                db.ChangeTracker.AutoDetectChangesEnabled = detectChanges;
             }
 
             // One notice for the whole file, not one per row: live pages refresh once and the engine re-plans once
