@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
-using CeasefireWatch.Web.Features.Import;
 using CeasefireWatch.Web.Features.Incidents;
 using CsvHelper;
 using FluentValidation;
@@ -43,13 +42,13 @@ public static class ExportIncidents
                 {
                     Id = i.Id,
                     Reference = i.Reference,
-                    Title = i.Title,
+                    Title = IncidentsCsv.Text(i.Title),
                     OccurredAt = i.OccurredAt,
                     OccurredAtKyiv = CsvTime.Kyiv(i.OccurredAt),
                     CeasedAt = i.CeasedAt,
                     CeasedAtKyiv = CsvTime.Kyiv(i.CeasedAt),
                     Oblast = i.Oblast,
-                    Location = i.Location,
+                    Location = IncidentsCsv.Text(i.Location),
                     Latitude = i.Latitude,
                     Longitude = i.Longitude,
                     ViolationType = i.ViolationType,
@@ -57,7 +56,7 @@ public static class ExportIncidents
                     SourceType = i.SourceType,
                     Killed = i.Killed,
                     Wounded = i.Wounded,
-                    Description = i.Description,
+                    Description = IncidentsCsv.Text(i.Description),
                     Stage = i.Stage,
                     Status = i.Status,
                     NextStageAt = i.NextStageAt,
@@ -69,7 +68,7 @@ public static class ExportIncidents
 }
 
 /// <summary>
-/// One incident as a CSV row: the import columns (<see cref="ImportCsv.IncidentColumns"/>), then what the import
+/// One incident as a CSV row: the import columns (<see cref="Import.ImportCsv.IncidentColumns"/>), then what the import
 /// does not read (id, reference, stage, status, the next deadline) and each time's Kyiv twin, which it ignores.
 /// Coordinates and counts are numbers, so a spreadsheet keeps them numbers; only text cells are neutralised.
 /// </summary>
@@ -150,13 +149,17 @@ public sealed partial class IncidentCsvRow
 }
 
 /// <summary>
-/// The incidents CSV. Besides the formula characters, a text cell that starts with <c>'</c> gets one more in front:
-/// the importer drops one leading <c>'</c> before a formula character or another <c>'</c>, so every text reads back
-/// exactly as it was (a title <c>'=x</c> is written <c>''=x</c>).
+/// The incidents CSV. Formula cells are neutralised by CsvHelper's guard (<c>=x</c> is written <c>'=x</c>), and a
+/// text that itself starts with <c>'</c> gets one more in front (<see cref="Text"/>; the library cannot take
+/// <c>'</c> as both trigger and escape). The importer drops one leading <c>'</c> before a formula character or
+/// another <c>'</c>, so every text reads back exactly as it was: <c>'=x</c> is written <c>''=x</c> and read <c>'=x</c>.
+/// Numbers (coordinates, counts) are written as numbers and never prefixed: a spreadsheet must keep them numbers.
 /// </summary>
 public static class IncidentsCsv
 {
-    public static CsvWriterOptions Options { get; } = TimelineCsv.Options with { InjectionCharacters = ImportCsv.InjectionCharacters };
+    public static string Text(string text) => text.StartsWith('\'') ? "'" + text : text;
+
+    public static CsvWriterOptions Options { get; } = TimelineCsv.Options;
 
     public static CsvWriterOptions WithByteOrderMark { get; } = Options with { WriteByteOrderMark = true };
 

@@ -80,7 +80,10 @@ public static partial class ImportCsv
 
     public static IReadOnlyList<string> AcledRequiredColumns { get; } = ["event_id_cnty", "event_date", "event_type", "sub_event_type", "admin1", "location"];
 
-    /// <summary>What a spreadsheet would run as a formula; the export puts <c>'</c> in front (and in front of a leading <c>'</c>).</summary>
+    /// <summary>
+    /// The first characters after which a leading <c>'</c> is dropped on reading: what a spreadsheet would run as a
+    /// formula (the export neutralises those with a <c>'</c>), and <c>'</c> itself (the export doubles a leading one).
+    /// </summary>
     public const string InjectionCharacters = "=+-@\t\r'";
 
     public sealed record Result(ImportFormat? Format, IReadOnlyList<ImportRow> Rows, IReadOnlyList<BadLine> BadLines, string? HeaderProblem);
@@ -229,6 +232,12 @@ public static partial class ImportCsv
 
         // Only title, occurred_at and oblast are required: without a place, the region is the place.
         row.Location = cells.Text("location") is { Length: > 0 } location ? location : row.Oblast;
+        if (row.Location is null)
+        {
+            // No place and no region: the region's message says it; a second one about the place would be noise.
+            cells.Failed.Add("location");
+        }
+
         return row;
     }
 
