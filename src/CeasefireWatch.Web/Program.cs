@@ -16,6 +16,7 @@ builder.Services.AddEscalation(builder.Configuration);
 builder.Services.AddSecurity(builder.Configuration);
 builder.Services.AddApplication();
 builder.Services.AddWeb();
+builder.Services.AddApiDocumentation();
 
 var app = builder.Build();
 
@@ -43,6 +44,7 @@ app.UseAntiforgery();
 app.MapHealthChecks("/health").AllowAnonymous();
 app.MapGroup("/api").RequireAuthorization(Policies.Read).MapIncidentsApi().MapExportApi().MapStatsApi().MapImportsApi();
 app.MapHub<LiveHub>(LiveHub.Path);
+app.MapApiDocumentation();
 app.MapRazorPages();
 
 app.Run();
