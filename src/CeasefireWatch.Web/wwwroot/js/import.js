@@ -6,7 +6,6 @@
   if (!form || !window.XMLHttpRequest || !window.FormData || !window.DOMParser) return;
   const bar = form.querySelector("[data-import-progress]");
   const status = form.querySelector("[data-import-status]");
-  const result = document.getElementById("import-result");
   const button = form.querySelector("button[type=submit]");
 
   form.addEventListener("submit", (event) => {
@@ -41,7 +40,8 @@
       const errors = page.querySelector(".import-form .errors");
       const formErrors = form.querySelector(".errors");
       if (formErrors && errors) formErrors.replaceWith(document.importNode(errors, true));
-      if (answer) result.replaceWith(document.importNode(answer, true));
+      const result = document.getElementById("import-result"); // looked up each time: the last answer replaced it
+      if (answer && result) result.replaceWith(document.importNode(answer, true));
       status.textContent = "Done.";
     };
     xhr.onerror = () => {
