@@ -85,8 +85,11 @@ public sealed partial class TimelineCsvTests(CeasefireWatchFactory factory) : IC
         Assert.EndsWith(".8765433Z", tiers[0]["due_at_utc"], StringComparison.Ordinal);
 
         // Kyiv time beside each UTC column, offset written out (winter: +02:00).
-        Assert.Equal(csv.Headers.ToList().IndexOf("at_utc") + 1, csv.Headers.ToList().IndexOf("at_kyiv"));
-        Assert.Equal(csv.Headers.ToList().IndexOf("due_at_utc") + 1, csv.Headers.ToList().IndexOf("due_at_kyiv"));
+        // The contract's columns first in its order; the Kyiv twins right after them.
+        Assert.Equal(ContractColumns.Concat(["due_at_kyiv", "at_kyiv"]), csv.Headers.Take(ContractColumns.Length + 2));
+        Assert.Equal(
+            new DateTimeOffset(incident.Entries[0].At).ToOffset(TimeSpan.FromHours(2)).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", System.Globalization.CultureInfo.InvariantCulture),
+            csv.Rows[0]["at_kyiv"]);
         var kyiv = occurred.ToOffset(TimeSpan.FromHours(2)).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(kyiv, tiers[0]["due_at_kyiv"]);
         Assert.All(csv.Rows.Where(r => r["kind"] != "StageEntered"), r => Assert.Equal(string.Empty, r["due_at_kyiv"]));

@@ -5,8 +5,9 @@ using CsvHelper;
 namespace CeasefireWatch.Web.Features.Export;
 
 /// <summary>
-/// One CSV row: a timeline entry with the incident it belongs to. The contract's columns, each UTC time with its
-/// Kyiv time beside it.
+/// One CSV row: a timeline entry with the incident it belongs to. The contract's columns come first, in the
+/// contract's order (scripts may read them by position); the Kyiv twins of the UTC times follow at once
+/// (<c>due_at_kyiv</c> beside <c>due_at_utc</c>, then <c>at_kyiv</c>), then the incident's own columns.
 /// </summary>
 [CsvRecord]
 public sealed partial class TimelineCsvRow
@@ -23,10 +24,6 @@ public sealed partial class TimelineCsvRow
     [CsvColumn("at_utc")]
     [CsvFormat(Utc)]
     public DateTime AtUtc { get; init; }
-
-    [CsvColumn("at_kyiv")]
-    [CsvFormat(Kyiv)]
-    public DateTimeOffset AtKyiv { get; init; }
 
     [CsvColumn("kind")]
     public TimelineKind Kind { get; init; }
@@ -47,6 +44,10 @@ public sealed partial class TimelineCsvRow
     [CsvColumn("due_at_kyiv")]
     [CsvFormat(Kyiv)]
     public DateTimeOffset? DueAtKyiv { get; init; }
+
+    [CsvColumn("at_kyiv")]
+    [CsvFormat(Kyiv)]
+    public DateTimeOffset AtKyiv { get; init; }
 
     [CsvColumn("incident_id")]
     public int IncidentId { get; init; }
