@@ -19,6 +19,7 @@ builder.Services.AddSecurity(builder.Configuration);
 builder.Services.AddApplication();
 builder.Services.AddWeb();
 builder.Services.AddNotifications(builder.Configuration);
+builder.Services.AddApiDocumentation();
 
 var app = builder.Build();
 
@@ -47,9 +48,10 @@ app.UseAntiforgery();
 app.UseMiddleware<CookieApiAntiforgeryMiddleware>();
 
 app.MapHealthChecks("/health", HealthEndpoint.Options).AllowAnonymous();
-app.MapGroup("/api").RequireAuthorization(Policies.Read).MapIncidentsApi().MapResponseApi().MapExportApi().MapStatsApi();
+app.MapGroup("/api").RequireAuthorization(Policies.Read).MapIncidentsApi().MapResponseApi().MapExportApi().MapStatsApi().MapImportsApi();
 app.MapNotificationsApi();
 app.MapHub<LiveHub>(LiveHub.Path);
+app.MapApiDocumentation();
 app.MapRazorPages();
 
 app.Run();

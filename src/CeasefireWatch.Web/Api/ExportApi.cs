@@ -3,29 +3,59 @@ using Mediator;
 
 namespace CeasefireWatch.Web.Api;
 
-/// <summary>Timeline exports as CSV, streamed row by row (CONTRACT.md).</summary>
+/// <summary>
+/// The CSV exports of CONTRACT.md, streamed row by row. Each takes <c>bom=true</c> to start with a UTF-8 byte-order
+/// mark, which spreadsheets need to read Ukrainian text right; without it there is none, as scripts expect.
+/// </summary>
 internal static class ExportApi
 {
     public static RouteGroupBuilder MapExportApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/incidents/{id:int}/timeline.csv", (int id, HttpContext http, IMediator mediator, TimeProvider clock) =>
-            WriteCsvAsync(http, mediator.CreateStream(new ExportTimelines.Query(IncidentId: id), http.RequestAborted),
-                TimelineCsv.FileName($"incident-{id}", clock.GetUtcNow().UtcDateTime)))
-            .WithTags("Export").WithSummary("One incident's timeline as CSV");
+        api.MapGet("/incidents/{id:int}/timeline.csv", ExportIncidentTimelineAsync).WithName("ExportIncidentTimeline")
+            .WithTags("Export").WithSummary("One incident's timeline as CSV")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapGet("/timeline.csv", ([AsParameters] ExportTimelines.Query query, HttpContext http, IMediator mediator, TimeProvider clock) =>
-            WriteCsvAsync(http, mediator.CreateStream(query with { IncidentId = null }, http.RequestAborted),
-                TimelineCsv.FileName("timelines", clock.GetUtcNow().UtcDateTime)))
-            .WithTags("Export").WithSummary("Every matching incident's timeline as CSV, streamed");
+        api.MapGet("/timeline.csv", ExportTimelinesAsync).WithName("ExportTimelines")
+            .WithTags("Export").WithSummary("Every matching incident's timeline as CSV, streamed")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesValidationProblem();
+
+        api.MapGet("/incidents.csv", ExportIncidentsAsync).WithName("ExportIncidents")
+            .WithTags("Export").WithSummary("One row per matching incident, in the Incidents import format plus id, reference, stage, status")
+            .WithDescription("Imported into an empty instance, the file yields the same incidents, tiers and due instants.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesValidationProblem();
 
         return api;
     }
+
+    /// <summary>One incident's timeline.</summary>
+    public static Task ExportIncidentTimelineAsync(int id, bool? bom, HttpContext http, IMediator mediator, TimeProvider clock) =>
+        WriteCsvAsync(http, mediator.CreateStream(new ExportTimelines.Query(IncidentId: id), http.RequestAborted),
+            TimelineCsv.FileName($"incident-{id}", clock.GetUtcNow().UtcDateTime),
+            (body, rows, ct) => TimelineCsv.WriteAsync(body, rows, ct, bom == true));
+
+    /// <summary>Every matching incident's timeline.</summary>
+    public static Task ExportTimelinesAsync(
+        [AsParameters] ExportTimelines.Query query, bool? bom, HttpContext http, IMediator mediator, TimeProvider clock) =>
+        WriteCsvAsync(http, mediator.CreateStream(query with { IncidentId = null }, http.RequestAborted),
+            TimelineCsv.FileName("timelines", clock.GetUtcNow().UtcDateTime),
+            (body, rows, ct) => TimelineCsv.WriteAsync(body, rows, ct, bom == true));
+
+    /// <summary>Every matching incident, one row each.</summary>
+    public static Task ExportIncidentsAsync(
+        [AsParameters] ExportIncidents.Query query, bool? bom, HttpContext http, IMediator mediator, TimeProvider clock) =>
+        WriteCsvAsync(http, mediator.CreateStream(query, http.RequestAborted),
+            TimelineCsv.FileName("incidents", clock.GetUtcNow().UtcDateTime),
+            (body, rows, ct) => IncidentsCsv.WriteAsync(body, rows, bom == true, ct));
 
     /// <summary>
     /// Reads the first row before anything is written, so a bad filter or a missing incident still gets a
     /// proper 400/404 problem instead of a half-sent file; then streams the rest.
     /// </summary>
-    private static async Task WriteCsvAsync(HttpContext http, IAsyncEnumerable<TimelineCsvRow> rows, string fileName)
+    private static async Task WriteCsvAsync<TRow>(
+        HttpContext http, IAsyncEnumerable<TRow> rows, string fileName, Func<Stream, IAsyncEnumerable<TRow>, CancellationToken, Task> write)
     {
         var enumerator = rows.GetAsyncEnumerator(http.RequestAborted);
         try
@@ -33,7 +63,7 @@ internal static class ExportApi
             var hasFirst = await enumerator.MoveNextAsync();
             http.Response.ContentType = TimelineCsv.ContentType;
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
-            await TimelineCsv.WriteAsync(http.Response.Body, Continue(enumerator, hasFirst), http.RequestAborted);
+            await write(http.Response.Body, Continue(enumerator, hasFirst), http.RequestAborted);
         }
         finally
         {
@@ -41,7 +71,7 @@ internal static class ExportApi
         }
     }
 
-    private static async IAsyncEnumerable<TimelineCsvRow> Continue(IAsyncEnumerator<TimelineCsvRow> started, bool hasCurrent)
+    private static async IAsyncEnumerable<TRow> Continue<TRow>(IAsyncEnumerator<TRow> started, bool hasCurrent)
     {
         for (var more = hasCurrent; more; more = await started.MoveNextAsync())
         {

@@ -10,6 +10,13 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
         "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+    /// <summary>
+    /// The API reference page only: Scalar's bundle inserts its stylesheets as &lt;style&gt; elements at run time, so
+    /// styles there may be inline. Scripts stay 'self' only, as everywhere.
+    /// </summary>
+    private static readonly string ApiReferencePolicy = ContentSecurityPolicy.Replace(
+        "style-src 'self'", "style-src 'self' 'unsafe-inline'", StringComparison.Ordinal);
+
     public Task InvokeAsync(HttpContext context)
     {
         // Set as the response starts, not now: the exception handler clears the headers of a response it
@@ -17,7 +24,9 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.ContentSecurityPolicy = context.Request.Path.Equals("/api-reference", StringComparison.OrdinalIgnoreCase)
+                ? ApiReferencePolicy
+                : ContentSecurityPolicy;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";

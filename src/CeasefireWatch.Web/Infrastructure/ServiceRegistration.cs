@@ -76,6 +76,7 @@ internal static class ServiceRegistration
         {
             // Every page needs at least a Viewer (the fallback policy); these need more.
             o.Conventions.AuthorizePage("/Incidents/New", Policies.Report);
+            o.Conventions.AuthorizePage("/Incidents/Import", Policies.Report);
             o.Conventions.AuthorizeFolder("/Admin", Policies.Administer);
         }).AddMvcOptions(o =>
         {

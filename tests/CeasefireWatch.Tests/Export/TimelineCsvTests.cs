@@ -23,7 +23,7 @@ public sealed partial class TimelineCsvTests(CeasefireWatchFactory factory) : IC
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")]
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$")]
     private static partial Regex IsoUtc();
 
     /// <summary>A CSV answer: its raw bytes, its header and its rows as column name to text.</summary>
@@ -65,7 +65,46 @@ public sealed partial class TimelineCsvTests(CeasefireWatchFactory factory) : IC
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    private static string Z(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The CSV's UTC form: ISO 8601 round-trip to the tick, with a Z, as precise as the JSON.</summary>
+    private static string Z(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task Times_keep_the_full_precision_the_json_has_with_kyiv_time_beside_each()
+    {
+        // A first violation with ticks below the second: the CSV used to cut it to whole seconds.
+        var occurred = factory.Now.AddHours(-30).AddTicks(-1_234_567);
+        var logged = await LogAsync("Sub-second", occurred);
+        var incident = await GetIncidentAsync(client, logged.Id);
+
+        var csv = await GetCsvAsync($"/api/incidents/{logged.Id}/timeline.csv");
+
+        var tiers = csv.Rows.Where(r => r["kind"] == "StageEntered").ToList();
+        Assert.Equal(incident.StagesEntered.Select(e => Z(e.DueAt!.Value)), tiers.Select(r => r["due_at_utc"]));
+        Assert.Equal(Z(occurred.UtcDateTime), tiers[0]["due_at_utc"]);
+        Assert.Equal(Z(incident.StagesEntered[1].DueAt!.Value), tiers[1]["due_at_utc"]);
+        Assert.EndsWith(".8765433Z", tiers[0]["due_at_utc"], StringComparison.Ordinal);
+
+        // Kyiv time beside each UTC column, offset written out (winter: +02:00).
+        // The contract's columns first in its order; the Kyiv twins right after them.
+        Assert.Equal(ContractColumns.Concat(["due_at_kyiv", "at_kyiv"]), csv.Headers.Take(ContractColumns.Length + 2));
+        Assert.Equal(
+            new DateTimeOffset(incident.Entries[0].At).ToOffset(TimeSpan.FromHours(2)).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", System.Globalization.CultureInfo.InvariantCulture),
+            csv.Rows[0]["at_kyiv"]);
+        var kyiv = occurred.ToOffset(TimeSpan.FromHours(2)).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(kyiv, tiers[0]["due_at_kyiv"]);
+        Assert.All(csv.Rows.Where(r => r["kind"] != "StageEntered"), r => Assert.Equal(string.Empty, r["due_at_kyiv"]));
+    }
+
+    [Fact]
+    public async Task Bom_true_starts_the_timeline_with_a_byte_order_mark()
+    {
+        var logged = await LogAsync("BOM");
+
+        var csv = await GetCsvAsync($"/api/incidents/{logged.Id}/timeline.csv?bom=true");
+
+        Assert.True(csv.Bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble));
+        Assert.Equal("incident_reference", csv.Headers[0]);
+    }
 
     [Fact]
     public async Task One_incident_timeline_has_the_contract_columns_and_one_row_per_timeline_entry()

@@ -58,16 +58,19 @@ public static class ExportTimelines
                     IncidentReference = Incident.FormatReference(r.Id),
                     IncidentTitle = r.Title,
                     AtUtc = r.At,
+                    AtKyiv = CsvTime.Kyiv(r.At),
                     Kind = r.Kind,
                     Stage = r.Stage,
                     Actor = r.Actor,
                     Details = r.Details,
                     DueAtUtc = r.DueAt,
+                    DueAtKyiv = CsvTime.Kyiv(r.DueAt),
                     IncidentId = r.Id,
                     Oblast = r.Oblast,
                     IncidentStatus = r.Status,
                     IncidentStage = r.IncidentStage,
                     IncidentOccurredAtUtc = r.OccurredAt,
+                    IncidentOccurredAtKyiv = CsvTime.Kyiv(r.OccurredAt),
                 };
             }
         }

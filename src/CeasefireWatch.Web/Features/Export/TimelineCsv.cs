@@ -4,11 +4,16 @@ using CsvHelper;
 
 namespace CeasefireWatch.Web.Features.Export;
 
-/// <summary>One CSV row: a timeline entry with the incident it belongs to. The contract's columns come first.</summary>
+/// <summary>
+/// One CSV row: a timeline entry with the incident it belongs to. The contract's columns come first, in the
+/// contract's order (scripts may read them by position); the Kyiv twins of the UTC times follow at once
+/// (<c>due_at_kyiv</c> beside <c>due_at_utc</c>, then <c>at_kyiv</c>), then the incident's own columns.
+/// </summary>
 [CsvRecord]
 public sealed partial class TimelineCsvRow
 {
-    private const string Utc = "yyyy-MM-dd'T'HH:mm:ss'Z'";
+    private const string Utc = CsvTime.UtcFormat;
+    private const string Kyiv = CsvTime.KyivFormat;
 
     [CsvColumn("incident_reference")]
     public string IncidentReference { get; init; } = string.Empty;
@@ -36,6 +41,14 @@ public sealed partial class TimelineCsvRow
     [CsvFormat(Utc)]
     public DateTime? DueAtUtc { get; init; }
 
+    [CsvColumn("due_at_kyiv")]
+    [CsvFormat(Kyiv)]
+    public DateTimeOffset? DueAtKyiv { get; init; }
+
+    [CsvColumn("at_kyiv")]
+    [CsvFormat(Kyiv)]
+    public DateTimeOffset AtKyiv { get; init; }
+
     [CsvColumn("incident_id")]
     public int IncidentId { get; init; }
 
@@ -51,13 +64,35 @@ public sealed partial class TimelineCsvRow
     [CsvColumn("incident_occurred_at_utc")]
     [CsvFormat(Utc)]
     public DateTime IncidentOccurredAtUtc { get; init; }
+
+    [CsvColumn("incident_occurred_at_kyiv")]
+    [CsvFormat(Kyiv)]
+    public DateTimeOffset IncidentOccurredAtKyiv { get; init; }
 }
 
 /// <summary>
-/// The CSV format of CONTRACT.md: UTF-8 without a byte-order mark (scripts read the header as written),
-/// RFC 4180 quoting, a header row, ISO 8601 UTC times, and every text cell that a spreadsheet would run
-/// as a formula (starting with = + - @ tab or CR) neutralised by CsvHelper's injection guard, which
-/// prefixes it with ' so the spreadsheet shows it as text.
+/// Times in every CSV: UTC to the tick with a Z (the precision the JSON has, so nothing is lost on the way), and
+/// beside each the same instant in Kyiv time with its offset written out (+02:00 in winter, +03:00 in summer).
+/// </summary>
+public static class CsvTime
+{
+    public const string UtcFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+    public const string KyivFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffffzzz";
+
+    public static DateTimeOffset Kyiv(DateTime utc)
+    {
+        var local = Infrastructure.KyivTime.FromUtc(utc);
+        return new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), local - utc);
+    }
+
+    public static DateTimeOffset? Kyiv(DateTime? utc) => utc is { } u ? Kyiv(u) : null;
+}
+
+/// <summary>
+/// The CSV format of CONTRACT.md: UTF-8, without a byte-order mark unless asked for (<c>bom=true</c>, for
+/// spreadsheets; scripts read the header as written), RFC 4180 quoting, a header row, ISO 8601 UTC times, and every
+/// text cell that a spreadsheet would run as a formula (starting with = + - @ tab or CR) neutralised by CsvHelper's
+/// injection guard, which prefixes it with ' so the spreadsheet shows it as text.
 /// </summary>
 public static class TimelineCsv
 {
@@ -69,13 +104,16 @@ public static class TimelineCsv
         WriteByteOrderMark = false,
     };
 
+    public static CsvWriterOptions WithByteOrderMark { get; } = Options with { WriteByteOrderMark = true };
+
     public static string FileName(string what, DateTime nowUtc) =>
         $"ceasefirewatch-{what}-{nowUtc.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.csv";
 
     /// <summary>Writes the header and every row to <paramref name="destination"/>, flushing as the buffer fills.</summary>
-    public static async Task WriteAsync(Stream destination, IAsyncEnumerable<TimelineCsvRow> rows, CancellationToken cancellationToken)
+    public static async Task WriteAsync(
+        Stream destination, IAsyncEnumerable<TimelineCsvRow> rows, CancellationToken cancellationToken, bool byteOrderMark = false)
     {
-        await using var csv = CsvWriter.Create(destination, Options, leaveOpen: true);
+        await using var csv = CsvWriter.Create(destination, byteOrderMark ? WithByteOrderMark : Options, leaveOpen: true);
         await csv.WriteRecordsAsync(rows, cancellationToken);
     }
 }

@@ -1,0 +1,87 @@
+using CeasefireWatch.Web.Features.Import;
+using CeasefireWatch.Web.Infrastructure.Security;
+using Mediator;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CeasefireWatch.Web.Api;
+
+/// <summary><c>POST /api/imports</c>: a CSV of incidents or an ACLED export, all or nothing (CONTRACT.md).</summary>
+internal static class ImportsApi
+{
+    public static RouteGroupBuilder MapImportsApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/imports", ImportAsync).WithName("ImportIncidents")
+            .WithTags("Import")
+            .WithSummary("Import incidents from a CSV: the Incidents format or an ACLED export, detected by the header (Analyst)")
+            .WithDescription(
+                "Multipart form, field `file`. A file with any bad line imports nothing: the 400 problem lists every bad " +
+                "line as `{ line, column, reason }` (the header is line 1). `dryRun=true` checks the file and answers what " +
+                "would be imported, writing nothing. Each row runs through the same escalation policy as a live report.")
+            .Accepts<IFormFile>("multipart/form-data")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            // The framework's automatic antiforgery check for form endpoints would refuse API-key callers, who need
+            // no token; a cookie caller is checked below instead.
+            .DisableAntiforgery()
+            // Room for the file plus the multipart envelope; a larger body is refused by the server with a 413.
+            .WithMetadata(new RequestSizeLimitAttribute(ImportIncidents.MaxBytes + (1024 * 1024)));
+        return api;
+    }
+
+    /// <summary>What an import answers: the format found, the rows, how many were imported (0 on a dry run) and the replay.</summary>
+    public sealed record ImportAnswer(string Format, bool DryRun, int Rows, int Imported, ReplaySummary Replay);
+
+    public static async Task<Results<Ok<ImportAnswer>, ValidationProblem, ProblemHttpResult>> ImportAsync(
+        IFormFile? file, bool? dryRun, HttpContext http, IMediator mediator, IAntiforgery antiforgery, CancellationToken ct)
+    {
+        if (http.User.Identity?.AuthenticationType != ApiKeyAuthenticationHandler.SchemeName
+            && !await antiforgery.IsRequestValidAsync(http))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest, title: "The antiforgery token is missing or invalid.",
+                detail: "A signed-in browser must send the page's antiforgery token; machines send X-Api-Key instead.");
+        }
+
+        if (file is null || file.Length == 0)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["file"] = ["Attach a CSV file in the form field 'file'."] },
+                title: "The request has invalid fields.");
+        }
+
+        if (file.Length > ImportIncidents.MaxBytes)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status413PayloadTooLarge, title: "The file is too large.",
+                detail: $"The file is {file.Length / (1024 * 1024)} MB; at most {ImportIncidents.MaxBytes / (1024 * 1024)} MB can be imported at once. Split it.");
+        }
+
+        await using var content = file.OpenReadStream();
+        var outcome = await mediator.Send(new ImportIncidents.Command(content, dryRun == true), ct);
+        return outcome.Accepted
+            ? TypedResults.Ok(new ImportAnswer(outcome.Format!.Value.ToString(), outcome.DryRun, outcome.Rows, outcome.Imported, outcome.Replay!))
+            : Rejected(outcome);
+    }
+
+    /// <summary>400 naming every bad line, in <c>errors.file</c> as sentences and in <c>lines</c> as data.</summary>
+    private static ValidationProblem Rejected(ImportIncidents.Outcome outcome)
+    {
+        var messages = outcome.HeaderProblem is { } header
+            ? [header]
+            : outcome.BadLines.Select(b => $"Line {b.Line}, {b.Column}: {b.Reason}").ToArray();
+        return TypedResults.ValidationProblem(
+            new Dictionary<string, string[]> { ["file"] = messages },
+            title: outcome.HeaderProblem is null
+                ? $"{outcome.BadLines.Select(b => b.Line).Distinct().Count()} bad line(s); nothing was imported."
+                : "The file's format is not recognised; nothing was imported.",
+            extensions: new Dictionary<string, object?>
+            {
+                ["format"] = outcome.Format?.ToString(),
+                ["lines"] = outcome.BadLines,
+            });
+    }
+}

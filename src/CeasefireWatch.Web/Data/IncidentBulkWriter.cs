@@ -1,0 +1,149 @@
+using System.Data.Common;
+using CeasefireWatch.Web.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace CeasefireWatch.Web.Data;
+
+/// <summary>
+/// Writes many new incidents (an import) with one prepared INSERT per table, reused for every row, inside the
+/// caller's transaction. EF Core's SQLite provider sends one command per row through its whole save pipeline
+/// (about 0.2 ms each: 17,000 incidents with their reports and timelines took 12–25 s); this takes about a second.
+/// The statements, columns and value conversions all come from the EF Core model, so they follow the schema: the
+/// rows are exactly those SaveChanges would write. The incidents were built by the domain (<see cref="Incident.Import"/>);
+/// only the writing is different.
+/// </summary>
+internal static class IncidentBulkWriter
+{
+    /// <summary>Inserts the incidents with their reports and timelines, giving each incident the next free id.</summary>
+    public static async Task InsertAsync(AppDbContext db, IReadOnlyList<Incident> incidents, CancellationToken cancellationToken)
+    {
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("Begin a transaction first: an import is written all or nothing.");
+        var connection = transaction.Connection!;
+
+        var incidentTable = Table.For(db, typeof(Incident), connection, transaction, includeKey: true);
+        var reportTable = Table.For(db, typeof(ViolationReport), connection, transaction, includeKey: false);
+        var timelineTable = Table.For(db, typeof(TimelineEntry), connection, transaction, includeKey: false);
+
+        // Inside the transaction SQLite holds the write lock (Microsoft.Data.Sqlite begins IMMEDIATE), so no other
+        // writer can take these ids between this read and the inserts.
+        var nextId = await incidentTable.MaxKeyAsync(cancellationToken) + 1;
+        foreach (var incident in incidents)
+        {
+            var id = (int)nextId++;
+            incidentTable.SetKey(incident, id);
+            await incidentTable.InsertAsync(incident, cancellationToken);
+            foreach (var report in incident.Reports)
+            {
+                reportTable.Set(report, nameof(ViolationReport.IncidentId), id);
+                await reportTable.InsertAsync(report, cancellationToken);
+            }
+
+            foreach (var entry in incident.Timeline)
+            {
+                timelineTable.Set(entry, nameof(TimelineEntry.IncidentId), id);
+                await timelineTable.InsertAsync(entry, cancellationToken);
+            }
+        }
+
+        await incidentTable.DisposeAsync();
+        await reportTable.DisposeAsync();
+        await timelineTable.DisposeAsync();
+    }
+
+    /// <summary>One table's prepared INSERT, with each column's getter and value conversion taken from the model.</summary>
+    private sealed class Table : IAsyncDisposable
+    {
+        private readonly DbCommand insert;
+        private readonly IReadOnlyList<(IProperty Property, DbParameter Parameter)> columns;
+        private readonly IEntityType entityType;
+        private readonly string tableName;
+
+        private Table(IEntityType entityType, string tableName, DbCommand insert, IReadOnlyList<(IProperty, DbParameter)> columns)
+        {
+            this.entityType = entityType;
+            this.tableName = tableName;
+            this.insert = insert;
+            this.columns = columns;
+        }
+
+        public static Table For(AppDbContext db, Type clrType, DbConnection connection, DbTransaction transaction, bool includeKey)
+        {
+            var entityType = db.Model.FindEntityType(clrType) ?? throw new InvalidOperationException($"{clrType.Name} is not mapped.");
+            var tableName = entityType.GetTableName() ?? throw new InvalidOperationException($"{clrType.Name} has no table.");
+            var properties = entityType.GetProperties()
+                .Where(p => includeKey || !(p.IsPrimaryKey() && p.ValueGenerated != ValueGenerated.Never))
+                .ToList();
+            var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            var list = new List<(IProperty, DbParameter)>();
+            foreach (var (property, i) in properties.Select((p, i) => (p, i)))
+            {
+                if (property.IsShadowProperty())
+                {
+                    throw new InvalidOperationException($"{clrType.Name}.{property.Name} is a shadow property; the bulk writer reads CLR members only.");
+                }
+
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = "@p" + i;
+                command.Parameters.Add(parameter);
+                list.Add((property, parameter));
+            }
+
+            command.CommandText =
+                $"INSERT INTO \"{tableName}\" ({string.Join(", ", properties.Select(p => $"\"{p.GetColumnName()}\""))}) " +
+                $"VALUES ({string.Join(", ", list.Select(c => c.Item2.ParameterName))})";
+            return new Table(entityType, tableName, command, list);
+        }
+
+        public async Task<long> MaxKeyAsync(CancellationToken cancellationToken)
+        {
+            await using var max = insert.Connection!.CreateCommand();
+            max.Transaction = insert.Transaction;
+            var key = entityType.FindPrimaryKey()!.Properties.Single();
+            max.CommandText = $"SELECT COALESCE(MAX(\"{key.GetColumnName()}\"), 0) FROM \"{tableName}\"";
+            return Convert.ToInt64(await max.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        public void SetKey(object entity, int id) => Set(entity, entityType.FindPrimaryKey()!.Properties.Single().Name, id);
+
+        public void Set(object entity, string propertyName, object value)
+        {
+            var property = entityType.FindProperty(propertyName)!;
+            if (property.PropertyInfo is { CanWrite: true } info)
+            {
+                info.SetValue(entity, value);
+            }
+            else
+            {
+                property.FieldInfo!.SetValue(entity, value);
+            }
+        }
+
+        public async Task InsertAsync(object entity, CancellationToken cancellationToken)
+        {
+            foreach (var (property, parameter) in columns)
+            {
+                var value = property.GetGetter().GetClrValueUsingContainingEntity(entity);
+                var mapping = property.GetRelationalTypeMapping();
+                if (value is not null && mapping.Converter is { } converter)
+                {
+                    value = converter.ConvertToProvider(value);
+                }
+
+                if (mapping.DbType is { } dbType)
+                {
+                    parameter.DbType = dbType;
+                }
+
+                parameter.Value = value ?? DBNull.Value;
+            }
+
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        public ValueTask DisposeAsync() => insert.DisposeAsync();
+    }
+}

@@ -1,0 +1,468 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using CeasefireWatch.Web.Domain;
+using CeasefireWatch.Web.Features.Incidents;
+using CeasefireWatch.Web.Infrastructure;
+using CsvHelper;
+using FluentValidation;
+using Severity = CeasefireWatch.Web.Domain.Severity;
+
+namespace CeasefireWatch.Web.Features.Import;
+
+/// <summary>The import formats of CONTRACT.md, told apart by their header.</summary>
+public enum ImportFormat
+{
+    /// <summary><c>title, occurred_at, ceased_at, oblast, …</c>: CeasefireWatch's own format, and what its export writes.</summary>
+    Incidents,
+
+    /// <summary>An ACLED export (<c>event_id_cnty, event_date, event_type, …</c>): one incident per event.</summary>
+    Acled,
+}
+
+/// <summary>One bad line of a file: its number as a spreadsheet shows it (the header is line 1), the column, and why.</summary>
+public sealed record BadLine(long Line, string Column, string Reason);
+
+/// <summary>One row of a file, read into the fields a live report has, so the same validator judges both.</summary>
+public sealed class ImportRow : IReportFields
+{
+    public long Line { get; init; }
+
+    public string? Title { get; set; }
+
+    public DateTimeOffset? OccurredAt { get; set; }
+
+    public DateTimeOffset? CeasedAt { get; set; }
+
+    public string? Oblast { get; set; }
+
+    public string? Location { get; set; }
+
+    public double? Latitude { get; set; }
+
+    public double? Longitude { get; set; }
+
+    public ViolationType? ViolationType { get; set; }
+
+    public Severity? Severity { get; set; }
+
+    public SourceType? SourceType { get; set; }
+
+    public string? Description { get; set; }
+
+    public int? Killed { get; set; }
+
+    public int? Wounded { get; set; }
+}
+
+/// <summary>
+/// Reads an import file: detects its format by the header, reads every row into an <see cref="ImportRow"/>, and
+/// judges each by the rules of a live report (<see cref="ReportFieldsValidator"/>) plus the import's own (a title,
+/// <c>ceased_at</c> not before <c>occurred_at</c> nor in the future). Every problem of every line is collected, so the
+/// person who sent the file can mend them all at once.
+/// </summary>
+public static partial class ImportCsv
+{
+    /// <summary>The columns of the Incidents format, in the order the export writes them.</summary>
+    public static IReadOnlyList<string> IncidentColumns { get; } =
+    [
+        "title", "occurred_at", "ceased_at", "oblast", "location", "latitude", "longitude",
+        "violation_type", "severity", "source_type", "killed", "wounded", "description",
+    ];
+
+    public static IReadOnlyList<string> IncidentRequiredColumns { get; } = ["title", "occurred_at", "oblast"];
+
+    /// <summary>The ACLED columns this import reads (an export has many more, which are ignored).</summary>
+    public static IReadOnlyList<string> AcledColumns { get; } =
+    [
+        "event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1", "admin1", "location",
+        "latitude", "longitude", "fatalities", "notes",
+    ];
+
+    public static IReadOnlyList<string> AcledRequiredColumns { get; } = ["event_id_cnty", "event_date", "event_type", "sub_event_type", "admin1", "location"];
+
+    /// <summary>
+    /// The first characters after which a leading <c>'</c> is dropped on reading: what a spreadsheet would run as a
+    /// formula (the export neutralises those with a <c>'</c>), and <c>'</c> itself (the export doubles a leading one).
+    /// </summary>
+    public const string InjectionCharacters = "=+-@\t\r'";
+
+    public sealed record Result(ImportFormat? Format, IReadOnlyList<ImportRow> Rows, IReadOnlyList<BadLine> BadLines, string? HeaderProblem);
+
+    /// <summary>The text a neutralised cell stood for: a leading <c>'</c> before a formula character (or another <c>'</c>) is dropped.</summary>
+    public static string Unneutralise(string cell) =>
+        cell.Length >= 2 && cell[0] == '\'' && InjectionCharacters.Contains(cell[1], StringComparison.Ordinal) ? cell[1..] : cell;
+
+    public static ImportFormat? Detect(IReadOnlyCollection<string> headers)
+    {
+        var names = headers.Select(h => h.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (AcledRequiredColumns.All(names.Contains))
+        {
+            return ImportFormat.Acled;
+        }
+
+        return IncidentRequiredColumns.All(names.Contains) ? ImportFormat.Incidents : null;
+    }
+
+    public static string ExpectedHeaders =>
+        $"The header must name the Incidents columns ({string.Join(", ", IncidentColumns)}; at least {string.Join(", ", IncidentRequiredColumns)}) " +
+        $"or those of an ACLED export ({string.Join(", ", AcledColumns)}; at least {string.Join(", ", AcledRequiredColumns)}).";
+
+    public static async Task<Result> ReadAsync(Stream content, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var options = CsvReaderOptions.Default with
+        {
+            FieldCountMismatch = CsvFieldCountHandling.Allow,
+            MissingField = CsvMissingFieldHandling.ReturnEmpty,
+        };
+        await using var reader = CsvReader.Create(content, options, leaveOpen: true);
+        try
+        {
+            await reader.ReadHeaderAsync(cancellationToken);
+        }
+        catch (CsvFormatException ex)
+        {
+            return new Result(null, [], [], $"The header could not be read: {ex.Message}");
+        }
+
+        var headers = reader.Headers.Select(h => h.Trim()).ToList();
+        if (Detect(headers) is not { } format)
+        {
+            var seen = headers.Count == 0 ? "an empty file" : $"a header of {string.Join(", ", headers.Take(20))}";
+            return new Result(null, [], [], $"Unknown format: {seen}. {ExpectedHeaders}");
+        }
+
+        var index = headers.Select((h, i) => (h, i)).GroupBy(x => x.h, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First().i, StringComparer.OrdinalIgnoreCase);
+        var rows = new List<ImportRow>();
+        var bad = new List<BadLine>();
+        var validator = new RowValidator(clock);
+        var firstLineOfEvent = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        try
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                // As a spreadsheet numbers rows: the header is line 1.
+                var line = reader.RowNumber + 1;
+                if (reader.FieldCount != headers.Count)
+                {
+                    bad.Add(new BadLine(line, "(line)", $"The line has {reader.FieldCount} columns; the header has {headers.Count}."));
+                    continue;
+                }
+
+                var cells = new Cells(reader, index, line, bad);
+                var row = format == ImportFormat.Incidents ? ReadIncident(cells) : ReadAcled(cells, firstLineOfEvent);
+                var columns = format == ImportFormat.Incidents ? IncidentColumnOf : AcledColumnOf;
+                foreach (var failure in validator.Validate(row).Errors)
+                {
+                    var column = columns.GetValueOrDefault(failure.PropertyName, failure.PropertyName);
+                    if (!cells.Failed.Contains(column))
+                    {
+                        bad.Add(new BadLine(line, column, failure.ErrorMessage));
+                        cells.Failed.Add(column);
+                    }
+                }
+
+                if (cells.Failed.Count == 0)
+                {
+                    rows.Add(row);
+                }
+            }
+        }
+        catch (CsvFormatException ex)
+        {
+            bad.Add(new BadLine(ex.RecordNumber, "(line)", $"The file cannot be read as CSV from here on: {ex.Message}"));
+        }
+
+        bad.Sort((a, b) => a.Line.CompareTo(b.Line));
+        return new Result(format, rows, bad, null);
+    }
+
+    private static readonly Dictionary<string, string> IncidentColumnOf = new()
+    {
+        [nameof(ImportRow.Title)] = "title",
+        [nameof(ImportRow.OccurredAt)] = "occurred_at",
+        [nameof(ImportRow.CeasedAt)] = "ceased_at",
+        [nameof(ImportRow.Oblast)] = "oblast",
+        [nameof(ImportRow.Location)] = "location",
+        [nameof(ImportRow.Latitude)] = "latitude",
+        [nameof(ImportRow.Longitude)] = "longitude",
+        [nameof(ImportRow.ViolationType)] = "violation_type",
+        [nameof(ImportRow.Severity)] = "severity",
+        [nameof(ImportRow.SourceType)] = "source_type",
+        [nameof(ImportRow.Killed)] = "killed",
+        [nameof(ImportRow.Wounded)] = "wounded",
+        [nameof(ImportRow.Description)] = "description",
+    };
+
+    private static readonly Dictionary<string, string> AcledColumnOf = new()
+    {
+        [nameof(ImportRow.Title)] = "event_id_cnty",
+        [nameof(ImportRow.OccurredAt)] = "event_date",
+        [nameof(ImportRow.CeasedAt)] = "event_date",
+        [nameof(ImportRow.Oblast)] = "admin1",
+        [nameof(ImportRow.Location)] = "location",
+        [nameof(ImportRow.Latitude)] = "latitude",
+        [nameof(ImportRow.Longitude)] = "longitude",
+        [nameof(ImportRow.ViolationType)] = "sub_event_type",
+        [nameof(ImportRow.Severity)] = "fatalities",
+        [nameof(ImportRow.SourceType)] = "event_type",
+        [nameof(ImportRow.Killed)] = "fatalities",
+        [nameof(ImportRow.Wounded)] = "fatalities",
+        [nameof(ImportRow.Description)] = "notes",
+    };
+
+    private static ImportRow ReadIncident(Cells cells)
+    {
+        var row = new ImportRow
+        {
+            Line = cells.Line,
+            Title = cells.Text("title"),
+            OccurredAt = cells.Instant("occurred_at"),
+            CeasedAt = cells.Instant("ceased_at"),
+            Oblast = cells.Region("oblast"),
+            Latitude = cells.Number("latitude"),
+            Longitude = cells.Number("longitude"),
+            ViolationType = cells.Name<ViolationType>("violation_type") ?? Domain.ViolationType.Other,
+            Severity = cells.Name<Severity>("severity") ?? Domain.Severity.Minor,
+            SourceType = cells.Name<SourceType>("source_type") ?? Domain.SourceType.Other,
+            Killed = cells.Count("killed"),
+            Wounded = cells.Count("wounded"),
+            Description = cells.Text("description"),
+        };
+
+        // Only title, occurred_at and oblast are required: without a place, the region is the place.
+        row.Location = cells.Text("location") is { Length: > 0 } location ? location : row.Oblast;
+        if (row.Location is null)
+        {
+            // No place and no region: the region's message says it; a second one about the place would be noise.
+            cells.Failed.Add("location");
+        }
+
+        return row;
+    }
+
+    private static ImportRow ReadAcled(Cells cells, Dictionary<string, long> firstLineOfEvent)
+    {
+        var eventId = cells.Text("event_id_cnty");
+        if (string.IsNullOrWhiteSpace(eventId))
+        {
+            cells.Fail("event_id_cnty", "Every ACLED event has an event_id_cnty; this line has none.");
+        }
+        else if (!firstLineOfEvent.TryAdd(eventId.Trim(), cells.Line))
+        {
+            cells.Fail("event_id_cnty", $"Event {eventId.Trim()} is already on line {firstLineOfEvent[eventId.Trim()]}; each event is imported once.");
+        }
+
+        var day = cells.Day("event_date");
+        var subEventType = cells.Text("sub_event_type") ?? string.Empty;
+        var eventType = cells.Text("event_type") ?? string.Empty;
+        var fatalities = cells.Count("fatalities");
+        var location = cells.Text("location");
+        var actor = cells.Text("actor1");
+        var notes = cells.Text("notes");
+
+        // An ACLED event is a day's event: it began at the start of that day in Kyiv and was over by the next.
+        DateTimeOffset? start = null, end = null;
+        if (day is { } d && KyivTime.TryToUtc(d.ToDateTime(TimeOnly.MinValue), out var startUtc, out _)
+            && KyivTime.TryToUtc(d.AddDays(1).ToDateTime(TimeOnly.MinValue), out var endUtc, out _))
+        {
+            start = new DateTimeOffset(startUtc, TimeSpan.Zero);
+            end = new DateTimeOffset(endUtc, TimeSpan.Zero);
+        }
+
+        var what = string.IsNullOrWhiteSpace(subEventType) ? eventType : subEventType;
+        var title = $"{eventId?.Trim()} · {what}{(string.IsNullOrWhiteSpace(location) ? string.Empty : " — " + location.Trim())}";
+        return new ImportRow
+        {
+            Line = cells.Line,
+            Title = title.Length <= IncidentLimits.Title ? title : title[..(IncidentLimits.Title - 1)] + "…",
+            OccurredAt = start,
+            CeasedAt = end,
+            Oblast = cells.Region("admin1"),
+            Location = location,
+            Latitude = cells.Number("latitude"),
+            Longitude = cells.Number("longitude"),
+            ViolationType = AcledViolationType(eventType, subEventType),
+            Severity = fatalities switch { >= 10 => Domain.Severity.Major, >= 1 => Domain.Severity.Serious, _ => Domain.Severity.Minor },
+            SourceType = Domain.SourceType.OpenSource,
+            Killed = fatalities,
+            Description = string.IsNullOrWhiteSpace(actor) ? notes : $"{notes} (ACLED {eventType}; actor: {actor.Trim()})".Trim(),
+        };
+    }
+
+    /// <summary>ACLED's event types as this app's violation types; what has no counterpart is Other.</summary>
+    public static ViolationType AcledViolationType(string eventType, string subEventType) => subEventType.Trim().ToUpperInvariant() switch
+    {
+        "SHELLING/ARTILLERY/MISSILE ATTACK" => Domain.ViolationType.Shelling,
+        "AIR/DRONE STRIKE" => Domain.ViolationType.AirStrike,
+        "ARMED CLASH" => Domain.ViolationType.SmallArmsFire,
+        "GOVERNMENT REGAINS TERRITORY" or "NON-STATE ACTOR OVERTAKES TERRITORY" => Domain.ViolationType.GroundAssault,
+        _ when eventType.Trim().Equals("Battles", StringComparison.OrdinalIgnoreCase) => Domain.ViolationType.GroundAssault,
+        _ => Domain.ViolationType.Other,
+    };
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?\s?(Z|[+-]\d{2}(:?\d{2})?)$", RegexOptions.IgnoreCase)]
+    private static partial Regex InstantWithOffset();
+
+    /// <summary>The cells of one line, read by column name; every unreadable cell is recorded as a bad line.</summary>
+    private sealed class Cells(CsvReader reader, Dictionary<string, int> index, long line, List<BadLine> bad)
+    {
+        public long Line => line;
+
+        public HashSet<string> Failed { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        public void Fail(string column, string reason)
+        {
+            if (Failed.Add(column))
+            {
+                bad.Add(new BadLine(line, column, reason));
+            }
+        }
+
+        /// <summary>The cell's text, trimmed, with a neutralised formula read back as what it stood for; null when empty or absent.</summary>
+        public string? Text(string column)
+        {
+            if (!index.TryGetValue(column, out var i))
+            {
+                return null;
+            }
+
+            var text = reader.GetString(i).Trim();
+            return text.Length == 0 ? null : Unneutralise(text);
+        }
+
+        public DateTimeOffset? Instant(string column)
+        {
+            var text = Text(column);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (InstantWithOffset().IsMatch(text)
+                && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant))
+            {
+                return instant;
+            }
+
+            Fail(column, $"'{text}' is not a time with an offset; write ISO 8601 such as {ContractText.InstantExample} or 2026-02-04 08:00:00+02:00.");
+            return null;
+        }
+
+        private static readonly string[] DayFormats = ["yyyy-MM-dd", "d MMMM yyyy", "dd MMMM yyyy", "d-MMM-yy", "dd/MM/yyyy", "yyyy/MM/dd"];
+
+        public DateOnly? Day(string column)
+        {
+            var text = Text(column);
+            if (text is null)
+            {
+                Fail(column, "The event's date is missing.");
+                return null;
+            }
+
+            if (DateOnly.TryParseExact(text, DayFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            {
+                return day;
+            }
+
+            Fail(column, $"'{text}' is not a date; write it as 2024-01-15 or 15 January 2024.");
+            return null;
+        }
+
+        public string? Region(string column)
+        {
+            var text = Text(column);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (RegionMatcher.Match(text) is { } region)
+            {
+                return region;
+            }
+
+            Fail(column, $"'{text}' is not one of Ukraine's regions (such as Vinnytsia, Vinnytska oblast, Вінницька область, Kyiv City, м. Київ).");
+            return null;
+        }
+
+        public double? Number(string column)
+        {
+            var text = Text(column);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
+            {
+                return number;
+            }
+
+            Fail(column, $"'{text}' is not a number; write decimal degrees with a point, such as 47.6647.");
+            return null;
+        }
+
+        public int? Count(string column)
+        {
+            var text = Text(column);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+            {
+                return count;
+            }
+
+            Fail(column, $"'{text}' is not a whole number of people.");
+            return null;
+        }
+
+        public T? Name<T>(string column)
+            where T : struct, Enum
+        {
+            var text = Text(column);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (ContractText.TryParseName<T>(text, out var value))
+            {
+                return value;
+            }
+
+            Fail(column, $"'{text}' is not one of: {string.Join(", ", Enum.GetNames<T>())}.");
+            return null;
+        }
+    }
+
+    /// <summary>A live report's rules, plus the import's own.</summary>
+    private sealed class RowValidator : AbstractValidator<ImportRow>
+    {
+        public RowValidator(TimeProvider clock)
+        {
+            RuleFor(r => r.Title)
+                .NotEmpty().WithMessage("Give the incident a title.")
+                .MaximumLength(IncidentLimits.Title)
+                .WithMessage(r => $"The title is {r.Title?.Length} characters long; at most {IncidentLimits.Title} are allowed.");
+            RuleFor(r => r.Description)
+                .MaximumLength(IncidentLimits.Description)
+                .WithMessage(r => $"The text is {r.Description?.Length} characters long; at most {IncidentLimits.Description} are allowed.");
+            RuleFor(r => r.Location)
+                .MaximumLength(IncidentLimits.Location)
+                .WithMessage(r => $"The location is {r.Location?.Length} characters long; at most {IncidentLimits.Location} are allowed.");
+            Include(new ReportFieldsValidator(clock));
+            RuleFor(r => r.CeasedAt)
+                .Must((r, ceased) => r.OccurredAt is null || ceased >= r.OccurredAt)
+                .When(r => r.CeasedAt is not null)
+                .WithMessage(r => $"Hostilities cannot cease ({r.CeasedAt:u}) before they began ({r.OccurredAt:u}).");
+            RuleFor(r => r.CeasedAt)
+                .Must(ceased => ceased <= clock.GetUtcNow() + IncidentLimits.ClockSkew)
+                .When(r => r.CeasedAt is not null)
+                .WithMessage(r => $"The time hostilities ceased ({r.CeasedAt:u}) is in the future; leave ceased_at empty while they continue.");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using CeasefireWatch.Web.Features.Import;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CeasefireWatch.Web.Pages.Incidents;
+
+/// <summary>
+/// Import a CSV of incidents or an ACLED export (Analyst). A plain multipart form, so it works without script; with
+/// script, import.js posts the same form with a progress bar and shows the same result. The result is either the
+/// list of bad lines (nothing imported) or the replay: how many incidents reached each tier, by oblast and by month.
+/// </summary>
+[RequestSizeLimit(ImportIncidents.MaxBytes + (1024 * 1024))]
+[RequestFormLimits(MultipartBodyLengthLimit = ImportIncidents.MaxBytes + (1024 * 1024))]
+public sealed class ImportModel(IMediator mediator) : PageModel
+{
+    [BindProperty]
+    public bool DryRun { get; set; }
+
+    public ImportIncidents.Outcome? Outcome { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(IFormFile? file, CancellationToken ct)
+    {
+        if (file is null || file.Length == 0)
+        {
+            ModelState.AddModelError("file", "Choose a CSV file to import.");
+            return Page();
+        }
+
+        if (file.Length > ImportIncidents.MaxBytes)
+        {
+            ModelState.AddModelError("file", $"The file is {file.Length / (1024 * 1024)} MB; at most {ImportIncidents.MaxBytes / (1024 * 1024)} MB can be imported at once. Split it.");
+            return Page();
+        }
+
+        await using var content = file.OpenReadStream();
+        Outcome = await mediator.Send(new ImportIncidents.Command(content, DryRun), ct);
+        return Page();
+    }
+}

@@ -1,0 +1,119 @@
+using System.Net;
+using CeasefireWatch.Tests.Infrastructure;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.OpenApi;
+using Microsoft.OpenApi.Reader;
+
+namespace CeasefireWatch.Tests.Api;
+
+/// <summary><c>/openapi/v1.json</c> validated as OpenAPI 3 with Microsoft.OpenApi, and the API reference page.</summary>
+public sealed class OpenApiTests(CeasefireWatchFactory app) : IClassFixture<CeasefireWatchFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<(OpenApiDocument Document, OpenApiDiagnostic Diagnostic)> ReadDocumentAsync()
+    {
+        using var response = await app.CreateApiClient().GetAsync("/openapi/v1.json", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        var result = OpenApiDocument.Parse(text, OpenApiConstants.Json, new OpenApiReaderSettings());
+        Assert.NotNull(result.Document);
+        return (result.Document!, result.Diagnostic!);
+    }
+
+    [Fact]
+    public async Task The_document_is_valid_openapi_3_and_describes_every_api_call()
+    {
+        var (document, diagnostic) = await ReadDocumentAsync();
+
+        Assert.Empty(diagnostic.Errors.Select(e => e.ToString()));
+        Assert.StartsWith("3.", diagnostic.SpecificationVersion.ToString().Replace("OpenApi", string.Empty, StringComparison.Ordinal).Replace('_', '.'), StringComparison.Ordinal);
+        var validation = document.Validate(Microsoft.OpenApi.ValidationRuleSet.GetDefaultRuleSet());
+        Assert.Empty(validation?.Select(e => e.ToString()) ?? []);
+
+        // Every route mapped under /api, with its method, is a described operation with a summary.
+        var mapped = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (Method: m, Path: Normalise(e.RoutePattern.RawText!))))
+            .ToList();
+        Assert.Contains(mapped, m => m is ("POST", "/api/imports"));
+        Assert.Contains(mapped, m => m is ("GET", "/api/incidents.csv"));
+        foreach (var (method, path) in mapped)
+        {
+            Assert.True(document.Paths.TryGetValue(path, out var item), $"{path} is not in the document.");
+            var operation = item!.Operations!.SingleOrDefault(o => o.Key.Method.Equals(method, StringComparison.OrdinalIgnoreCase)).Value;
+            Assert.True(operation is not null, $"{method} {path} is not in the document.");
+            Assert.False(string.IsNullOrWhiteSpace(operation!.Summary), $"{method} {path} has no summary.");
+            Assert.False(string.IsNullOrWhiteSpace(operation.OperationId), $"{method} {path} has no operation id (a named method).");
+        }
+    }
+
+    [Fact]
+    public async Task The_document_names_the_api_key_scheme_enums_by_name_and_problem_answers()
+    {
+        var (document, _) = await ReadDocumentAsync();
+
+        var scheme = document.Components!.SecuritySchemes!["ApiKey"];
+        Assert.Equal(SecuritySchemeType.ApiKey, scheme.Type);
+        Assert.Equal(ParameterLocation.Header, scheme.In);
+        Assert.Equal("X-Api-Key", scheme.Name);
+        Assert.NotEmpty(document.Security!);
+
+        var stage = document.Components.Schemas!["Stage"];
+        Assert.Equal(["UkrainianForces", "Coalition", "UsBackstop"], stage.Enum!.Select(v => v!.GetValue<string>()));
+        var violation = document.Components.Schemas["ViolationType"];
+        Assert.Contains("AirspaceViolation", violation.Enum!.Select(v => v!.GetValue<string>()));
+
+        var log = document.Paths["/api/incidents"].Operations![HttpMethod.Post];
+        Assert.Contains("201", log.Responses!.Keys);
+        Assert.Contains("application/problem+json", log.Responses["400"].Content!.Keys);
+        var escalate = document.Paths["/api/incidents/{id}/escalate"].Operations![HttpMethod.Post];
+        Assert.All(["400", "403", "404", "409"], status => Assert.Contains(status, escalate.Responses!.Keys));
+        var import = document.Paths["/api/imports"].Operations![HttpMethod.Post];
+        Assert.Contains("multipart/form-data", import.RequestBody!.Content!.Keys);
+        Assert.Contains("413", import.Responses!.Keys);
+    }
+
+    [Fact]
+    public async Task The_document_needs_a_key_or_a_session_like_the_api()
+    {
+        // Outside /api an anonymous caller is sent to sign in, as for every page.
+        using var anonymous = await app.CreateBrowser().GetAsync(new Uri("/openapi/v1.json", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
+        Assert.Contains("/Account/SignIn", anonymous.Headers.Location?.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_reference_page_loads_scalar_from_this_server_with_no_inline_script_and_the_footer_links_it()
+    {
+        var person = await app.SignedInAsRoleAsync("Viewer");
+
+        using var page = await person.GetAsync(new Uri("/api-reference", UriKind.Relative), Ct);
+        var html = await page.Content.ReadAsStringAsync(Ct);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<script src=\"/api-reference/scalar.js\"></script>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("http", html.Replace("http-equiv", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        var csp = page.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("script-src 'self';", csp, StringComparison.Ordinal);
+        Assert.Contains("style-src 'self' 'unsafe-inline'", csp, StringComparison.Ordinal);
+
+        using var bundle = await person.GetAsync(new Uri("/api-reference/scalar.js", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, bundle.StatusCode);
+        Assert.Equal("text/javascript", bundle.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("createApiReference", await bundle.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        // Everywhere else the strict policy stands, and the footer links the reference.
+        using var home = await person.GetAsync(new Uri("/", UriKind.Relative), Ct);
+        Assert.Contains("style-src 'self';", home.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Contains("href=\"/api-reference\"", await home.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    /// <summary>"/api/incidents/{id:int}/" as OpenAPI writes it: "/api/incidents/{id}".</summary>
+    private static string Normalise(string pattern)
+    {
+        var path = System.Text.RegularExpressions.Regex.Replace(pattern, @"\{(\w+):[^}]+\}", "{$1}");
+        return path.Length > 1 ? path.TrimEnd('/') : path;
+    }
+}

@@ -1,0 +1,261 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using CeasefireWatch.Tests.Infrastructure;
+using CeasefireWatch.Web.Domain;
+using CsvHelper;
+using Microsoft.EntityFrameworkCore;
+using static CeasefireWatch.Tests.Infrastructure.CeasefireWatchFactory;
+using static CeasefireWatch.Tests.Infrastructure.Imports;
+
+namespace CeasefireWatch.Tests.Import;
+
+/// <summary><c>POST /api/imports</c> and <c>GET /api/incidents.csv</c>: formats, bad lines, dry runs, and the round trip.</summary>
+public sealed class ImportApiTests
+{
+    /// <summary>The columns of a real ACLED export, in its order.</summary>
+    private const string AcledHeader =
+        "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1," +
+        "actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,location," +
+        "latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp\r\n";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static string Acled(string id, string date, string eventType, string subEventType, string admin1, string location,
+        string latitude, string longitude, string notes, string fatalities) =>
+        Line(id, date, date[..4], "1", "Political violence", eventType, subEventType, "Military Forces of Russia (2000-)", null, "8",
+            "Military Forces of Ukraine (2019-)", null, "1", "18", null, "804", "Europe", "Ukraine", admin1, null, null, location,
+            latitude, longitude, "1", "Ministry of Defence of Ukraine", "National", notes, fatalities, null, "1700000000");
+
+    [Fact]
+    public async Task An_acled_export_imports_one_resolved_incident_per_event_with_types_regions_and_casualties()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var client = app.CreateApiClient();
+        var file = AcledHeader
+            + Acled("UKR100001", "2024-01-15", "Explosions/Remote violence", "Shelling/artillery/missile attack", "Zaporizhia", "Huliaipole", "47.6647", "36.2631", "Shelling of Huliaipole, 2 houses damaged.", "0")
+            + Acled("UKR100002", "2024-01-16", "Explosions/Remote violence", "Air/drone strike", "Kyiv City", "Kyiv", "50.4501", "30.5234", "Drone strike, \"Shahed\" type; 3 killed.", "3")
+            + Acled("UKR100003", "17 January 2024", "Battles", "Armed clash", "Donetsk", "Avdiivka", "48.1394", "37.7497", "Clashes near the coke plant.", "12")
+            + Acled("UKR100004", "2024-07-01", "Violence against civilians", "Attack", "Odesa", "Odesa", "46.4825", "30.7233", "Attack on civilians.", "1")
+            + Acled("UKR100005", "2024-01-18", "Strategic developments", "Disrupted weapons use", "Kharkivska oblast", "Kharkiv", "49.9935", "36.2304", "Missile intercepted.", "0");
+
+        using var response = await PostAsync(client, file);
+        var body = await AssertImportedAsync(response);
+
+        Assert.Equal("Acled", body.GetProperty("format").GetString());
+        Assert.Equal(5, body.GetProperty("imported").GetInt32());
+        var incidents = (await ListIncidentsAsync(client, "pageSize=50")).Items.OrderBy(i => i.Id).ToList();
+        Assert.Equal(["Zaporizhzhia", "Kyiv City", "Donetsk", "Odesa", "Kharkiv"], incidents.Select(i => i.Oblast));
+        Assert.Equal([ViolationType.Shelling, ViolationType.AirStrike, ViolationType.SmallArmsFire, ViolationType.Other, ViolationType.Other], incidents.Select(i => i.ViolationType));
+        Assert.Equal([Severity.Minor, Severity.Serious, Severity.Major, Severity.Serious, Severity.Minor], incidents.Select(i => i.Severity));
+        Assert.Equal([0, 3, 12, 1, 0], incidents.Select(i => i.Killed));
+        Assert.All(incidents, i => Assert.Equal(IncidentStatus.Resolved, i.Status));
+        Assert.All(incidents, i => Assert.Equal(SourceType.OpenSource, i.SourceType));
+
+        // A day's event: from midnight in Kyiv (UTC+2 in January, +3 in July) to the next midnight; never 24 h "still active".
+        Assert.Equal(new DateTime(2024, 1, 14, 22, 0, 0, DateTimeKind.Utc), incidents[0].OccurredAt);
+        Assert.Equal(new DateTime(2024, 1, 15, 22, 0, 0, DateTimeKind.Utc), incidents[0].CeasedAt);
+        Assert.Equal(new DateTime(2024, 1, 16, 22, 0, 0, DateTimeKind.Utc), incidents[2].OccurredAt);
+        Assert.Equal(new DateTime(2024, 6, 30, 21, 0, 0, DateTimeKind.Utc), incidents[3].OccurredAt);
+        Assert.All(incidents, i => Assert.Equal(Stage.UkrainianForces, i.Stage));
+        Assert.StartsWith("UKR100002", incidents[1].Title, StringComparison.Ordinal);
+        Assert.Contains("\"Shahed\" type; 3 killed.", incidents[1].Description, StringComparison.Ordinal);
+        Assert.Equal(47.6647, incidents[0].Latitude);
+    }
+
+    [Fact]
+    public async Task A_file_with_bad_lines_is_rejected_whole_naming_every_bad_line_by_number_column_and_reason()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var client = app.CreateApiClient();
+        var good = Acled("UKR200001", "2024-02-01", "Battles", "Armed clash", "Donetsk", "Bakhmut", "48.5956", "38.0003", "Clash.", "0");
+        var file = AcledHeader
+            + good                                                                                                               // line 2
+            + Acled("UKR200002", "2024-02-30", "Battles", "Armed clash", "Donetsk", "Bakhmut", "48.5956", "38.0003", "Clash.", "0") // 3: no 30 Feb
+            + Acled("UKR200003", "yesterday", "Battles", "Armed clash", "Donetsk", "Bakhmut", "48.5956", "38.0003", "Clash.", "0")  // 4
+            + Acled("UKR200004", "2024-02-02", "Battles", "Armed clash", "Atlantis", "Bakhmut", "48.5956", "38.0003", "Clash.", "0") // 5
+            + Acled("UKR200005", "2024-02-02", "Battles", "Armed clash", "Donetsk", "Bakhmut", "48.5956", "38.0003", new string('x', 4001), "0") // 6
+            + "UKR200006,2024-02-02,2024,1\r\n"                                                                                  // 7: 4 columns
+            + Acled("UKR200001", "2024-02-03", "Battles", "Armed clash", "Donetsk", "Bakhmut", "48.5956", "38.0003", "Again.", "0") // 8: duplicate
+            + Acled("UKR200007", "2024-02-04", "Battles", "Armed clash", "Luhansk", "Kreminna", "49.0469", "38.2186", "Clash.", "-3"); // 9
+
+        using var response = await PostAsync(client, file);
+        var lines = await AssertRejectedAsync(response);
+
+        Assert.Equal(
+            [(3, "event_date"), (4, "event_date"), (5, "admin1"), (6, "notes"), (7, "(line)"), (8, "event_id_cnty"), (9, "fatalities")],
+            lines.Select(l => (l.Line, l.Column)));
+        Assert.Contains("Atlantis", lines[2].Reason, StringComparison.Ordinal);
+        Assert.Contains("4000", lines[3].Reason, StringComparison.Ordinal);
+        Assert.Contains("4 columns", lines[4].Reason, StringComparison.Ordinal);
+        Assert.Contains("line 2", lines[5].Reason, StringComparison.Ordinal);
+        Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task An_incidents_file_gets_a_live_reports_rules_line_by_line()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var client = app.CreateApiClient();
+        var file = "title,occurred_at,ceased_at,oblast,location,latitude,longitude,violation_type,severity,source_type,killed,wounded,description\r\n"
+            + Line("Fine", "2026-02-01T06:00:00Z", null, "Sumy", null, null, null, null, null, null, null, null, null)                          // 2
+            + Line("No offset", "2026-02-01T06:00:00", null, "Sumy", "Sumy", null, null, null, null, null, null, null, null)                   // 3
+            + Line("Backwards", "2026-02-01T06:00:00Z", "2026-01-31T06:00:00Z", "Sumy", "Sumy", null, null, null, null, null, null, null, null) // 4
+            + Line("Future", "2026-02-05T06:00:00Z", null, "Sumy", "Sumy", null, null, null, null, null, null, null, null)                  // 5
+            + Line("Paris", "2026-02-01T06:00:00Z", null, "Sumy", "Sumy", "48.85", "2.35", null, null, null, null, null, null)              // 6
+            + Line("Type", "2026-02-01T06:00:00Z", null, "Sumy", "Sumy", null, null, "Artillery", "Huge", null, null, null, null)           // 7
+            + Line(new string('t', 201), "2026-02-01T06:00:00Z", null, "Sumy", "Sumy", null, null, null, null, null, null, null, null)     // 8
+            + Line(null, null, null, null, null, null, null, null, null, null, null, null, null);                                          // 9
+
+        using var response = await PostAsync(client, file);
+        var lines = await AssertRejectedAsync(response);
+
+        Assert.Equal(
+            [(3, "occurred_at"), (4, "ceased_at"), (5, "occurred_at"), (6, "longitude"), (7, "severity"), (7, "violation_type"), (8, "title"), (9, "oblast"), (9, "occurred_at"), (9, "title")],
+            lines.Select(l => (l.Line, l.Column)).OrderBy(l => l.Line).ThenBy(l => l.Column, StringComparer.Ordinal));
+        Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task A_dry_run_answers_what_would_be_imported_and_writes_nothing()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var client = app.CreateApiClient();
+        var file = "title,occurred_at,ceased_at,oblast\r\n"
+            + Line("Long", Iso(app.Now.AddHours(-100)), Iso(app.Now.AddHours(-1)), "Vinnytska oblast")
+            + Line("Ongoing", Iso(app.Now.AddHours(-30)), null, "м. Київ");
+
+        using var response = await PostAsync(client, file, dryRun: true);
+        var body = await AssertImportedAsync(response);
+
+        Assert.True(body.GetProperty("dryRun").GetBoolean());
+        Assert.Equal(2, body.GetProperty("rows").GetInt32());
+        Assert.Equal(0, body.GetProperty("imported").GetInt32());
+        Assert.Equal(1, body.GetProperty("replay").GetProperty("highestStage").GetProperty("UsBackstop").GetInt32());
+        Assert.Equal(1, body.GetProperty("replay").GetProperty("active").GetInt32());
+        Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task An_unknown_header_is_a_400_naming_the_expected_headers()
+    {
+        await using var app = new CeasefireWatchFactory();
+        using var response = await PostAsync(app.CreateApiClient(), "name,date,place\r\nx,2024-01-01,Sumy\r\n");
+
+        var errors = await Problems.AssertValidationProblemAsync(response, "file");
+        var message = errors.GetProperty("file")[0].GetString()!;
+        Assert.Contains("occurred_at", message, StringComparison.Ordinal);
+        Assert.Contains("event_id_cnty", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task No_file_is_a_400_on_the_file_field()
+    {
+        await using var app = new CeasefireWatchFactory();
+        using var empty = new MultipartFormDataContent { { new StringContent("x"), "other" } };
+        using var response = await app.CreateApiClient().PostAsync("/api/imports", empty, Ct);
+
+        await Problems.AssertValidationProblemAsync(response, "file");
+    }
+
+    [Fact]
+    public async Task An_export_imported_into_an_empty_instance_yields_the_same_incidents_tiers_and_due_instants()
+    {
+        await using var source = new CeasefireWatchFactory();
+        var client = source.CreateApiClient();
+        var now = source.Now;
+        string[] titles =
+        [
+            "=HYPERLINK(\"http://evil.example\",\"Click\")", "+380 shells", "-1 day of ceasefire", "@SUM(A1:A9)",
+            "'quoted' start", "'=already escaped", "Обстріл Гуляйполя", "Strike on \"Sunflower\" market, Kharkiv",
+        ];
+        var logged = new List<IncidentResponse>();
+        for (var i = 0; i < titles.Length; i++)
+        {
+            // Spread over the tiers: some just opened, some past 24 h, some past 72 h, with odd ticks.
+            var occurred = now.AddHours(-(i * 15) - 1).AddTicks(-1234567 * (i + 1));
+            logged.Add(await source.LogIncidentAsync(client, occurred, body =>
+            {
+                body["title"] = titles[i];
+                body["description"] = i % 2 == 0 ? "=cmd|' /C calc'!A0" : "Line one, with a comma.\nLine two: \"quoted\".";
+                body["location"] = i % 3 == 0 ? "-Гуляйполе" : "Гуляйполе";
+                if (i % 4 == 3)
+                {
+                    body.Remove("latitude");
+                    body.Remove("longitude");
+                    body.Remove("killed");
+                }
+            }));
+        }
+
+        // Resolve some: one still in tier 1, one after tier 3 fell due. (A ceasedAt backdated before a tier that was
+        // already entered live would replay lower: the replay knows only the policy. See docs/operations.md.)
+        foreach (var (incident, ceased) in new[] { (logged[0], logged[0].OccurredAt.AddMinutes(30)), (logged[6], logged[6].OccurredAt.AddHours(80).AddTicks(7)) })
+        {
+            using var resolve = await client.PostAsJsonAsync($"/api/incidents/{incident.Id}/resolve",
+                new { ceasedAt = Iso(new DateTimeOffset(ceased)), reason = "Quiet." }, Json, Ct);
+            Assert.Equal(HttpStatusCode.OK, resolve.StatusCode);
+        }
+
+        var exported = await client.GetByteArrayAsync("/api/incidents.csv", Ct);
+        var text = Encoding.UTF8.GetString(exported);
+        Assert.False(exported.AsSpan().StartsWith(Encoding.UTF8.Preamble));
+        Assert.Contains("'=HYPERLINK(", text, StringComparison.Ordinal);
+        Assert.Contains("'+380 shells", text, StringComparison.Ordinal);
+        Assert.Contains("''=already escaped", text, StringComparison.Ordinal);
+        Assert.Contains("'-Гуляйполе", text, StringComparison.Ordinal);
+
+        await using var target = new CeasefireWatchFactory { Clock = new(now) };
+        var targetClient = target.CreateApiClient();
+        using (var import = await PostAsync(targetClient, exported))
+        {
+            var body = await AssertImportedAsync(import);
+            Assert.Equal(titles.Length, body.GetProperty("imported").GetInt32());
+        }
+
+        foreach (var original in logged)
+        {
+            var before = await GetIncidentAsync(client, original.Id);
+            var after = await GetIncidentAsync(targetClient, original.Id);
+            Assert.Equal(
+                (before.Reference, before.Title, before.Status, before.Stage, before.OccurredAt, before.CeasedAt, before.NextStageAt, before.Oblast, before.Location),
+                (after.Reference, after.Title, after.Status, after.Stage, after.OccurredAt, after.CeasedAt, after.NextStageAt, after.Oblast, after.Location));
+            Assert.Equal(
+                (before.Latitude, before.Longitude, before.ViolationType, before.Severity, before.SourceType, before.Killed, before.Wounded, before.Description),
+                (after.Latitude, after.Longitude, after.ViolationType, after.Severity, after.SourceType, after.Killed, after.Wounded, after.Description));
+            Assert.Equal(before.StagesEntered.Select(e => (e.Stage, e.DueAt)), after.StagesEntered.Select(e => (e.Stage, e.DueAt)));
+        }
+
+        Assert.Contains(logged, i => i.Stage == Stage.UsBackstop);
+        Assert.Contains(logged, i => i.Stage == Stage.Coalition);
+    }
+
+    [Fact]
+    public async Task The_incidents_export_honours_the_filters_and_has_kyiv_columns_and_an_optional_bom()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var client = app.CreateApiClient();
+        var winter = await app.LogIncidentAsync(client, app.Now.AddHours(-2), b => b["oblast"] = "Volyn");
+        await app.LogIncidentAsync(client, app.Now.AddHours(-2), b => b["oblast"] = "Rivne");
+
+        var bytes = await client.GetByteArrayAsync("/api/incidents.csv?oblast=Volyn&bom=true", Ct);
+
+        Assert.True(bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble), "bom=true must start with a byte-order mark.");
+        using var reader = CsvReader.Create(bytes, CsvReaderOptions.Default);
+        var headers = reader.Headers.ToList();
+        Assert.Equal(headers.IndexOf("occurred_at") + 1, headers.IndexOf("occurred_at_kyiv"));
+        Assert.Equal(headers.IndexOf("ceased_at") + 1, headers.IndexOf("ceased_at_kyiv"));
+        Assert.All(["id", "reference", "stage", "status", "title", "occurred_at", "ceased_at", "oblast", "location", "latitude",
+            "longitude", "violation_type", "severity", "source_type", "killed", "wounded", "description"], c => Assert.Contains(c, headers));
+        Assert.True(await reader.ReadAsync(Ct));
+        Assert.Equal(winter.Reference, reader.GetString("reference"));
+        Assert.Equal(Iso(new DateTimeOffset(winter.OccurredAt)), reader.GetString("occurred_at"));
+        Assert.Equal("2026-02-04T06:00:00.0000000+02:00", reader.GetString("occurred_at_kyiv"));
+        Assert.Equal("UkrainianForces", reader.GetString("stage"));
+        Assert.Equal("Active", reader.GetString("status"));
+        Assert.False(await reader.ReadAsync(Ct));
+
+        using var bad = await client.GetAsync("/api/incidents.csv?stage=Nope", Ct);
+        await Problems.AssertValidationProblemAsync(bad, "stage");
+    }
+}

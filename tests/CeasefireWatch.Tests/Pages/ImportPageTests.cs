@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using CeasefireWatch.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using static CeasefireWatch.Tests.Infrastructure.CeasefireWatchFactory;
+using static CeasefireWatch.Tests.Infrastructure.Imports;
+
+namespace CeasefireWatch.Tests.Pages;
+
+/// <summary>/Incidents/Import as a plain multipart form (no script): the replay summary, the bad-line table, roles.</summary>
+public sealed class ImportPageTests(CeasefireWatchFactory app) : IClassFixture<CeasefireWatchFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<HttpResponseMessage> PostFileAsync(HttpClient person, string csv, bool dryRun = false, bool withToken = true)
+    {
+        var token = Browser.Token(await person.GetHtmlAsync("/Incidents/Import"));
+        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(csv));
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        using var form = new MultipartFormDataContent { { file, "file", "incidents.csv" } };
+        if (withToken)
+        {
+            form.Add(new StringContent(token), "__RequestVerificationToken");
+        }
+
+        if (dryRun)
+        {
+            form.Add(new StringContent("true"), "DryRun");
+        }
+
+        return await person.PostAsync(new Uri("/Incidents/Import", UriKind.Relative), form, Ct);
+    }
+
+    [Fact]
+    public async Task An_analyst_imports_a_file_and_sees_the_replay_by_tier_oblast_and_month()
+    {
+        var person = await app.SignedInAsRoleAsync("Analyst");
+        var csv = "title,occurred_at,ceased_at,oblast\r\n"
+            + Line("Page long", Iso(app.Now.AddDays(-40)), Iso(app.Now.AddDays(-36)), "Chernihivska oblast")
+            + Line("Page short", Iso(app.Now.AddDays(-40)), Iso(app.Now.AddDays(-40).AddHours(2)), "Чернігівська область");
+
+        using var response = await PostFileAsync(person, csv);
+        var html = await response.HtmlAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("data-imported=\"2\"", html, StringComparison.Ordinal);
+        Assert.Matches("<tr data-stage=\"UsBackstop\"><th scope=\"row\">[^<]*</th><td>1</td><td>1</td></tr>", html);
+        Assert.Matches("<tr data-key=\"Chernihiv\">\\s*<th scope=\"row\">Chernihiv</th><td>2</td>", html);
+        Assert.Contains("data-key=\"2025-12\"", html, StringComparison.Ordinal);
+        Assert.Contains("<progress data-import-progress", html, StringComparison.Ordinal);
+        Assert.Equal(2, await app.WithDbAsync(db => db.Incidents.CountAsync(i => i.Title.StartsWith("Page "), Ct)));
+    }
+
+    [Fact]
+    public async Task A_bad_file_shows_every_bad_line_and_imports_nothing()
+    {
+        var person = await app.SignedInAsRoleAsync("Analyst");
+        var csv = "title,occurred_at,ceased_at,oblast\r\n"
+            + Line("Bad page 1", "not a time", null, "Sumy")
+            + Line("Bad page 2", Iso(app.Now.AddDays(-1)), null, "Narnia");
+
+        using var response = await PostFileAsync(person, csv);
+        var html = await response.HtmlAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<tr data-bad-line=\"2\"><td>2</td><td>occurred_at</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<tr data-bad-line=\"3\"><td>3</td><td>oblast</td>", html, StringComparison.Ordinal);
+        Assert.Contains("Narnia", html, StringComparison.Ordinal);
+        Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(i => i.Title.StartsWith("Bad page"), Ct)));
+    }
+
+    [Fact]
+    public async Task A_dry_run_writes_nothing_and_says_what_would_be_imported()
+    {
+        var person = await app.SignedInAsRoleAsync("Analyst");
+        using var response = await PostFileAsync(person, "title,occurred_at,oblast\r\n" + Line("Dry page", Iso(app.Now.AddHours(-1)), "Sumy"), dryRun: true);
+
+        Assert.Contains("Dry run: 1 incident(s) would be imported", await response.HtmlAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(i => i.Title == "Dry page", Ct)));
+    }
+
+    [Fact]
+    public async Task A_viewer_may_not_open_it_and_a_post_without_the_token_is_refused()
+    {
+        var viewer = await app.SignedInAsRoleAsync("Viewer");
+        using var page = await viewer.GetAsync(new Uri("/Incidents/Import", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
+
+        var analyst = await app.SignedInAsRoleAsync("Analyst");
+        using var response = await PostFileAsync(analyst, "title,occurred_at,oblast\r\n" + Line("No token", Iso(app.Now.AddHours(-1)), "Sumy"), withToken: false);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(i => i.Title == "No token", Ct)));
+    }
+
+    [Fact]
+    public async Task The_list_offers_the_incidents_export_with_its_filters_and_for_excel()
+    {
+        var person = await app.SignedInAsRoleAsync("Viewer");
+        var html = await person.GetHtmlAsync("/Incidents?oblast=Sumy&status=Active");
+
+        Assert.Contains("href=\"/api/incidents.csv?status=Active&amp;oblast=Sumy\"", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/api/incidents.csv?status=Active&amp;oblast=Sumy&amp;bom=true\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/Incidents/Import\"", html, StringComparison.Ordinal);
+    }
+}
