@@ -13,21 +13,22 @@ internal static class ResponseApi
 {
     public static RouteGroupBuilder MapResponseApi(this RouteGroupBuilder api)
     {
-        var incidents = api.MapGroup("/incidents").WithTags("Response");
-        incidents.MapPost("/{id:int}/verification", SetVerificationAsync)
+        var incidents = api.MapGroup("/incidents").WithTags("Response")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        incidents.MapPost("/{id:int}/verification", SetVerificationAsync).WithName("SetVerification").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Set whether the incident is confirmed: Verified, Disputed, FalseReport (dismissed) or Unverified (Supervisor)");
-        incidents.MapPost("/{id:int}/acknowledgements", RecordCoalitionAnswerAsync)
+        incidents.MapPost("/{id:int}/acknowledgements", RecordCoalitionAnswerAsync).WithName("RecordCoalitionAnswer").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Record a coalition member's answer to an incident at tier 2 or above (Analyst)");
-        incidents.MapPost("/{id:int}/checklist", CompleteChecklistItemAsync)
+        incidents.MapPost("/{id:int}/checklist", CompleteChecklistItemAsync).WithName("CompleteChecklistItem").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Record a checklist item: UkrainianForcesResponse or UsBackstopActivation (Analyst)");
-        incidents.MapPost("/{id:int}/larger-scale-review", ReviewLargerScaleAsync)
+        incidents.MapPost("/{id:int}/larger-scale-review", ReviewLargerScaleAsync).WithName("ReviewLargerScale").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Decide a Major report was not a larger-scale attack; escalate to UsBackstop to decide it was (Supervisor)");
-        incidents.MapPost("/{id:int}/merge", MergeAsync)
+        incidents.MapPost("/{id:int}/merge", MergeAsync).WithName("MergeIncident").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Merge this incident into intoId, the same violation reported twice (Supervisor)");
-        incidents.MapGet("/{id:int}/duplicates", LikelyDuplicatesAsync)
+        incidents.MapGet("/{id:int}/duplicates", LikelyDuplicatesAsync).WithName("LikelyDuplicates")
             .WithSummary("Incidents that may be the same violation: same oblast, first violations within six hours");
 
-        api.MapGet("/coalition", RosterAsync).WithTags("Response")
+        api.MapGet("/coalition", RosterAsync).WithName("CoalitionRoster").WithTags("Response")
             .WithSummary("The Coalition of the Willing roster: name, lead, contribution");
         return api;
     }

@@ -254,8 +254,10 @@ public sealed class Incident
         DiplomaticWarningChannel = string.IsNullOrWhiteSpace(channel) ? null : channel;
         var to = DiplomaticWarningRecipient is null ? string.Empty : $" to {DiplomaticWarningRecipient}";
         var by = DiplomaticWarningChannel is null ? string.Empty : $" by {DiplomaticWarningChannel}";
-        Append(now, TimelineKind.DiplomaticWarningIssued, Stage, actor,
-            ($"Diplomatic warning issued{to}{by}. " + details).TrimEnd());
+        var text = to.Length + by.Length == 0 && !string.IsNullOrWhiteSpace(details)
+            ? details
+            : ($"Diplomatic warning issued{to}{by}. " + details).TrimEnd();
+        Append(now, TimelineKind.DiplomaticWarningIssued, Stage, actor, text);
     }
 
     /// <summary>

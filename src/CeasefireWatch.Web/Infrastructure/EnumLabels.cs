@@ -46,6 +46,32 @@ public static class EnumLabels
         TimelineKind.Resolved => "Resolved",
         TimelineKind.Reopened => "Reopened",
         TimelineKind.ReportVerified => "Report verified",
+        TimelineKind.EscalationHeld => "Escalation held (awaiting verification)",
+        TimelineKind.VerificationChanged => "Verification changed",
+        TimelineKind.CoalitionAnswer => "Coalition answer",
+        TimelineKind.ChecklistItemDone => "Checklist item done",
+        TimelineKind.LargerScaleReviewed => "Not a larger-scale attack",
+        TimelineKind.Merged => "Merged",
+        TimelineKind.MergedStageEntered => "Tier entered (merged incident)",
         _ => kind.ToString(),
+    };
+
+    public static string Label(this Verification verification) => verification switch
+    {
+        Verification.Unverified => "Unverified",
+        Verification.Verified => "Verified",
+        Verification.Disputed => "Disputed",
+        Verification.FalseReport => "False report",
+        _ => verification.ToString(),
+    };
+
+    public static string Label(this ChecklistItem item) => item switch
+    {
+        ChecklistItem.DiplomaticWarning => "Diplomatic warning issued",
+        ChecklistItem.UkrainianForcesResponse => "Ukrainian forces' response recorded",
+        ChecklistItem.LeadsAcknowledged => "Leads (UK, France) acknowledged",
+        ChecklistItem.MembersNotified => "Every member notified",
+        ChecklistItem.UsBackstopActivation => "US backstop activation recorded",
+        _ => item.ToString(),
     };
 }

@@ -239,7 +239,7 @@ public sealed class IncidentTests
     }
 
     [Fact]
-    public void Reopen_runs_the_clock_again_from_the_same_T0_and_enters_the_tiers_now_due()
+    public void Reopen_enters_nothing_that_fell_due_while_resolved_and_the_next_deadline_carries_the_tier_passed_over()
     {
         var incident = LogAt(Now);
         incident.Resolve(Now + TimeSpan.FromHours(1), "Quiet.", Now + TimeSpan.FromHours(1), Analyst, Policy);
@@ -247,15 +247,18 @@ public sealed class IncidentTests
 
         var entered = incident.Reopen("Shelling resumed.", reopenedAt, Supervisor, Policy);
 
-        Assert.Equal([new StageDue(Stage.Coalition, Now + Day)], entered);
+        // Tier 2's deadline (24 h) passed while hostilities had ceased: not reached, nothing entered at once.
+        Assert.Empty(entered);
         Assert.Equal(IncidentStatus.Active, incident.Status);
         Assert.Null(incident.CeasedAt);
-        Assert.Null(incident.ResolutionReason);
-        Assert.Equal(Stage.Coalition, incident.Stage);
+        Assert.Equal(Stage.UkrainianForces, incident.Stage);
         Assert.Equal(Now + ThreeDays, incident.NextStageAt);
-        var reopened = Assert.Single(incident.Timeline, e => e.Kind == TimelineKind.Reopened);
-        Assert.Equal(Supervisor, reopened.Actor);
-        Assert.Equal(reopenedAt, Assert.Single(StagesEntered(incident), e => e.Stage == Stage.Coalition).At);
+        Assert.Equal(Supervisor, Assert.Single(incident.Timeline, e => e.Kind == TimelineKind.Reopened).Actor);
+
+        // At 72 h, still active: tiers 2 and 3 are entered together, at tier 3's deadline.
+        var later = incident.ApplyDueStages(Policy, Now + ThreeDays);
+        Assert.Equal([new StageDue(Stage.Coalition, Now + ThreeDays), new StageDue(Stage.UsBackstop, Now + ThreeDays)], later);
+        Assert.Equal(Stage.UsBackstop, incident.Stage);
     }
 
     [Fact]

@@ -108,7 +108,7 @@ public sealed partial class IncidentListPageTests
     }
 
     [Theory]
-    [InlineData("status=Bogus", "'Bogus' is not a status; use Active or Resolved.")]
+    [InlineData("status=Bogus", "'Bogus' is not a status; use Active or Resolved or Dismissed or Merged.")]
     [InlineData("status=1", "'1' is not a status")]
     [InlineData("stage=Tier9", "'Tier9' is not a stage")]
     [InlineData("stage=Active", "'Active' is not a stage")]

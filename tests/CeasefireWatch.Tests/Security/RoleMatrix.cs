@@ -54,6 +54,12 @@ internal static class RoleMatrix
             c.PostAsJsonAsync($"/api/incidents/{t.Id}/resolve", new { reason = "Guns silent." }, Ct)),
         ["POST /api/incidents/{id}/reopen"] = new(Roles.Supervisor, true, (_, c, t) =>
             c.PostAsJsonAsync($"/api/incidents/{t.Id}/reopen", new { reason = "Fire resumed." }, Ct)),
+        ["POST /api/incidents/{id}/verification"] = new(Roles.Supervisor, false, (_, c, t) =>
+            c.PostAsJsonAsync($"/api/incidents/{t.Id}/verification", new { status = "Verified", note = "Drone footage." }, Ct)),
+        ["POST /api/incidents/{id}/checklist"] = new(Roles.Analyst, false, (_, c, t) =>
+            c.PostAsJsonAsync($"/api/incidents/{t.Id}/checklist", new { item = "UkrainianForcesResponse", note = "Counter-battery fire." }, Ct)),
+        ["GET /api/coalition"] = new(Roles.Viewer, false, (_, c, _) => c.GetAsync("/api/coalition", Ct)),
+        ["GET /api/incidents/{id}/duplicates"] = new(Roles.Viewer, false, (_, c, t) => c.GetAsync($"/api/incidents/{t.Id}/duplicates", Ct)),
         ["POST /api/notification-rules"] = new(Roles.Supervisor, false, (_, c, _) =>
             c.PostAsJsonAsync("/api/notification-rules", new { name = "Desk", channel = "Email", target = "desk@example.org", oblasts = new[] { "Volyn" } }, Ct)),
         ["GET /api/notification-rules"] = new(Roles.Supervisor, false, (_, c, _) => c.GetAsync("/api/notification-rules", Ct)),

@@ -34,7 +34,12 @@ public static class GetDashboard
         string Location,
         DateTime OccurredAt,
         DateTime? NextStageAt,
-        bool DiplomaticWarningIssued);
+        bool DiplomaticWarningIssued,
+        Verification Verification = Verification.Unverified,
+        bool Held = false,
+        bool LargerScaleFlagged = false,
+        int Acknowledged = 0,
+        int OverdueItems = 0);
 
     /// <summary>A region's active incidents and the highest tier among them (null when it has none).</summary>
     public sealed record RegionActivity(string Name, string NameUk, int Active, Stage? HighestStage);
@@ -54,7 +59,12 @@ public static class GetDashboard
         EscalationEngineStatus.Snapshot Engine,
         Infrastructure.Health.HealthMonitor.Reading Health,
         TimeSpan Tier2After,
-        TimeSpan Tier3After);
+        TimeSpan Tier3After,
+        int RosterSize = 0)
+    {
+        /// <summary>Checklist items overdue across the incidents shown.</summary>
+        public int OverdueItems => Active.Sum(c => c.OverdueItems);
+    }
 
     public sealed class Handler(
         AppDbContext db, TimeProvider clock, IMediator mediator, EscalationEngineStatus engine, EscalationPolicy policy,
@@ -64,17 +74,47 @@ public static class GetDashboard
         public async ValueTask<Model> Handle(Query query, CancellationToken cancellationToken)
         {
             var now = clock.GetUtcNow().UtcDateTime;
-            var active = await db.Incidents
+            var rows = await db.Incidents
                 .AsNoTracking()
                 .Where(i => i.Status == IncidentStatus.Active)
                 .OrderBy(i => i.NextStageAt == null)
                 .ThenBy(i => i.NextStageAt)
                 .ThenBy(i => i.OccurredAt)
                 .Take(MaxCards)
-                .Select(i => new Card(
-                    i.Id, Incident.FormatReference(i.Id), i.Title, i.Stage, i.Severity, i.ViolationType, i.Oblast, i.Location,
-                    i.OccurredAt, i.NextStageAt, i.DiplomaticWarningIssuedAt != null))
+                .Select(i => new
+                {
+                    Card = new Card(
+                        i.Id, Incident.FormatReference(i.Id), i.Title, i.Stage, i.Severity, i.ViolationType, i.Oblast, i.Location,
+                        i.OccurredAt, i.NextStageAt, i.DiplomaticWarningIssuedAt != null, i.Verification, i.HeldSince != null,
+                        i.LargerScaleFlaggedAt != null, 0, 0),
+                    i.Tier1EnteredAt,
+                    i.Tier2EnteredAt,
+                    i.Tier3EnteredAt,
+                    i.UkrainianForcesResponseAt,
+                    i.LeadsAcknowledgedAt,
+                    i.MembersNotifiedAt,
+                    i.UsBackstopActivatedAt,
+                    i.DiplomaticWarningIssuedAt,
+                })
                 .ToListAsync(cancellationToken);
+            var ids = rows.Select(r => r.Card.Id).ToList();
+            var answers = await db.Set<CoalitionAcknowledgement>().AsNoTracking()
+                .Where(a => ids.Contains(a.IncidentId))
+                .Select(a => new { a.IncidentId, a.Country, a.State, a.At, a.Id })
+                .ToListAsync(cancellationToken);
+            var acknowledged = answers.GroupBy(a => a.IncidentId).ToDictionary(
+                g => g.Key,
+                g => g.GroupBy(a => a.Country).Count(c => CoalitionAcknowledgement.IsAcknowledged(c.OrderBy(a => a.At).ThenBy(a => a.Id).Last().State)));
+            var began = now - policy.ChecklistOverdueAfter;
+            var active = rows.Select(r => r.Card with
+            {
+                Acknowledged = acknowledged.GetValueOrDefault(r.Card.Id),
+                OverdueItems =
+                    (r.Tier1EnteredAt <= began ? (r.DiplomaticWarningIssuedAt is null ? 1 : 0) + (r.UkrainianForcesResponseAt is null ? 1 : 0) : 0)
+                    + (r.Tier2EnteredAt <= began ? (r.LeadsAcknowledgedAt is null ? 1 : 0) + (r.MembersNotifiedAt is null ? 1 : 0) : 0)
+                    + (r.Tier3EnteredAt <= began && r.UsBackstopActivatedAt is null ? 1 : 0),
+            }).ToList();
+            var rosterSize = await db.CoalitionMembers.CountAsync(cancellationToken);
             var stats = await mediator.Send(new GetStats.Query(), cancellationToken);
             return new Model(
                 now, active, stats,
@@ -84,7 +124,8 @@ public static class GetDashboard
                 engine.Current,
                 await health.ReadAsync(cancellationToken),
                 policy.Tier2After,
-                policy.Tier3After);
+                policy.Tier3After,
+                rosterSize);
         }
 
         private async Task<IReadOnlyList<RegionActivity>> RegionsAsync(CancellationToken ct)

@@ -30,7 +30,7 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
     public NoteForm Note { get; set; } = new();
 
     [BindProperty]
-    public DetailsForm Warning { get; set; } = new();
+    public WarningForm Warning { get; set; } = new();
 
     [BindProperty]
     public ResolveForm Resolve { get; set; } = new();
@@ -43,6 +43,21 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
 
     [BindProperty]
     public DetailsForm Verify { get; set; } = new();
+
+    [BindProperty]
+    public VerificationForm Verification { get; set; } = new();
+
+    [BindProperty]
+    public AnswerForm Answer { get; set; } = new();
+
+    [BindProperty]
+    public ChecklistForm Checklist { get; set; } = new();
+
+    [BindProperty]
+    public ReasonForm ScaleReview { get; set; } = new();
+
+    /// <summary>Incidents that may be the same violation, for the merge suggestion.</summary>
+    public IReadOnlyList<FindLikelyDuplicates.Candidate> Duplicates { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken ct) => await ShowAsync(id, ct);
 
@@ -60,7 +75,7 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
         SendAsync(id, new AddNote.Command(Note.Text) { IncidentId = id }, nameof(Note), "Note added.", ct);
 
     public Task<IActionResult> OnPostWarningAsync(int id, CancellationToken ct) =>
-        SendAsync(id, new RecordDiplomaticWarning.Command(Warning.Details) { IncidentId = id }, nameof(Warning), "Diplomatic warning recorded.", ct);
+        SendAsync(id, new RecordDiplomaticWarning.Command(Warning.Details, Warning.Recipient, Warning.Channel) { IncidentId = id }, nameof(Warning), "Diplomatic warning recorded.", ct);
 
     public async Task<IActionResult> OnPostResolveAsync(int id, CancellationToken ct)
     {
@@ -83,6 +98,23 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
     public Task<IActionResult> OnPostVerifyAsync(int id, long reportId, CancellationToken ct) =>
         SendAsync(id, new VerifyReport.Command(Verify.Details) { IncidentId = id, ReportId = reportId }, nameof(Verify), "Report verified.", ct);
 
+    public Task<IActionResult> OnPostVerificationAsync(int id, CancellationToken ct) =>
+        SendAsync(id, new SetVerification.Command(Verification.Status, Verification.Note) { IncidentId = id }, nameof(Verification),
+            Verification.Status == Domain.Verification.FalseReport ? "Dismissed as a false report: the clock has stopped." : "Verification set.", ct);
+
+    public Task<IActionResult> OnPostAnswerAsync(int id, CancellationToken ct) =>
+        SendAsync(id, new RecordCoalitionAnswer.Command(Answer.Country, Answer.State, Answer.Note) { IncidentId = id }, nameof(Answer), "Coalition answer recorded.", ct);
+
+    public Task<IActionResult> OnPostChecklistAsync(int id, CancellationToken ct) =>
+        SendAsync(id, new CompleteChecklistItem.Command(Checklist.Item, Checklist.Note) { IncidentId = id }, nameof(Checklist), "Checklist item recorded.", ct);
+
+    public Task<IActionResult> OnPostScaleReviewAsync(int id, CancellationToken ct) =>
+        SendAsync(id, new ReviewLargerScale.Command(ScaleReview.Reason) { IncidentId = id }, nameof(ScaleReview), "Recorded: not a larger-scale attack.", ct);
+
+    /// <summary>Folds <paramref name="mergeId"/> into this incident (this one survives).</summary>
+    public Task<IActionResult> OnPostMergeAsync(int id, int mergeId, CancellationToken ct) =>
+        SendAsync(mergeId, new MergeIncident.Command(id) { IncidentId = mergeId }, "Merge", $"{Domain.Incident.FormatReference(mergeId)} merged into this incident.", ct, redirectTo: id);
+
     /// <summary>Whether the form bound as <paramref name="prefix"/> failed and should be shown open.</summary>
     public bool Failed(string prefix) => ModelState.HasErrorsFor(prefix);
 
@@ -91,18 +123,18 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
     /// the page with the message by its field; a rule of the incident's state shows as a page message.
     /// </summary>
     private async Task<IActionResult> SendAsync(
-        int id, ICommand<IncidentDto> command, string prefix, string done, CancellationToken ct)
+        int id, ICommand<IncidentDto> command, string prefix, string done, CancellationToken ct, int? redirectTo = null)
     {
         if (ModelState.HasErrorsFor(prefix))
         {
-            return await ShowAsync(id, ct);
+            return await ShowAsync(redirectTo ?? id, ct);
         }
 
         try
         {
             await mediator.Send(command, ct);
             TempData["Status"] = done;
-            return RedirectToPage(new { id });
+            return RedirectToPage(new { id = redirectTo ?? id });
         }
         catch (ValidationException ex)
         {
@@ -124,7 +156,7 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
             return NotFound();
         }
 
-        return await ShowAsync(id, ct);
+        return await ShowAsync(redirectTo ?? id, ct);
     }
 
     private async Task<IActionResult> ShowAsync(int id, CancellationToken ct)
@@ -138,6 +170,15 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
             return NotFound();
         }
 
+        if (Incident is { Status: IncidentStatus.Merged, MergedIntoId: { } survivor })
+        {
+            // A merged incident is a pointer: its page is the survivor's.
+            return RedirectToPage(new { id = survivor });
+        }
+
+        Duplicates = Incident.Status is IncidentStatus.Active or IncidentStatus.Resolved
+            ? await mediator.Send(new FindLikelyDuplicates.Query(id), ct)
+            : [];
         Now = clock.GetUtcNow().UtcDateTime;
         CanReport = (await authorization.AuthorizeAsync(User, Policies.Report)).Succeeded;
         CanSupervise = (await authorization.AuthorizeAsync(User, Policies.Supervise)).Succeeded;
@@ -154,6 +195,29 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
         public string? Reason { get; set; }
     }
 
+    public sealed class VerificationForm
+    {
+        public Verification? Status { get; set; }
+
+        public string? Note { get; set; }
+    }
+
+    public sealed class AnswerForm
+    {
+        public string? Country { get; set; }
+
+        public AcknowledgementState? State { get; set; }
+
+        public string? Note { get; set; }
+    }
+
+    public sealed class ChecklistForm
+    {
+        public ChecklistItem? Item { get; set; }
+
+        public string? Note { get; set; }
+    }
+
     /// <summary>An early escalation names the tier it enters (the one on the button), so a late or repeated click changes nothing.</summary>
     public sealed class EscalateForm
     {
@@ -166,6 +230,15 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
     public sealed class DetailsForm
     {
         public string? Details { get; set; }
+    }
+
+    public sealed class WarningForm
+    {
+        public string? Details { get; set; }
+
+        public string? Recipient { get; set; }
+
+        public string? Channel { get; set; }
     }
 
     public sealed class ResolveForm

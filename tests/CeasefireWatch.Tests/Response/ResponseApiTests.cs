@@ -1,0 +1,215 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CeasefireWatch.Tests.Infrastructure;
+using CeasefireWatch.Web.Domain;
+
+namespace CeasefireWatch.Tests.Response;
+
+/// <summary>
+/// The response, not just the clock: verification and holds, false reports, the larger-scale question, coalition
+/// answers and the tier checklists with their overdue flags, and merging duplicates — through the JSON API.
+/// </summary>
+public sealed class ResponseApiTests
+{
+    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<JsonElement> GetAsync(HttpClient api, int id)
+    {
+        using var response = await api.GetAsync($"/api/incidents/{id}", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient api, string path, object body) => api.PostAsJsonAsync(path, body, Ct);
+
+    [Fact]
+    public async Task With_verification_required_an_unverified_incident_is_held_once_and_verifying_enters_every_tier_due_with_its_policy_instant()
+    {
+        await using var app = new CeasefireWatchFactory { Settings = new Dictionary<string, string?> { ["Escalation:RequireVerificationBeyondTier1"] = "true" } };
+        var api = app.CreateApiClient();
+        var incident = await app.LogIncidentAsync(api);
+        var t0 = incident.OccurredAt;
+
+        app.Clock.Advance(3 * Day + TimeSpan.FromHours(1));
+        await app.WaitForEngineRunAsync(app.Now.UtcDateTime);
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        await app.WaitForEngineRunAsync(app.Now.UtcDateTime);
+
+        var held = await GetAsync(api, incident.Id);
+        Assert.Equal("UkrainianForces", held.GetProperty("stage").GetString());
+        Assert.True(held.GetProperty("held").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, held.GetProperty("nextStageAt").ValueKind);
+        Assert.Single(held.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "EscalationHeld");
+
+        using var verified = await PostAsync(api, $"/api/incidents/{incident.Id}/verification", new { status = "Verified", note = "Satellite imagery." });
+        Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
+
+        var after = await CeasefireWatchFactory.GetIncidentAsync(api, incident.Id);
+        Assert.Equal(Stage.UsBackstop, after.Stage);
+        Assert.Equal(t0 + Day, after.StagesEntered.Single(e => e.Stage == Stage.Coalition).DueAt);
+        Assert.Equal(t0 + 3 * Day, after.StagesEntered.Single(e => e.Stage == Stage.UsBackstop).DueAt);
+    }
+
+    [Fact]
+    public async Task A_false_report_is_dismissed_its_clock_stops_and_it_counts_apart()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var api = app.CreateApiClient();
+        var incident = await app.LogIncidentAsync(api);
+
+        using var response = await PostAsync(api, $"/api/incidents/{incident.Id}/verification", new { status = "FalseReport", note = "Training exercise." });
+
+        var body = await CeasefireWatchFactory.ReadAsync<JsonElement>(response, HttpStatusCode.OK);
+        Assert.Equal("Dismissed", body.GetProperty("status").GetString());
+        Assert.Equal("FalseReport", body.GetProperty("verification").GetString());
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("nextStageAt").ValueKind);
+        app.Clock.Advance(2 * Day);
+        await app.WaitForEngineRunAsync(app.Now.UtcDateTime);
+        Assert.Equal(Stage.UkrainianForces, (await CeasefireWatchFactory.GetIncidentAsync(api, incident.Id)).Stage);
+        var stats = JsonDocument.Parse(await api.GetStringAsync("/api/stats", Ct)).RootElement;
+        Assert.Equal(1, stats.GetProperty("dismissed").GetProperty("UkrainianForces").GetInt32());
+        Assert.Equal(0, stats.GetProperty("active").GetProperty("UkrainianForces").GetInt32());
+        Assert.Equal(0, (await CeasefireWatchFactory.ListIncidentsAsync(api, "status=Active")).Total);
+        Assert.Equal(1, (await CeasefireWatchFactory.ListIncidentsAsync(api, "verification=FalseReport")).Total);
+    }
+
+    [Fact]
+    public async Task A_major_report_asks_about_a_larger_scale_attack_until_a_supervisor_decides()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var api = app.CreateApiClient();
+        var incident = await app.LogIncidentAsync(api, change: b => b["severity"] = "Major");
+        Assert.True((await GetAsync(api, incident.Id)).GetProperty("largerScaleFlagged").GetBoolean());
+
+        using var reviewed = await PostAsync(api, $"/api/incidents/{incident.Id}/larger-scale-review", new { reason = "One shell, no follow-up." });
+        Assert.Equal(HttpStatusCode.OK, reviewed.StatusCode);
+        Assert.False((await GetAsync(api, incident.Id)).GetProperty("largerScaleFlagged").GetBoolean());
+        using var again = await PostAsync(api, $"/api/incidents/{incident.Id}/larger-scale-review", new { reason = "Again." });
+        await Problems.AssertProblemAsync(again, HttpStatusCode.Conflict);
+
+        // A new Major follow-up raises it again; escalating to the US backstop answers it.
+        using var followUp = await api.PostAsJsonAsync($"/api/incidents/{incident.Id}/reports", Major(CeasefireWatchFactory.ReportBody(app.Now)), CeasefireWatchFactory.Json, Ct);
+        Assert.Equal(HttpStatusCode.Created, followUp.StatusCode);
+        Assert.True((await GetAsync(api, incident.Id)).GetProperty("largerScaleFlagged").GetBoolean());
+        using var escalated = await PostAsync(api, $"/api/incidents/{incident.Id}/escalate", new { reason = "Larger-scale attack.", toStage = "UsBackstop" });
+        Assert.Equal(HttpStatusCode.OK, escalated.StatusCode);
+        Assert.False((await GetAsync(api, incident.Id)).GetProperty("largerScaleFlagged").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Coalition_answers_from_tier_2_fill_the_matrix_leads_first_and_close_the_tier_2_checklist()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var api = app.CreateApiClient();
+        var incident = await app.LogIncidentAsync(api);
+        using var early = await PostAsync(api, $"/api/incidents/{incident.Id}/acknowledgements", new { country = "France", state = "Acknowledged" });
+        await Problems.AssertProblemAsync(early, HttpStatusCode.Conflict);
+        using var unknown = await PostAsync(api, $"/api/incidents/{incident.Id}/acknowledgements", new { country = "Atlantis", state = "Acknowledged" });
+        await Problems.AssertValidationProblemAsync(unknown, "country");
+
+        await PostAsync(api, $"/api/incidents/{incident.Id}/escalate", new { reason = "Continuing.", toStage = "Coalition" });
+        var roster = JsonDocument.Parse(await api.GetStringAsync("/api/coalition", Ct)).RootElement.EnumerateArray().ToList();
+        Assert.Equal(["United Kingdom", "France"], roster.Where(m => m.GetProperty("lead").GetBoolean()).Select(m => m.GetProperty("name").GetString()).Order().Reverse());
+
+        foreach (var member in roster)
+        {
+            var state = member.GetProperty("lead").GetBoolean() ? "Deployed" : "Notified";
+            using var answer = await PostAsync(api, $"/api/incidents/{incident.Id}/acknowledgements", new { country = member.GetProperty("name").GetString(), state, note = "By phone." });
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        }
+
+        var after = await GetAsync(api, incident.Id);
+        var matrix = after.GetProperty("coalition").EnumerateArray().ToList();
+        Assert.Equal(roster.Count, matrix.Count);
+        Assert.True(matrix[0].GetProperty("lead").GetBoolean() && matrix[1].GetProperty("lead").GetBoolean());
+        Assert.All(matrix, m => Assert.NotEqual(JsonValueKind.Null, m.GetProperty("state").ValueKind));
+        var checklist = after.GetProperty("checklist").EnumerateArray().ToDictionary(c => c.GetProperty("item").GetString()!, c => c);
+        Assert.True(checklist["LeadsAcknowledged"].GetProperty("done").GetBoolean());
+        Assert.True(checklist["MembersNotified"].GetProperty("done").GetBoolean());
+        Assert.Equal(roster.Count + 2, after.GetProperty("timeline").EnumerateArray().Count(e => e.GetProperty("kind").GetString() is "CoalitionAnswer" or "StageEntered" && e.GetProperty("stage").GetString() != "UkrainianForces"));
+    }
+
+    [Fact]
+    public async Task An_item_open_past_the_overdue_bound_is_overdue_and_listed_and_doing_it_clears_it()
+    {
+        await using var app = new CeasefireWatchFactory { Settings = new Dictionary<string, string?> { ["Escalation:ChecklistOverdueAfter"] = "02:00:00" } };
+        var api = app.CreateApiClient();
+        var incident = await app.LogIncidentAsync(api);
+        Assert.Equal(0, (await CeasefireWatchFactory.ListIncidentsAsync(api, "overdue=true")).Total);
+
+        app.Clock.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(1, (await CeasefireWatchFactory.ListIncidentsAsync(api, "overdue=true")).Total);
+        var overdue = (await GetAsync(api, incident.Id)).GetProperty("checklist").EnumerateArray().Where(c => c.GetProperty("overdue").GetBoolean()).Select(c => c.GetProperty("item").GetString()).ToList();
+        Assert.Equal(["DiplomaticWarning", "UkrainianForcesResponse"], overdue);
+
+        await api.PostAsJsonAsync($"/api/incidents/{incident.Id}/diplomatic-warning", new { recipient = "Embassy of the aggressor", channel = "Note verbale" }, Ct);
+        using var done = await PostAsync(api, $"/api/incidents/{incident.Id}/checklist", new { item = "UkrainianForcesResponse", note = "Counter-battery fire." });
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        Assert.Equal(0, (await CeasefireWatchFactory.ListIncidentsAsync(api, "overdue=true")).Total);
+        using var twice = await PostAsync(api, $"/api/incidents/{incident.Id}/checklist", new { item = "UkrainianForcesResponse" });
+        await Problems.AssertProblemAsync(twice, HttpStatusCode.Conflict);
+        using var tooEarly = await PostAsync(api, $"/api/incidents/{incident.Id}/checklist", new { item = "UsBackstopActivation" });
+        await Problems.AssertProblemAsync(tooEarly, HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Merging_keeps_the_earliest_t0_both_histories_and_the_higher_tier_and_the_other_points_to_the_survivor()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var api = app.CreateApiClient();
+        var survivor = await app.LogIncidentAsync(api, app.Now - TimeSpan.FromHours(2));
+        var duplicate = await app.LogIncidentAsync(api, app.Now - TimeSpan.FromHours(5), b => b["title"] = "Same shelling, second source");
+        await PostAsync(api, $"/api/incidents/{duplicate.Id}/escalate", new { reason = "Continuing.", toStage = "Coalition" });
+        var duplicates = JsonDocument.Parse(await api.GetStringAsync($"/api/incidents/{survivor.Id}/duplicates", Ct)).RootElement;
+        Assert.Contains(duplicates.EnumerateArray(), d => d.GetProperty("id").GetInt32() == duplicate.Id);
+
+        using var merged = await PostAsync(api, $"/api/incidents/{duplicate.Id}/merge", new { intoId = survivor.Id });
+        Assert.Equal(HttpStatusCode.OK, merged.StatusCode);
+
+        var kept = await CeasefireWatchFactory.GetIncidentAsync(api, survivor.Id);
+        Assert.Equal(duplicate.OccurredAt, kept.OccurredAt);
+        Assert.Equal(Stage.Coalition, kept.Stage);
+        Assert.Equal([Stage.UkrainianForces, Stage.Coalition], kept.StagesEntered.Select(e => e.Stage));
+        Assert.Equal(2, kept.Reports!.Count);
+        var keptJson = await GetAsync(api, survivor.Id);
+        Assert.Contains(keptJson.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("mergedFrom").GetString() == duplicate.Reference);
+        var gone = await GetAsync(api, duplicate.Id);
+        Assert.Equal("Merged", gone.GetProperty("status").GetString());
+        Assert.Equal(survivor.Id, gone.GetProperty("mergedIntoId").GetInt32());
+        using var note = await api.PostAsJsonAsync($"/api/incidents/{duplicate.Id}/notes", new { text = "Late." }, Ct);
+        await Problems.AssertProblemAsync(note, HttpStatusCode.Conflict);
+        using var self = await PostAsync(api, $"/api/incidents/{survivor.Id}/merge", new { intoId = survivor.Id });
+        await Problems.AssertValidationProblemAsync(self, "intoId");
+
+        // The merged incident's page is the survivor's.
+        var viewer = await app.SignedInAsRoleAsync(Web.Infrastructure.Security.Roles.Viewer);
+        using var page = await viewer.GetAsync(new Uri($"/Incidents/{duplicate.Id}", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.EndsWith($"/Incidents/{survivor.Id}", page.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Only_supervisors_merge_and_only_analysts_and_up_record_answers()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var api = app.CreateApiClient();
+        var a = await app.LogIncidentAsync(api);
+        var b = await app.LogIncidentAsync(api);
+        var analyst = app.CreateApiClient(await app.CreateApiKeyAsync(Web.Infrastructure.Security.Roles.Analyst));
+        var viewer = app.CreateApiClient(await app.CreateApiKeyAsync(Web.Infrastructure.Security.Roles.Viewer));
+
+        await Problems.AssertProblemAsync(await PostAsync(analyst, $"/api/incidents/{a.Id}/merge", new { intoId = b.Id }), HttpStatusCode.Forbidden);
+        await Problems.AssertProblemAsync(await PostAsync(analyst, $"/api/incidents/{a.Id}/larger-scale-review", new { reason = "No." }), HttpStatusCode.Forbidden);
+        await Problems.AssertProblemAsync(await PostAsync(viewer, $"/api/incidents/{a.Id}/acknowledgements", new { country = "France", state = "Notified" }), HttpStatusCode.Forbidden);
+        Assert.Equal(IncidentStatus.Active, (await CeasefireWatchFactory.GetIncidentAsync(api, a.Id)).Status);
+    }
+
+    private static Dictionary<string, object?> Major(Dictionary<string, object?> body)
+    {
+        body["severity"] = "Major";
+        return body;
+    }
+}
