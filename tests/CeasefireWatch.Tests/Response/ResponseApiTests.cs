@@ -129,7 +129,7 @@ public sealed class ResponseApiTests
         var checklist = after.GetProperty("checklist").EnumerateArray().ToDictionary(c => c.GetProperty("item").GetString()!, c => c);
         Assert.True(checklist["LeadsAcknowledged"].GetProperty("done").GetBoolean());
         Assert.True(checklist["MembersNotified"].GetProperty("done").GetBoolean());
-        Assert.Equal(roster.Count + 2, after.GetProperty("timeline").EnumerateArray().Count(e => e.GetProperty("kind").GetString() is "CoalitionAnswer" or "StageEntered" && e.GetProperty("stage").GetString() != "UkrainianForces"));
+        Assert.Equal(roster.Count + 1, after.GetProperty("timeline").EnumerateArray().Count(e => e.GetProperty("kind").GetString() is "CoalitionAnswer" or "StageEntered" && e.GetProperty("stage").GetString() != "UkrainianForces"));
     }
 
     [Fact]
