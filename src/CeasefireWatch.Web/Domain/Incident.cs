@@ -439,7 +439,7 @@ public sealed class Incident
         var entries = new List<ChecklistEntry>(5);
         void Add(Stage stage, ChecklistItem item, DateTime? enteredAt, DateTime? doneAt) =>
             entries.Add(new ChecklistEntry(stage, item, doneAt is not null, doneAt,
-                doneAt is null && Status == IncidentStatus.Active && enteredAt is { } began && now >= began + overdueAfter));
+                doneAt is null && Status == IncidentStatus.Active && enteredAt is { } began && now - began >= overdueAfter));
 
         if (Stage >= Stage.UkrainianForces)
         {

@@ -102,6 +102,7 @@ public sealed class NotificationDeliveryTests
         Assert.Contains("2026-02-04 05:00:00Z", mail.TextBody, StringComparison.Ordinal);        // T0 in UTC
         Assert.Contains("2026-02-04 07:00 EET", mail.TextBody, StringComparison.Ordinal);        // and in Kyiv
         Assert.Contains("Tier 3 · US backstop at 2026-02-07 05:00:00Z", mail.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Still open at this tier: Leads (UK, France) acknowledged; Every member notified", mail.TextBody, StringComparison.Ordinal);
         Assert.Contains($"{PublicBaseUrl}/Incidents/{incident.Id}", mail.TextBody, StringComparison.Ordinal);
         Assert.Contains($"href=\"{PublicBaseUrl}/Incidents/{incident.Id}\"", mail.HtmlBody, StringComparison.Ordinal);
 

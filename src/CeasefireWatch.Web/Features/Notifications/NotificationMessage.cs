@@ -107,6 +107,13 @@ public sealed class NotificationMessage
             ? $"{nextStage.Label()} at {BothTimes(next)}"
             : Incident.Status == IncidentStatus.Active ? "None: the highest tier is reached." : "None: the clock is stopped."));
         facts.Add(("Who responds", Entry.Stage.Responder()));
+        if (Delivery.Event == TimelineKind.StageEntered)
+        {
+            // What this tier still owes, as the incident stands when the message is sent.
+            var open = Incident.Checklist(Entry.At, TimeSpan.MaxValue).Where(c => c.Stage == Entry.Stage && !c.Done).Select(c => c.Item.Label()).ToList();
+            facts.Add(("Still open at this tier", open.Count == 0 ? "Nothing." : string.Join("; ", open)));
+        }
+
         facts.Add(("Details", Entry.Details));
         return facts;
     }
