@@ -42,6 +42,11 @@ public sealed class MalformedInputTests
             ($"/api/incidents/{incident.Id}/escalate", () => new() { ["reason"] = "Larger attack.", ["toStage"] = "Coalition" }),
             ($"/api/incidents/{incident.Id}/reports/{reportId}/verify", () => new() { ["details"] = "Confirmed." }),
             ("/api/incidents/999999/notes", () => new() { ["text"] = "Nobody home." }),
+            ($"/api/incidents/{incident.Id}/verification", () => new() { ["status"] = "Verified", ["note"] = "Imagery." }),
+            ($"/api/incidents/{incident.Id}/acknowledgements", () => new() { ["country"] = "France", ["state"] = "Acknowledged", ["note"] = "Paris." }),
+            ($"/api/incidents/{incident.Id}/checklist", () => new() { ["item"] = "UkrainianForcesResponse", ["note"] = "Fire returned." }),
+            ($"/api/incidents/{incident.Id}/larger-scale-review", () => new() { ["reason"] = "One shell." }),
+            ($"/api/incidents/{incident.Id}/merge", () => new() { ["intoId"] = incident.Id + 1 }),
         };
 
         var random = new Random(Seed);
@@ -80,6 +85,10 @@ public sealed class MalformedInputTests
             ($"/Incidents/{incident.Id}?handler=Reopen", ["Reopen.Reason"]),
             ($"/Incidents/{incident.Id}?handler=Escalate", ["Escalate.Reason", "Escalate.ToStage"]),
             ($"/Incidents/{incident.Id}?handler=Verify&reportId=abc", ["Verify.Details"]),
+            ($"/Incidents/{incident.Id}?handler=Verification", ["Verification.Status", "Verification.Note"]),
+            ($"/Incidents/{incident.Id}?handler=Answer", ["Answer.Country", "Answer.State", "Answer.Note"]),
+            ($"/Incidents/{incident.Id}?handler=Checklist", ["Checklist.Item", "Checklist.Note"]),
+            ($"/Incidents/{incident.Id}?handler=Merge&mergeId=999", []),
             ("/Account/SignIn", ["Input.Email", "Input.Password"]),
         };
 
