@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CeasefireWatch.Tests.Infrastructure;
 using CeasefireWatch.Web.Domain;
+using Microsoft.EntityFrameworkCore;
 
 namespace CeasefireWatch.Tests.Response;
 
@@ -30,6 +31,8 @@ public sealed class ResponseApiTests
     {
         await using var app = new CeasefireWatchFactory { Settings = new Dictionary<string, string?> { ["Escalation:RequireVerificationBeyondTier1"] = "true" } };
         var api = app.CreateApiClient();
+        using var rule = await PostAsync(api, "/api/notification-rules", new { name = "Desk", channel = "Webhook", target = "http://127.0.0.1:9/hook", secret = "a-webhook-secret-of-length" });
+        Assert.Equal(HttpStatusCode.Created, rule.StatusCode);
         var incident = await app.LogIncidentAsync(api);
         var t0 = incident.OccurredAt;
 
@@ -43,6 +46,8 @@ public sealed class ResponseApiTests
         Assert.True(held.GetProperty("held").GetBoolean());
         Assert.Equal(JsonValueKind.Null, held.GetProperty("nextStageAt").ValueKind);
         Assert.Single(held.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "EscalationHeld");
+        // The hold is told to the responders like a tier entered.
+        Assert.Equal(1, await app.WithDbAsync(db => db.Set<Web.Data.NotificationDelivery>().CountAsync(d => d.Event == TimelineKind.EscalationHeld, Ct)));
 
         using var verified = await PostAsync(api, $"/api/incidents/{incident.Id}/verification", new { status = "Verified", note = "Satellite imagery." });
         Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
@@ -146,6 +151,13 @@ public sealed class ResponseApiTests
         Assert.Equal(["DiplomaticWarning", "UkrainianForcesResponse"], overdue);
 
         await api.PostAsJsonAsync($"/api/incidents/{incident.Id}/diplomatic-warning", new { recipient = "Embassy of the aggressor", channel = "Note verbale" }, Ct);
+        // The dashboard's "list" link: the page filters as the API does.
+        var viewer = await app.SignedInAsRoleAsync(Web.Infrastructure.Security.Roles.Viewer);
+        var other = await app.LogIncidentAsync(api);
+        var listed = await viewer.GetHtmlAsync("/Incidents?overdue=true");
+        Assert.Contains($"data-incident-id=\"{incident.Id}\"", listed, StringComparison.Ordinal);
+        Assert.DoesNotContain($"data-incident-id=\"{other.Id}\"", listed, StringComparison.Ordinal);
+
         using var done = await PostAsync(api, $"/api/incidents/{incident.Id}/checklist", new { item = "UkrainianForcesResponse", note = "Counter-battery fire." });
         Assert.Equal(HttpStatusCode.OK, done.StatusCode);
         Assert.Equal(0, (await CeasefireWatchFactory.ListIncidentsAsync(api, "overdue=true")).Total);

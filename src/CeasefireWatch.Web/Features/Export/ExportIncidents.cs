@@ -22,7 +22,8 @@ public static class ExportIncidents
         string? Stage = null,
         string? Oblast = null,
         string? From = null,
-        string? To = null) : IStreamQuery<IncidentCsvRow>, IIncidentFilter;
+        string? To = null,
+        string? Verification = null) : IStreamQuery<IncidentCsvRow>, IIncidentFilter;
 
     public sealed class Validator : AbstractValidator<Query>
     {

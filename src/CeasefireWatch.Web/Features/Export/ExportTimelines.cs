@@ -21,7 +21,8 @@ public static class ExportTimelines
         string? Oblast = null,
         string? From = null,
         string? To = null,
-        int? IncidentId = null) : IStreamQuery<TimelineCsvRow>, IIncidentFilter;
+        int? IncidentId = null,
+        string? Verification = null) : IStreamQuery<TimelineCsvRow>, IIncidentFilter;
 
     public sealed class Validator : AbstractValidator<Query>
     {

@@ -75,6 +75,7 @@ public sealed class NotificationMessage
     public string EmailSubject => Delivery.Event switch
     {
         TimelineKind.StageEntered => $"[CeasefireWatch] {Incident.Reference} entered tier {Entry.Stage.Number()} {Entry.Stage} · {Incident.Oblast}",
+        TimelineKind.EscalationHeld => $"[CeasefireWatch] {Incident.Reference} held at tier {Entry.Stage.Number()} {Entry.Stage} awaiting verification · {Incident.Oblast}",
         TimelineKind.Resolved => $"[CeasefireWatch] {Incident.Reference} resolved at tier {Entry.Stage.Number()} {Entry.Stage} · {Incident.Oblast}",
         TimelineKind.Reopened => $"[CeasefireWatch] {Incident.Reference} reopened at tier {Entry.Stage.Number()} {Entry.Stage} · {Incident.Oblast}",
         _ => $"[CeasefireWatch] {Incident.Reference} {Delivery.Event} at tier {Entry.Stage.Number()} {Entry.Stage} · {Incident.Oblast}",
@@ -83,6 +84,7 @@ public sealed class NotificationMessage
     private string Headline => Delivery.Event switch
     {
         TimelineKind.StageEntered => $"{Incident.Reference} has entered {Entry.Stage.Label()}.",
+        TimelineKind.EscalationHeld => $"{Incident.Reference} is held at {Entry.Stage.Label()}: the next tier fell due but the incident is not verified. A supervisor must verify it.",
         TimelineKind.Resolved => $"{Incident.Reference} is resolved: hostilities ceased. It had reached {Entry.Stage.Label()}.",
         TimelineKind.Reopened => $"{Incident.Reference} is reopened: hostilities resumed. It stands at {Entry.Stage.Label()}.",
         _ => $"{Incident.Reference}: {Delivery.Event}, {Entry.Stage.Label()}.",

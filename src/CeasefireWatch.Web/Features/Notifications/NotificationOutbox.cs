@@ -22,6 +22,7 @@ public sealed class NotificationOutbox(
     public static readonly IReadOnlySet<TimelineKind> NotifyingKinds = new HashSet<TimelineKind>
     {
         TimelineKind.StageEntered,
+        TimelineKind.EscalationHeld,
         TimelineKind.Resolved,
         TimelineKind.Reopened,
     };

@@ -20,6 +20,13 @@ public sealed class IndexModel(IMediator mediator) : PageModel
     [BindProperty(SupportsGet = true)]
     public string? Oblast { get; set; }
 
+    [BindProperty(SupportsGet = true)]
+    public string? Verification { get; set; }
+
+    /// <summary>"true": only active incidents with a checklist item overdue (the dashboard links here).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Overdue { get; set; }
+
     /// <summary>First violation on or after this day (UTC).</summary>
     [BindProperty(SupportsGet = true)]
     public DateOnly? From { get; set; }
@@ -42,12 +49,13 @@ public sealed class IndexModel(IMediator mediator) : PageModel
     public async Task OnGetAsync(CancellationToken ct)
     {
         var query = new ListIncidents.Query(
-            Status, Stage, Oblast, StartOfDay(From), EndOfDay(To), PageNumber, ListIncidents.DefaultPageSize);
+            Status, Stage, Oblast, StartOfDay(From), EndOfDay(To), PageNumber, ListIncidents.DefaultPageSize, Verification, Overdue);
         ExportQuery = new Dictionary<string, string?>
         {
             ["status"] = Status,
             ["stage"] = Stage,
             ["oblast"] = Oblast,
+            ["verification"] = Verification,
             ["from"] = query.From,
             ["to"] = query.To,
         };
@@ -75,6 +83,8 @@ public sealed class IndexModel(IMediator mediator) : PageModel
             ["status"] = Status,
             ["stage"] = Stage,
             ["oblast"] = Oblast,
+            ["verification"] = Verification,
+            ["overdue"] = Overdue,
             ["from"] = From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["to"] = To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["p"] = page.ToString(CultureInfo.InvariantCulture),
