@@ -1,5 +1,4 @@
 using System.Globalization;
-using CeasefireWatch.Web.Escalation;
 
 namespace CeasefireWatch.Web.Domain;
 

@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
-using CeasefireWatch.Web.Infrastructure;
 using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using FluentValidation.Results;

@@ -35,10 +35,6 @@ public sealed class ApiKeysModel(IMediator mediator) : PageModel
             ModelState.AddValidationFailures(ex, nameof(Create));
             return await ShowAsync(ct);
         }
-        catch (ForbiddenException)
-        {
-            return Forbid();
-        }
 
         // Shown once, right here: no redirect (it would need the secret stored), and no copy kept by a cache.
         // (The same headers antiforgery sets on any page with a form, so it has nothing to override.)
@@ -51,22 +47,11 @@ public sealed class ApiKeysModel(IMediator mediator) : PageModel
 
     public async Task<IActionResult> OnPostRevokeAsync(int id, CancellationToken ct)
     {
-        try
-        {
-            var revoked = await mediator.Send(new RevokeApiKey.Command(id), ct);
-            TempData["Status"] = revoked.AlreadyRevoked
-                ? $"The key {revoked.Name} was already revoked at {UtcFormat.Format(revoked.RevokedAt)}; nothing changed."
-                : $"The key {revoked.Name} is revoked: its next call gets 401.";
-            return RedirectToPage();
-        }
-        catch (NotFoundException)
-        {
-            return NotFound();
-        }
-        catch (ForbiddenException)
-        {
-            return Forbid();
-        }
+        var revoked = await mediator.Send(new RevokeApiKey.Command(id), ct);
+        TempData["Status"] = revoked.AlreadyRevoked
+            ? $"The key {revoked.Name} was already revoked at {UtcFormat.Format(revoked.RevokedAt)}; nothing changed."
+            : $"The key {revoked.Name} is revoked: its next call gets 401.";
+        return RedirectToPage();
     }
 
     /// <summary>The address of the stats call, on this server, for the usage example.</summary>
@@ -74,14 +59,7 @@ public sealed class ApiKeysModel(IMediator mediator) : PageModel
 
     private async Task<IActionResult> ShowAsync(CancellationToken ct)
     {
-        try
-        {
-            Keys = await mediator.Send(new ListApiKeys.Query(), ct);
-        }
-        catch (ForbiddenException)
-        {
-            return Forbid();
-        }
+        Keys = await mediator.Send(new ListApiKeys.Query(), ct);
 
         return Page();
     }

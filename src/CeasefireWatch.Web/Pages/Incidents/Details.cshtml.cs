@@ -146,29 +146,13 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
             // recorded, an incident resolved or at the highest tier meanwhile), and its field messages with it.
             ModelState.AddModelError(string.Empty, ex.Message);
         }
-        catch (ForbiddenException)
-        {
-            return Forbid();
-        }
-        catch (NotFoundException)
-        {
-            // The incident, or the report a form named, does not exist (a stale page, a hand-made post).
-            return NotFound();
-        }
 
         return await ShowAsync(redirectTo ?? id, ct);
     }
 
     private async Task<IActionResult> ShowAsync(int id, CancellationToken ct)
     {
-        try
-        {
-            Incident = await mediator.Send(new GetIncident.Query(id), ct);
-        }
-        catch (NotFoundException)
-        {
-            return NotFound();
-        }
+        Incident = await mediator.Send(new GetIncident.Query(id), ct);
 
         if (Incident is { Status: IncidentStatus.Merged, MergedIntoId: { } survivor })
         {

@@ -35,40 +35,18 @@ public sealed class IndexModel(IMediator mediator) : PageModel
             Rule.Secret = null;
             return await ShowAsync(ct);
         }
-        catch (ForbiddenException)
-        {
-            return Forbid();
-        }
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(int id, CancellationToken ct)
     {
-        try
-        {
-            var name = await mediator.Send(new DeleteNotificationRule.Command(id), ct);
-            TempData["Status"] = $"Rule “{name}” deleted: nothing more is sent for it.";
-            return RedirectToPage();
-        }
-        catch (NotFoundException)
-        {
-            return NotFound();
-        }
-        catch (ForbiddenException)
-        {
-            return Forbid();
-        }
+        var name = await mediator.Send(new DeleteNotificationRule.Command(id), ct);
+        TempData["Status"] = $"Rule “{name}” deleted: nothing more is sent for it.";
+        return RedirectToPage();
     }
 
     private async Task<IActionResult> ShowAsync(CancellationToken ct)
     {
-        try
-        {
-            Rules = await mediator.Send(new ListNotificationRules.Query(), ct);
-        }
-        catch (ForbiddenException)
-        {
-            return Forbid();
-        }
+        Rules = await mediator.Send(new ListNotificationRules.Query(), ct);
 
         return Page();
     }
