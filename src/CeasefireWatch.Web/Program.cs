@@ -23,8 +23,9 @@ builder.Services.AddApiDocumentation();
 
 var app = builder.Build();
 
-// Request logging first, so it records the status the exception handler finally sent.
-app.UseSerilogRequestLogging();
+// Request logging first, so it records the status the exception handler finally sent. A health check that
+// answered 200 is a load balancer's heartbeat (thousands a second): Verbose, not a line each on the console.
+app.UseSerilogRequestLogging(o => o.GetLevel = RequestLogLevel.For);
 app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseExceptionHandler("/Error");
 if (!app.Environment.IsDevelopment())

@@ -17,6 +17,7 @@ public sealed partial class EscalationEngine(
     TimeProvider clock,
     EscalationSignal signal,
     EscalationEngineStatus status,
+    WriteGate writeGate,
     ILogger<EscalationEngine> logger) : BackgroundService
 {
     /// <summary>Incidents handled per transaction, so a large catch-up never holds the write lock for long.</summary>
@@ -143,7 +144,11 @@ public sealed partial class EscalationEngine(
             {
                 try
                 {
-                    await db.SaveChangesAsync(cancellationToken);
+                    // In line with the intake's group commits, not through SQLite's sleeping busy handler.
+                    using (await writeGate.EnterAsync(cancellationToken))
+                    {
+                        await db.SaveChangesAsync(cancellationToken);
+                    }
                 }
                 catch (DbUpdateConcurrencyException)
                 {

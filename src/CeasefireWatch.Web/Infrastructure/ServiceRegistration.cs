@@ -26,7 +26,9 @@ internal static class ServiceRegistration
         // Past the busy timeout a write is a storage fault (503); Microsoft.Data.Sqlite also retries a busy
         // statement until the command timeout, so both are the one setting.
         var busyTimeout = configuration.GetValue("Database:BusyTimeout", SqlitePragmas.DefaultBusyTimeout);
-        services.AddSingleton<IInterceptor>(new SqlitePragmas(busyTimeout));
+        var pragmas = new SqlitePragmas(busyTimeout);
+        services.AddSingleton(pragmas);
+        services.AddSingleton<IInterceptor>(pragmas);
         services.AddDbContext<AppDbContext>((sp, options) => options
             .UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds))))
             // Every interceptor registered (the pragmas; tests add fault injection the same way).
@@ -36,6 +38,7 @@ internal static class ServiceRegistration
             // itself is transactional; only the pragma is not, and it is per connection. Debug, not Warning.
             .ConfigureWarnings(w => w.Log((RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug))));
         services.AddHostedService<DatabaseInitializer>();
+        services.AddSingleton<WriteGate>();
         services.AddSingleton(Features.Dashboard.RegionMap.Load());
         services.AddCeasefireWatchHealth(configuration);
         return services;
@@ -66,6 +69,8 @@ internal static class ServiceRegistration
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentActor, HttpCurrentActor>();
         services.AddScoped<Features.Incidents.IncidentWorkflow>();
+        // One intake per process: the group commit of new incidents.
+        services.AddSingleton<Features.Incidents.IncidentIntake>();
         return services;
     }
 

@@ -553,11 +553,13 @@ namespace CeasefireWatch.Web.Data.Migrations
 
                     b.HasIndex("MergedIntoId");
 
-                    b.HasIndex("NextStageAt");
-
                     b.HasIndex("Oblast");
 
                     b.HasIndex("OccurredAt");
+
+                    b.HasIndex("Status", "CeasedAt");
+
+                    b.HasIndex("Status", "NextStageAt");
 
                     b.HasIndex("Status", "Stage");
 

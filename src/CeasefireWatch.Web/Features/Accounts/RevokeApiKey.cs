@@ -27,7 +27,7 @@ public static class RevokeApiKey
         }
     }
 
-    public sealed class Handler(AppDbContext db, SecurityLog log, TimeProvider clock) : ICommandHandler<Command, Result>
+    public sealed class Handler(AppDbContext db, SecurityLog log, TimeProvider clock, ApiKeyCache cache) : ICommandHandler<Command, Result>
     {
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -41,6 +41,7 @@ public static class RevokeApiKey
             key.RevokedAt = clock.GetUtcNow().UtcDateTime;
             log.Add(SecurityEventKind.ApiKeyRevoked, key.Name, $"Role {key.Role}, prefix {key.Prefix}.");
             await db.SaveChangesAsync(cancellationToken);
+            cache.Forget(key.Id);
             return new Result(key.Name, key.RevokedAt.Value, AlreadyRevoked: false);
         }
     }

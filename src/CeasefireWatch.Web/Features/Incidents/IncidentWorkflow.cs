@@ -15,7 +15,8 @@ public readonly record struct ActionContext(DateTime Now, string Actor, Escalati
 /// transaction, guarded by the incident's concurrency token), tell live pages and the engine, and answer the
 /// incident as it now stands. A handler says only what its action does.
 /// </summary>
-public sealed class IncidentWorkflow(AppDbContext db, TimeProvider clock, EscalationPolicy policy, ICurrentActor actor, IPublisher publisher)
+public sealed class IncidentWorkflow(
+    AppDbContext db, TimeProvider clock, EscalationPolicy policy, ICurrentActor actor, IPublisher publisher, IncidentIntake intake)
 {
     public async ValueTask<IncidentDto> ActAsync(
         int incidentId, Action<Incident, ActionContext> act, CancellationToken cancellationToken, bool withAnswers = false)
@@ -33,13 +34,18 @@ public sealed class IncidentWorkflow(AppDbContext db, TimeProvider clock, Escala
         return SaveAsync(incident, context, cancellationToken);
     }
 
-    /// <summary>For a new incident.</summary>
-    public ValueTask<IncidentDto> CreateAsync(Func<ActionContext, Incident> open, CancellationToken cancellationToken)
+    /// <summary>
+    /// For a new incident: handed to the intake's group commit (many concurrent reports, one transaction), which
+    /// answers once it is committed and announces it. The instant and actor are captured here, at the request.
+    /// Once queued the report is stored whatever happens to the caller, so <paramref name="cancellationToken"/>
+    /// is not passed on.
+    /// </summary>
+    public async ValueTask<IncidentDto> CreateAsync(Func<ActionContext, Incident> open, CancellationToken cancellationToken)
     {
+        _ = cancellationToken;
         var context = Context();
-        var incident = open(context);
-        db.Incidents.Add(incident);
-        return SaveAsync(incident, context, cancellationToken);
+        var incident = await intake.SubmitAsync(() => open(context));
+        return IncidentDto.From(incident, context.Now, policy.ChecklistOverdueAfter);
     }
 
     /// <summary>Changes to several incidents at once (a merge), saved together; answers the first.</summary>

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -73,7 +74,7 @@ public sealed class HealthMonitor(IServiceScopeFactory scopes, TimeProvider cloc
         var now = clock.GetUtcNow().UtcDateTime;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var storageProblem = await ProbeWriteAsync(db, now, cancellationToken);
+        var storageProblem = await ProbeWriteAsync(db, scope.ServiceProvider.GetRequiredService<SqlitePragmas>(), now, cancellationToken);
 
         DateTime? oldestDue = null;
         try
@@ -92,10 +93,11 @@ public sealed class HealthMonitor(IServiceScopeFactory scopes, TimeProvider cloc
 
     /// <summary>
     /// Writes the probe row through the app's own connections (so every fault they meet, this meets), with a short
-    /// busy timeout: a lock held by another writer answers within seconds rather than the requests' ten. The next
-    /// open of the connection restores the usual timeout.
+    /// busy timeout: a lock held by another writer answers within seconds rather than the requests' ten. The pooled
+    /// connection keeps its settings between opens (<see cref="SqlitePragmas"/> sets them once per connection), so
+    /// the usual timeout is put back before it returns to the pool.
     /// </summary>
-    private static async Task<string?> ProbeWriteAsync(AppDbContext db, DateTime now, CancellationToken cancellationToken)
+    private static async Task<string?> ProbeWriteAsync(AppDbContext db, SqlitePragmas pragmas, DateTime now, CancellationToken cancellationToken)
     {
         try
         {
@@ -110,7 +112,19 @@ public sealed class HealthMonitor(IServiceScopeFactory scopes, TimeProvider cloc
             }
             finally
             {
-                await db.Database.CloseConnectionAsync();
+                try
+                {
+                    await db.Database.ExecuteSqlRawAsync(pragmas.BusyTimeoutPragma, CancellationToken.None);
+                }
+                catch (Exception ex) when (StorageFailure.Is(ex))
+                {
+                    // Not put back: this connection must not go back to the pool with the short timeout.
+                    SqliteConnection.ClearPool((SqliteConnection)db.Database.GetDbConnection());
+                }
+                finally
+                {
+                    await db.Database.CloseConnectionAsync();
+                }
             }
 
             return null;

@@ -21,7 +21,8 @@ internal sealed partial class ApiKeyAuthenticationHandler(
     TimeProvider clock,
     IProblemDetailsService problemDetails,
     CredentialGuessingGuard guessing,
-    SecurityLog securityLog)
+    SecurityLog securityLog,
+    ApiKeyCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -38,20 +39,27 @@ internal sealed partial class ApiKeyAuthenticationHandler(
         }
 
         var hash = ApiKey.Hash(values.ToString().Trim());
-        var key = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.SecretHash == hash && k.RevokedAt == null)
-            .Select(k => new { k.Id, k.Name, k.Role, k.LastUsedAt })
-            .FirstOrDefaultAsync(Context.RequestAborted);
+        var key = cache.Find(hash);
         if (key is null)
         {
-            await RecordRejectedKeyAsync(values.ToString().Trim());
-            return AuthenticateResult.Fail("The API key is unknown or revoked.");
+            key = await db.ApiKeys.AsNoTracking()
+                .Where(k => k.SecretHash == hash && k.RevokedAt == null)
+                .Select(k => new ApiKeyCache.Key(k.Id, k.Name, k.Role, k.LastUsedAt))
+                .FirstOrDefaultAsync(Context.RequestAborted);
+            if (key is null)
+            {
+                await RecordRejectedKeyAsync(values.ToString().Trim());
+                return AuthenticateResult.Fail("The API key is unknown or revoked.");
+            }
+
+            cache.Remember(hash, key);
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
         if (key.LastUsedAt is null || now - key.LastUsedAt > LastUseResolution)
         {
             await RecordLastUseAsync(key.Id, now);
+            cache.Remember(hash, key with { LastUsedAt = now });
         }
 
         var identity = new ClaimsIdentity(

@@ -85,6 +85,7 @@ internal static class SecurityRegistration
         services.AddScoped<UnknownAccountTimingShield>();
         services.AddCredentialGuessingLimiter(configuration);
         services.AddSingleton<SetupGate>();
+        services.AddSingleton<ApiKeyCache>();
         services.AddHostedService<AccountBootstrapper>();
         return services;
     }
