@@ -73,6 +73,9 @@ public sealed partial class IncidentIntake(
         return await pending.Stored.Task;
     }
 
+    /// <summary>Incidents queued and not yet taken into a transaction (for tests that need a group to form).</summary>
+    internal int Queued => queue.Count;
+
     public void Dispose() => turn.Dispose();
 
     private async Task CommitAsync(List<Pending> group, List<int> stored)
