@@ -14,7 +14,14 @@ internal sealed partial class DatabaseInitializer(IServiceScopeFactory scopes, I
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         EnsureDataFolder(db.Database.GetConnectionString());
-        await db.Database.MigrateAsync(cancellationToken);
+        // On an existing, current database (every start but the first after an upgrade) there is nothing to apply;
+        // asking which migrations are pending reads the history table, while MigrateAsync would also build the model
+        // snapshot and diff it against the model on every start: a large part of a cold start (docs/performance.md).
+        if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         await SeedReferenceDataAsync(db, SeedData.Load(), cancellationToken);
         var dataSource = db.Database.GetDbConnection().DataSource;

@@ -606,14 +606,22 @@ public sealed class Incident
     /// Recomputes when the next tier falls due under <paramref name="policy"/> (its windows may have changed, or the
     /// verification rule been switched off: a hold the policy no longer asks for is released).
     /// </summary>
-    public void Replan(EscalationPolicy policy)
+    public void Replan(EscalationPolicy policy) =>
+        (HeldSince, NextStageAt) = Plan(policy, Stage, Status, OccurredAt, ClockResumedAt, HeldSince, Verification);
+
+    /// <summary>
+    /// What <see cref="Replan"/> sets, from the few facts it depends on, so the engine can check thousands of
+    /// incidents at start from a projection and load only those whose plan changed.
+    /// </summary>
+    public static (DateTime? HeldSince, DateTime? NextStageAt) Plan(
+        EscalationPolicy policy, Stage stage, IncidentStatus status, DateTime t0, DateTime? resumedAt, DateTime? heldSince, Verification verification)
     {
-        if (HeldSince is not null && (!policy.RequireVerificationBeyondTier1 || Verification == Verification.Verified))
+        if (heldSince is not null && (!policy.RequireVerificationBeyondTier1 || verification == Verification.Verified))
         {
-            HeldSince = null;
+            heldSince = null;
         }
 
-        NextStageAt = HeldSince is null ? policy.NextStageAt(Stage, Status, OccurredAt, ClockResumedAt) : null;
+        return (heldSince, heldSince is null ? policy.NextStageAt(stage, status, t0, resumedAt) : null);
     }
 
     /// <summary>Whether the incident is held at tier 1 awaiting verification.</summary>

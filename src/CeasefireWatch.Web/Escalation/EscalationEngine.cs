@@ -23,6 +23,9 @@ public sealed partial class EscalationEngine(
     /// <summary>Incidents handled per transaction, so a large catch-up never holds the write lock for long.</summary>
     internal const int BatchSize = 200;
 
+    /// <summary>Incidents whose plan is checked per read at start (a projection of a few columns, no tracking).</summary>
+    private const int ReplanBatchSize = 2000;
+
     /// <summary>Re-plan at least this often even with nothing due, so no timer ever runs for weeks.</summary>
     internal static readonly TimeSpan MaxSleep = TimeSpan.FromMinutes(10);
 
@@ -30,6 +33,10 @@ public sealed partial class EscalationEngine(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // SQLite's "async" calls complete synchronously, so without this the whole re-plan and the first catch-up ran
+        // inside the host's start, and the app did not listen until they were done (with 10,000 active incidents,
+        // most of a cold start). Off the start path, /health answers while the engine catches up, and says how late.
+        await Task.Yield();
         LogStarted();
         try
         {
@@ -86,30 +93,48 @@ public sealed partial class EscalationEngine(
         var lastId = 0;
         while (true)
         {
-            var batch = await db.Incidents
+            // Read only what the plan depends on, untracked; load and save only the incidents whose plan changed
+            // (usually none: the windows are rarely changed), rather than every active incident at every start.
+            var batch = await db.Incidents.AsNoTracking()
                 .Where(i => i.Status == IncidentStatus.Active && i.Id > lastId)
                 .OrderBy(i => i.Id)
-                .Take(BatchSize)
+                .Take(ReplanBatchSize)
+                .Select(i => new { i.Id, i.Stage, i.Status, i.OccurredAt, i.ClockResumedAt, i.HeldSince, i.Verification, i.NextStageAt })
                 .ToListAsync(cancellationToken);
             if (batch.Count == 0)
             {
                 return;
             }
 
-            var replanned = batch.Count(i =>
+            var stale = batch
+                .Where(i => Incident.Plan(policy, i.Stage, i.Status, i.OccurredAt, i.ClockResumedAt, i.HeldSince, i.Verification) != (i.HeldSince, i.NextStageAt))
+                .Select(i => i.Id)
+                .ToList();
+            if (stale.Count > 0)
             {
-                var stored = i.NextStageAt;
-                i.Replan(policy);
-                return stored != i.NextStageAt;
-            });
-            if (replanned > 0)
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                LogReplanned(replanned);
+                foreach (var incident in await db.Incidents.Where(i => stale.Contains(i.Id)).ToListAsync(cancellationToken))
+                {
+                    incident.Replan(policy);
+                }
+
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    // The app already serves while this runs: a request changed one of them (and planned it itself).
+                    // Read the batch again.
+                    db.ChangeTracker.Clear();
+                    LogConcurrencyRetry();
+                    continue;
+                }
+
+                LogReplanned(stale.Count);
+                db.ChangeTracker.Clear();
             }
 
             lastId = batch[^1].Id;
-            db.ChangeTracker.Clear();
         }
     }
 

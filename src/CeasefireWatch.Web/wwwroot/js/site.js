@@ -96,11 +96,25 @@
     return refreshing;
   };
 
-  // Several changes in a burst (the engine entering tiers for many incidents) make one fetch.
+  // Only what changed: a region that shows one incident says which (data-live-incident), and the page is not
+  // fetched for changes to others. A region that shows many (dashboard, wall, list) may be changed by any incident.
+  const concerns = (ids) => {
+    const regions = liveRegions();
+    const watched = regions.map((r) => r.dataset.liveIncident).filter(Boolean);
+    if (!Array.isArray(ids) || watched.length < regions.length) return true;
+    return ids.some((id) => watched.includes(String(id)));
+  };
+
+  // Several changes in a burst (the engine entering tiers for many incidents) make one fetch, and under a steady
+  // stream of reports (pipelines posting many a second) a screen fetches at most once a second: each fetch renders the
+  // whole page on the server, and no one reads a wall faster than that.
+  const minInterval = 1000;
   let pending = null;
-  const scheduleRefresh = () => {
-    if (pending) return;
-    pending = setTimeout(() => { pending = null; refresh(); }, 150);
+  let lastRefresh = 0;
+  const scheduleRefresh = (ids) => {
+    if (pending || !concerns(ids)) return;
+    const wait = Math.max(150, lastRefresh + minInterval - Date.now());
+    pending = setTimeout(() => { pending = null; lastRefresh = Date.now(); refresh(); }, wait);
   };
 
   const status = document.getElementById("live-status");
