@@ -26,6 +26,8 @@ var app = builder.Build();
 // Request logging first, so it records the status the exception handler finally sent.
 app.UseSerilogRequestLogging();
 app.UseMiddleware<SecurityHeadersMiddleware>();
+// Before the error pages, so that they too speak the reader's language.
+app.UseRequestLocalization();
 app.UseExceptionHandler("/Error");
 if (!app.Environment.IsDevelopment())
 {

@@ -1,6 +1,7 @@
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Escalation;
 using CeasefireWatch.Web.Infrastructure.Health;
+using CeasefireWatch.Web.Infrastructure.Localization;
 using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
@@ -72,14 +73,16 @@ internal static class ServiceRegistration
     public static IServiceCollection AddWeb(this IServiceCollection services)
     {
         services.AddSignalR();
+        services.AddUiLocalization();
         services.AddRazorPages(o =>
         {
             // Every page needs at least a Viewer (the fallback policy); these need more.
             o.Conventions.AuthorizePage("/Incidents/New", Policies.Report);
             o.Conventions.AuthorizePage("/Incidents/Import", Policies.Report);
             o.Conventions.AuthorizeFolder("/Admin", Policies.Administer);
-        }).AddMvcOptions(o =>
+        }).AddViewLocalization().AddMvcOptions(o =>
         {
+            LocalizedBindingMessages.Apply(o.ModelBindingMessageProvider);
             o.ModelBinderProviders.Insert(0, new ContractEnumModelBinderProvider());
             o.ModelBinderProviders.Insert(0, new StrictNumberModelBinderProvider());
         });
