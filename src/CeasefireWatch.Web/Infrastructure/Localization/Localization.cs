@@ -24,6 +24,10 @@ public static class UiCultures
     public static IServiceCollection AddUiLocalization(this IServiceCollection services)
     {
         services.AddLocalization();
+        // Razor encodes every character outside Basic Latin as &#x...; by default: Ukrainian pages would be all entities
+        // (and "→" in English too). HTML-significant characters are still encoded.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture(English);

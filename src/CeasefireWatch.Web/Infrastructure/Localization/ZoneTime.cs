@@ -77,10 +77,13 @@ public static class ZoneTime
         ToZone(utc, zone).ToString(EntryPattern, CultureInfo.InvariantCulture);
 
     public static bool TryParseWallClock(string? text, out DateTime wallClock) =>
-        DateTime.TryParseExact(text?.Trim(), EntryFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out wallClock);
+        DateTime.TryParseExact(text?.Trim(), EntryFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out wallClock)
+        && wallClock.Year is >= 1900 and <= 9000;
 
+    /// <summary>A day typed in a filter; years far outside any record are refused (no zone arithmetic at the calendar's ends).</summary>
     public static bool TryParseDay(string? text, out DateOnly day) =>
-        DateOnly.TryParseExact(text?.Trim(), DayFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+        DateOnly.TryParseExact(text?.Trim(), DayFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out day)
+        && day.Year is >= 1900 and <= 9000;
 
     /// <summary>The UTC instant at which a day begins in <paramref name="zone"/> (midnight always exists in Kyiv).</summary>
     public static DateTime StartOfDayUtc(DateOnly day, TimeInputZone zone)
