@@ -8,7 +8,7 @@ public static class UiText
         "due", "Live", "Connection lost — reconnecting…", "Disconnected — retrying…", "Cannot reach the server — retrying…",
         "Tier alerts", "Alert sound: on", "Alert sound: off", "Desktop alerts", "Dismiss", "Dismiss the alert for {0}",
         "entered {0}", "{0} entered {1}", "Copied", "Copy failed: select the key and copy it by hand", "Kyiv",
-        "Showing {0}–{1} of {2}",
+        "Showing {0}–{1} of {2}", "{0}d {1}", "{0}d {1}h {2}m",
     ];
 
     public static Dictionary<string, string> ForScripts() =>
