@@ -14,7 +14,7 @@ namespace CeasefireWatch.Web.Infrastructure;
 /// CSP forbids).
 /// </summary>
 [HtmlTargetElement("div", Attributes = "asp-validation-summary")]
-public sealed class ErrorSummaryTagHelper : TagHelper
+public sealed class ErrorSummaryTagHelper(HtmlEncoder encoder) : TagHelper
 {
     /// <summary>After the framework's summary tag helper (order -1000) has written its content.</summary>
     public override int Order => 1;
@@ -43,14 +43,14 @@ public sealed class ErrorSummaryTagHelper : TagHelper
         output.Attributes.SetAttribute("aria-labelledby", "error-summary-title");
         output.Attributes.SetAttribute("data-error-summary", string.Empty);
         var html = new System.Text.StringBuilder();
-        html.Append("<h2 id=\"error-summary-title\">").Append(HtmlEncoder.Default.Encode(Text.Get("There is a problem"))).Append("</h2><ul>");
+        html.Append("<h2 id=\"error-summary-title\">").Append(encoder.Encode(Text.Get("There is a problem"))).Append("</h2><ul>");
         foreach (var (key, message) in errors)
         {
-            var text = HtmlEncoder.Default.Encode(message);
+            var text = encoder.Encode(message);
             // A message about the whole request or a whole form has no field to go to.
             html.Append(key.Length == 0
                 ? $"<li>{text}</li>"
-                : $"<li><a href=\"#{HtmlEncoder.Default.Encode(FieldIds.For(key))}\">{text}</a></li>");
+                : $"<li><a href=\"#{encoder.Encode(FieldIds.For(key))}\">{text}</a></li>");
         }
 
         output.Content.SetHtmlContent(html.Append("</ul>").ToString());

@@ -101,6 +101,9 @@ public static class ListIncidents
             || EF.Functions.Like(i.Description, a, "\\") || EF.Functions.Like(i.Description, b, "\\") || EF.Functions.Like(i.Description, c, "\\"));
     }
 
+    private static readonly System.Linq.Expressions.Expression<Func<Incident, int>> TierNumber =
+        i => i.Stage == Stage.UkrainianForces ? 1 : i.Stage == Stage.Coalition ? 2 : 3;
+
     /// <summary>The (validated) sort; ties broken by id so paging is stable. "due" puts incidents with no next tier last.</summary>
     public static IQueryable<Incident> SortedBy(this IQueryable<Incident> incidents, string? sort)
     {
@@ -111,7 +114,8 @@ public static class ListIncidents
             "reference" => descending ? incidents.OrderByDescending(i => i.Id) : incidents.OrderBy(i => i.Id),
             "title" => Then(descending ? incidents.OrderByDescending(i => i.Title) : incidents.OrderBy(i => i.Title), descending),
             "status" => Then(descending ? incidents.OrderByDescending(i => i.Status) : incidents.OrderBy(i => i.Status), descending),
-            "stage" => Then(descending ? incidents.OrderByDescending(i => i.Stage) : incidents.OrderBy(i => i.Stage), descending),
+            // Stages are stored by name: order by tier number, not alphabetically.
+            "stage" => Then(descending ? incidents.OrderByDescending(TierNumber) : incidents.OrderBy(TierNumber), descending),
             "oblast" => Then(descending ? incidents.OrderByDescending(i => i.Oblast) : incidents.OrderBy(i => i.Oblast), descending),
             "due" => Then(descending
                 ? incidents.OrderBy(i => i.NextStageAt == null).ThenByDescending(i => i.NextStageAt)

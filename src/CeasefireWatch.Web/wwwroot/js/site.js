@@ -339,7 +339,7 @@
     return { place, advance };
   })() : null;
 
-  window.ceasefireWatch = { refresh, now };
+  window.ceasefireWatch = { refresh, now, wall };
   tick();
   setInterval(tick, 1000);
   if (wall) {
