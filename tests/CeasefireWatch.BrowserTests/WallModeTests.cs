@@ -33,7 +33,7 @@ public sealed class WallModeTests(BrowserFixture app)
         Assert.NotNull(box);
         Assert.True(box.Y >= 0 && box.Y + box.Height <= height, $"the first countdown is at y {box.Y}–{box.Y + box.Height} of {height}");
         // Large enough to read across a room: at least 40 px at 1920×1080.
-        var fontSize = await countdown.EvaluateAsync<double>("e => parseFloat(getComputedStyle(e).fontSize)");
+        var fontSize = double.Parse((await countdown.EvaluateAsync<string>("e => getComputedStyle(e).fontSize")).Replace("px", string.Empty, StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(fontSize >= 40 * width / 1920.0 * 0.9, $"countdown type is {fontSize} px");
         Assert.Equal(0, await page.EvaluateAsync<int>("() => document.documentElement.scrollTop"));
         // The map sits beside the cards, smaller than they are.

@@ -9,7 +9,7 @@
   const words = (() => {
     try { return JSON.parse(document.getElementById("ui-text")?.textContent || "{}"); } catch { return {}; }
   })();
-  const t = (key, ...args) => (words[key] || key).replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)]));
+  const tr = (key, ...args) => (words[key] || key).replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)]));
 
   // The server's clock, corrected for this browser's: two screens showing the same deadline agree
   // even when their own clocks do not.
@@ -25,16 +25,16 @@
 
   // Same format as the server's Countdown.Format: "2d 03:04:05", "03:04:05", or "due" (in the reader's language).
   const formatRemaining = (ms) => {
-    if (ms <= 0) return t("due");
+    if (ms <= 0) return tr("due");
     const total = Math.ceil(ms / 1000);
     const days = Math.floor(total / 86400);
     const clock = `${pad(Math.floor(total / 3600) % 24)}:${pad(Math.floor(total / 60) % 60)}:${pad(total % 60)}`;
-    return days > 0 ? t("{0}d {1}", days, clock) : clock;
+    return days > 0 ? tr("{0}d {1}", days, clock) : clock;
   };
 
   const formatElapsed = (ms) => {
     const minutes = Math.max(0, Math.floor(ms / 60000));
-    return t("{0}d {1}h {2}m", Math.floor(minutes / 1440), pad(Math.floor(minutes / 60) % 24), pad(minutes % 60));
+    return tr("{0}d {1}h {2}m", Math.floor(minutes / 1440), pad(Math.floor(minutes / 60) % 24), pad(minutes % 60));
   };
 
   const kyiv = new Intl.DateTimeFormat("en-GB", {
@@ -69,7 +69,7 @@
     const clock = document.querySelector("[data-clock]");
     if (clock) {
       const d = new Date(t);
-      clock.textContent = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC · ${kyiv.format(d)} ${t("Kyiv")}`;
+      clock.textContent = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC · ${kyiv.format(d)} ${tr("Kyiv")}`;
     }
   };
 
@@ -127,7 +127,7 @@
     const region = document.createElement("section");
     region.id = "stage-alerts";
     region.className = "stage-alerts";
-    region.setAttribute("aria-label", t("Tier alerts"));
+    region.setAttribute("aria-label", tr("Tier alerts"));
     const list = document.createElement("div");
     list.setAttribute("role", "alert");
     list.setAttribute("aria-live", "assertive");
@@ -143,7 +143,7 @@
     sound.id = "alert-sound";
     const soundOn = () => localStorage.getItem(soundKey) === "on";
     const showSound = () => {
-      sound.textContent = soundOn() ? t("Alert sound: on") : t("Alert sound: off");
+      sound.textContent = soundOn() ? tr("Alert sound: on") : tr("Alert sound: off");
       sound.setAttribute("aria-pressed", soundOn() ? "true" : "false");
     };
     sound.addEventListener("click", () => { localStorage.setItem(soundKey, soundOn() ? "off" : "on"); showSound(); if (soundOn()) beep(); });
@@ -156,7 +156,7 @@
       ask.type = "button";
       ask.className = "link";
       ask.id = "alert-desktop";
-      ask.textContent = t("Desktop alerts");
+      ask.textContent = tr("Desktop alerts");
       ask.addEventListener("click", async () => { await Notification.requestPermission(); ask.remove(); });
       controls.append(ask);
     }
@@ -197,13 +197,13 @@
       link.href = `/Incidents/${encodeURIComponent(alert.incidentId)}`;
       link.textContent = alert.reference;
       const strong = document.createElement("strong");
-      strong.textContent = t("entered {0}", alert.stageLabel);
+      strong.textContent = tr("entered {0}", alert.stageLabel);
       text.append(link, " ", strong, ` — ${alert.title} (${alert.oblast})`);
       const dismiss = document.createElement("button");
       dismiss.type = "button";
       dismiss.className = "dismiss";
-      dismiss.textContent = t("Dismiss");
-      dismiss.setAttribute("aria-label", t("Dismiss the alert for {0}", alert.reference));
+      dismiss.textContent = tr("Dismiss");
+      dismiss.setAttribute("aria-label", tr("Dismiss the alert for {0}", alert.reference));
       dismiss.addEventListener("click", () => { banner.remove(); updateTitle(); });
       banner.append(text, dismiss);
       list.prepend(banner);
@@ -211,7 +211,7 @@
       if (soundOn()) beep();
       if ("Notification" in window && Notification.permission === "granted") {
         try {
-          new Notification(t("{0} entered {1}", alert.reference, alert.stageLabel), { body: `${alert.title} (${alert.oblast})`, tag: key });
+          new Notification(tr("{0} entered {1}", alert.reference, alert.stageLabel), { body: `${alert.title} (${alert.oblast})`, tag: key });
         } catch { /* some browsers allow notifications only from a service worker */ }
       }
     };
@@ -228,16 +228,16 @@
       .build();
     connection.on("incidentChanged", scheduleRefresh);
     connection.on("stageEntered", (alert) => { if (alerts) alerts.show(alert); });
-    connection.onreconnecting(() => showStatus(t("Connection lost — reconnecting…"), "lost"));
-    connection.onreconnected(() => { showStatus(t("Live"), "live"); refresh(); });
-    connection.onclose(() => { showStatus(t("Disconnected — retrying…"), "lost"); setTimeout(start, 5000); });
+    connection.onreconnecting(() => showStatus(tr("Connection lost — reconnecting…"), "lost"));
+    connection.onreconnected(() => { showStatus(tr("Live"), "live"); refresh(); });
+    connection.onclose(() => { showStatus(tr("Disconnected — retrying…"), "lost"); setTimeout(start, 5000); });
     const start = async () => {
       try {
         await connection.start();
-        showStatus(t("Live"), "live");
+        showStatus(tr("Live"), "live");
         refresh();
       } catch {
-        showStatus(t("Cannot reach the server — retrying…"), "lost");
+        showStatus(tr("Cannot reach the server — retrying…"), "lost");
         setTimeout(start, 5000);
       }
     };
@@ -293,13 +293,13 @@
       const status = document.getElementById(button.dataset.copyStatus || "");
       try {
         await navigator.clipboard.writeText(source.textContent.trim());
-        if (status) status.textContent = t("Copied");
+        if (status) status.textContent = tr("Copied");
       } catch {
         const range = document.createRange();
         range.selectNodeContents(source);
         window.getSelection().removeAllRanges();
         window.getSelection().addRange(range);
-        if (status) status.textContent = t("Copy failed: select the key and copy it by hand");
+        if (status) status.textContent = tr("Copy failed: select the key and copy it by hand");
       }
     });
   }
@@ -326,7 +326,7 @@
         shown++;
       }
       list.dataset.shown = String(shown);
-      if (indicator) indicator.textContent = shown < cards.length ? t("Showing {0}–{1} of {2}", start + 1, start + shown, cards.length) : "";
+      if (indicator) indicator.textContent = shown < cards.length ? tr("Showing {0}–{1} of {2}", start + 1, start + shown, cards.length) : "";
       return shown;
     };
     const advance = () => {
