@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using CeasefireWatch.Web.Domain;
-using CeasefireWatch.Web.Escalation;
 
 namespace CeasefireWatch.Bench;
 

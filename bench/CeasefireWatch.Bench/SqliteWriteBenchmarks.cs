@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
-using CeasefireWatch.Web.Escalation;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 

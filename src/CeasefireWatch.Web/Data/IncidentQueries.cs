@@ -1,5 +1,4 @@
 using CeasefireWatch.Web.Domain;
-using CeasefireWatch.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace CeasefireWatch.Web.Data;

@@ -1,6 +1,5 @@
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
-using CeasefireWatch.Web.Features.Incidents;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
@@ -158,11 +157,8 @@ public sealed partial class EscalationEngine(
                     LogStageEntered(firing.Reference, firing.Stage, firing.DueAt, firing.Lateness.TotalMilliseconds);
                 }
 
-                var publisher = scope.ServiceProvider.GetRequiredService<IPublisher>();
-                foreach (var incident in due)
-                {
-                    await publisher.Publish(new IncidentChanged(incident.Id), cancellationToken);
-                }
+                await scope.ServiceProvider.GetRequiredService<IPublisher>()
+                    .Publish(new IncidentChanged([.. due.Select(i => i.Id)]), cancellationToken);
             }
 
             if (due.Count == BatchSize)

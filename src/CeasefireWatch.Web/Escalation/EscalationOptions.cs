@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using CeasefireWatch.Web.Domain;
 
 namespace CeasefireWatch.Web.Escalation;
 
@@ -18,6 +19,10 @@ public sealed class EscalationOptions : IValidatableObject
 
     /// <summary>A tier checklist item still open this long after its tier began is overdue.</summary>
     public TimeSpan ChecklistOverdueAfter { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>The pure policy these settings describe (the domain knows nothing of configuration).</summary>
+    public EscalationPolicy ToPolicy() =>
+        new(Tier2After, Tier3After, RequireVerificationBeyondTier1, ChecklistOverdueAfter);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

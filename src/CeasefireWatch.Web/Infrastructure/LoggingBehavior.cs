@@ -1,3 +1,4 @@
+using CeasefireWatch.Web.Domain;
 using System.Diagnostics;
 using Mediator;
 

@@ -48,7 +48,7 @@ internal static class ServiceRegistration
             .Bind(configuration.GetSection(EscalationOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton(sp => new EscalationPolicy(sp.GetRequiredService<IOptions<EscalationOptions>>().Value));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<EscalationOptions>>().Value.ToPolicy());
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<EscalationSignal>();
         services.AddSingleton<EscalationEngineStatus>();
@@ -80,6 +80,7 @@ internal static class ServiceRegistration
             o.Conventions.AuthorizePage("/Incidents/New", Policies.Report);
             o.Conventions.AuthorizePage("/Incidents/Import", Policies.Report);
             o.Conventions.AuthorizeFolder("/Admin", Policies.Administer);
+            o.Conventions.ConfigureFilter(new PageOutcomeFilter());
         }).AddViewLocalization().AddMvcOptions(o =>
         {
             LocalizedBindingMessages.Apply(o.ModelBindingMessageProvider);

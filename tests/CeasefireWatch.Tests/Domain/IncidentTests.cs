@@ -1,5 +1,4 @@
 using CeasefireWatch.Web.Domain;
-using CeasefireWatch.Web.Escalation;
 
 namespace CeasefireWatch.Tests.Domain;
 

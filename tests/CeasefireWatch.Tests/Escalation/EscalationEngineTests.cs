@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using CeasefireWatch.Tests.Infrastructure;
 using CeasefireWatch.Web.Domain;
@@ -24,9 +25,9 @@ public sealed class EscalationEngineTests
 
     /// <summary>A factory whose hosted engine loop is stopped, so only the test runs the engine.</summary>
     private static async Task<(CeasefireWatchFactory Factory, EscalationEngine Engine)> StartWithEngineStoppedAsync(
-        TimeSpan? tier2After = null, TimeSpan? tier3After = null)
+        TimeSpan? tier2After = null, TimeSpan? tier3After = null, Action<IServiceCollection>? testServices = null)
     {
-        var factory = new CeasefireWatchFactory { Tier2After = tier2After, Tier3After = tier3After };
+        var factory = new CeasefireWatchFactory { Tier2After = tier2After, Tier3After = tier3After, TestServices = testServices };
         var engine = factory.Engine;
         await engine.StopAsync(Ct);
         return (factory, engine);
@@ -262,9 +263,10 @@ public sealed class EscalationEngineTests
     }
 
     [Fact]
-    public async Task A_catch_up_larger_than_one_batch_enters_every_due_tier_once()
+    public async Task A_catch_up_larger_than_one_batch_enters_every_due_tier_once_and_announces_each_batch_once()
     {
-        var (factory, engine) = await StartWithEngineStoppedAsync();
+        var published = new ConcurrentQueue<object>();
+        var (factory, engine) = await StartWithEngineStoppedAsync(testServices: s => RecordingPublisher.Install(s, published));
         await using var _ = factory;
         var policy = factory.Services.GetRequiredService<EscalationPolicy>();
         var t0 = factory.Now.UtcDateTime;
@@ -281,9 +283,17 @@ public sealed class EscalationEngineTests
         });
 
         factory.Clock.Advance(Day);
+        published.Clear();
         var next = await engine.RunDueAsync(Ct);
 
         Assert.Equal(t0 + ThreeDays, next);
+
+        // One change per batch (a full one and the rest), naming every incident once: one wake-up and one push
+        // per batch rather than one per incident.
+        var changes = published.OfType<IncidentChanged>().ToList();
+        Assert.Equal([EscalationEngine.BatchSize, count - EscalationEngine.BatchSize], changes.Select(c => c.IncidentIds.Count));
+        var ids = await factory.WithDbAsync(db => db.Incidents.Select(i => i.Id).ToListAsync(Ct));
+        Assert.Equal(ids.Order(), changes.SelectMany(c => c.IncidentIds).Order());
         var (stages, coalitionEntries) = await factory.WithDbAsync(async db => (
             await db.Incidents.GroupBy(i => i.Stage).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(Ct),
             await db.TimelineEntries.CountAsync(e => e.Kind == TimelineKind.StageEntered && e.Stage == Stage.Coalition, Ct)));

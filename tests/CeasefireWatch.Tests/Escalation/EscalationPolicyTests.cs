@@ -16,7 +16,7 @@ public sealed class EscalationPolicyTests
     [Fact]
     public void Default_options_give_24_and_72_hour_windows()
     {
-        var fromOptions = new EscalationPolicy(new EscalationOptions());
+        var fromOptions = new EscalationOptions().ToPolicy();
 
         Assert.Equal(Day, fromOptions.Tier2After);
         Assert.Equal(ThreeDays, fromOptions.Tier3After);

@@ -326,6 +326,11 @@ public sealed class IncidentDetailsPageTests(CeasefireWatchFactory factory) : IC
     [InlineData(Roles.Viewer, "Warning", "Warning.Details")]
     [InlineData(Roles.Analyst, "Escalate", "Escalate.Reason")]
     [InlineData(Roles.Analyst, "Resolve", "Resolve.Reason")]
+    [InlineData(Roles.Analyst, "Verification", "Verification.Note")]
+    [InlineData(Roles.Analyst, "ScaleReview", "ScaleReview.Reason")]
+    [InlineData(Roles.Analyst, "Merge", "mergeId")]
+    [InlineData(Roles.Viewer, "Answer", "Answer.Note")]
+    [InlineData(Roles.Viewer, "Checklist", "Checklist.Note")]
     public async Task An_action_beyond_the_role_is_403_and_changes_nothing(string role, string handler, string field)
     {
         var browser = await factory.SignedInAsRoleAsync(role);

@@ -1,5 +1,5 @@
+using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Data;
-using CeasefireWatch.Web.Infrastructure;
 using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Mediator;

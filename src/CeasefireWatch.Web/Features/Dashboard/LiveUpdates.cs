@@ -1,4 +1,4 @@
-using CeasefireWatch.Web.Features.Incidents;
+using CeasefireWatch.Web.Escalation;
 using CeasefireWatch.Web.Infrastructure.Security;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.SignalR;
 namespace CeasefireWatch.Web.Features.Dashboard;
 
 /// <summary>
-/// The push channel of the live pages. It carries only "incident N changed": each page then fetches
+/// The push channel of the live pages. It carries only "these incidents changed" (their ids): each page then fetches
 /// its own fresh HTML, so what a screen shows always comes from the same queries as a reload would.
 /// </summary>
 [Authorize(Policy = Policies.Read)]
@@ -21,5 +21,5 @@ public sealed class LiveHub : Hub
 public sealed class PushIncidentChanged(IHubContext<LiveHub> hub) : INotificationHandler<IncidentChanged>
 {
     public async ValueTask Handle(IncidentChanged notification, CancellationToken cancellationToken) =>
-        await hub.Clients.All.SendAsync(LiveHub.IncidentChangedMethod, notification.IncidentId, cancellationToken);
+        await hub.Clients.All.SendAsync(LiveHub.IncidentChangedMethod, notification.IncidentIds, cancellationToken);
 }

@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Features.Incidents;
-using CeasefireWatch.Web.Infrastructure;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;

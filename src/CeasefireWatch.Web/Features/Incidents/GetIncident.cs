@@ -1,5 +1,5 @@
+using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Data;
-using CeasefireWatch.Web.Infrastructure;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,7 +10,7 @@ public static class GetIncident
 {
     public sealed record Query(int Id) : IQuery<IncidentDetailsDto>;
 
-    public sealed class Handler(AppDbContext db, IncidentWorkflow workflow, TimeProvider clock, Escalation.EscalationPolicy policy)
+    public sealed class Handler(AppDbContext db, IncidentWorkflow workflow, TimeProvider clock, Domain.EscalationPolicy policy)
         : IQueryHandler<Query, IncidentDetailsDto>
     {
         public async ValueTask<IncidentDetailsDto> Handle(Query query, CancellationToken cancellationToken)

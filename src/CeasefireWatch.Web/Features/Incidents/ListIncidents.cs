@@ -52,7 +52,7 @@ public static class ListIncidents
         }
     }
 
-    public sealed class Handler(AppDbContext db, TimeProvider clock, Escalation.EscalationPolicy policy) : IQueryHandler<Query, PagedResult<IncidentDto>>
+    public sealed class Handler(AppDbContext db, TimeProvider clock, Domain.EscalationPolicy policy) : IQueryHandler<Query, PagedResult<IncidentDto>>
     {
         public async ValueTask<PagedResult<IncidentDto>> Handle(Query query, CancellationToken cancellationToken)
         {

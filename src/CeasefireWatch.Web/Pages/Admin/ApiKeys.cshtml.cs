@@ -36,10 +36,6 @@ public sealed class ApiKeysModel(IMediator mediator) : PageModel
             ModelState.AddValidationFailures(ex, nameof(Create));
             return await ShowAsync(ct);
         }
-        catch (ForbiddenException)
-        {
-            return Forbid();
-        }
 
         // Shown once, right here: no redirect (it would need the secret stored), and no copy kept by a cache.
         // (The same headers antiforgery sets on any page with a form, so it has nothing to override.)
@@ -52,22 +48,11 @@ public sealed class ApiKeysModel(IMediator mediator) : PageModel
 
     public async Task<IActionResult> OnPostRevokeAsync(int id, CancellationToken ct)
     {
-        try
-        {
-            var revoked = await mediator.Send(new RevokeApiKey.Command(id), ct);
-            TempData["Status"] = revoked.AlreadyRevoked
-                ? Text.Format("The key {0} was already revoked at {1}; nothing changed.", revoked.Name, UtcFormat.Format(revoked.RevokedAt))
-                : Text.Format("The key {0} is revoked: its next call gets 401.", revoked.Name);
-            return RedirectToPage();
-        }
-        catch (NotFoundException)
-        {
-            return NotFound();
-        }
-        catch (ForbiddenException)
-        {
-            return Forbid();
-        }
+        var revoked = await mediator.Send(new RevokeApiKey.Command(id), ct);
+        TempData["Status"] = revoked.AlreadyRevoked
+            ? Text.Format("The key {0} was already revoked at {1}; nothing changed.", revoked.Name, UtcFormat.Format(revoked.RevokedAt))
+            : Text.Format("The key {0} is revoked: its next call gets 401.", revoked.Name);
+        return RedirectToPage();
     }
 
     /// <summary>The address of the stats call, on this server, for the usage example.</summary>
@@ -75,14 +60,7 @@ public sealed class ApiKeysModel(IMediator mediator) : PageModel
 
     private async Task<IActionResult> ShowAsync(CancellationToken ct)
     {
-        try
-        {
-            Keys = await mediator.Send(new ListApiKeys.Query(), ct);
-        }
-        catch (ForbiddenException)
-        {
-            return Forbid();
-        }
+        Keys = await mediator.Send(new ListApiKeys.Query(), ct);
 
         return Page();
     }

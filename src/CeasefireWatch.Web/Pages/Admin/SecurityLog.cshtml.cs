@@ -1,7 +1,6 @@
 using CeasefireWatch.Web.Features.Accounts;
 using CeasefireWatch.Web.Features.Incidents;
 using CeasefireWatch.Web.Infrastructure;
-using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
@@ -29,10 +28,6 @@ public sealed class SecurityLogModel(IMediator mediator) : PageModel
         catch (ValidationException ex)
         {
             ModelState.AddValidationFailures(ex, string.Empty);
-        }
-        catch (ForbiddenException)
-        {
-            return Forbid();
         }
 
         return Page();

@@ -84,28 +84,13 @@ public sealed class UsersModel(IMediator mediator) : PageModel
             ModelState.AddValidationFailures(ex, prefix);
             FailedUserId = userId;
         }
-        catch (NotFoundException)
-        {
-            return NotFound();
-        }
-        catch (ForbiddenException)
-        {
-            return Forbid();
-        }
 
         return await ShowAsync(ct);
     }
 
     private async Task<IActionResult> ShowAsync(CancellationToken ct)
     {
-        try
-        {
-            Users = await mediator.Send(new ListUsers.Query(), ct);
-        }
-        catch (ForbiddenException)
-        {
-            return Forbid();
-        }
+        Users = await mediator.Send(new ListUsers.Query(), ct);
 
         return Page();
     }

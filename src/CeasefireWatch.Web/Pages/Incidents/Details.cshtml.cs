@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Features.Incidents;
 using CeasefireWatch.Web.Infrastructure;
@@ -151,14 +152,10 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
             // recorded, an incident resolved or at the highest tier meanwhile), and its field messages with it.
             ModelState.AddModelError(string.Empty, ex.Message);
         }
-        catch (ForbiddenException)
+        catch (DbUpdateConcurrencyException)
         {
-            return Forbid();
-        }
-        catch (NotFoundException)
-        {
-            // The incident, or the report a form named, does not exist (a stale page, a hand-made post).
-            return NotFound();
+            // Others kept changing the incident through every retry: nothing of this form was saved.
+            ModelState.AddModelError(string.Empty, Text.Get("The incident kept changing while this was saved, so nothing was saved. Look at it again and retry."));
         }
 
         return await ShowAsync(redirectTo ?? id, ct);
@@ -166,14 +163,7 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
 
     private async Task<IActionResult> ShowAsync(int id, CancellationToken ct)
     {
-        try
-        {
-            Incident = await mediator.Send(new GetIncident.Query(id), ct);
-        }
-        catch (NotFoundException)
-        {
-            return NotFound();
-        }
+        Incident = await mediator.Send(new GetIncident.Query(id), ct);
 
         if (Incident is { Status: IncidentStatus.Merged, MergedIntoId: { } survivor })
         {

@@ -1,7 +1,6 @@
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Infrastructure;
 using CeasefireWatch.Web.Infrastructure.Localization;
-using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
@@ -35,10 +34,6 @@ public sealed class NewModel(IMediator mediator) : PageModel
         {
             ModelState.AddValidationFailures(ex, nameof(Input));
             return Page();
-        }
-        catch (ForbiddenException)
-        {
-            return Forbid();
         }
     }
 }

@@ -32,10 +32,6 @@ public sealed class DeliveriesModel(IMediator mediator) : PageModel
         {
             ModelState.AddModelError(string.Empty, string.Join(" ", ex.Errors.Select(e => e.ErrorMessage)));
         }
-        catch (ForbiddenException)
-        {
-            return Forbid();
-        }
 
         return Page();
     }

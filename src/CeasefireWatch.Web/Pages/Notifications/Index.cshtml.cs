@@ -36,40 +36,18 @@ public sealed class IndexModel(IMediator mediator) : PageModel
             Rule.Secret = null;
             return await ShowAsync(ct);
         }
-        catch (ForbiddenException)
-        {
-            return Forbid();
-        }
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(int id, CancellationToken ct)
     {
-        try
-        {
-            var name = await mediator.Send(new DeleteNotificationRule.Command(id), ct);
-            TempData["Status"] = Text.Format("Rule “{0}” deleted: nothing more is sent for it.", name);
-            return RedirectToPage();
-        }
-        catch (NotFoundException)
-        {
-            return NotFound();
-        }
-        catch (ForbiddenException)
-        {
-            return Forbid();
-        }
+        var name = await mediator.Send(new DeleteNotificationRule.Command(id), ct);
+        TempData["Status"] = Text.Format("Rule “{0}” deleted: nothing more is sent for it.", name);
+        return RedirectToPage();
     }
 
     private async Task<IActionResult> ShowAsync(CancellationToken ct)
     {
-        try
-        {
-            Rules = await mediator.Send(new ListNotificationRules.Query(), ct);
-        }
-        catch (ForbiddenException)
-        {
-            return Forbid();
-        }
+        Rules = await mediator.Send(new ListNotificationRules.Query(), ct);
 
         return Page();
     }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
-using CeasefireWatch.Web.Escalation;
 using CsvHelper;
 
 namespace CeasefireWatch.Tests.Data.RealData;

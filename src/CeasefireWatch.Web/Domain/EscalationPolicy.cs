@@ -1,6 +1,5 @@
-using CeasefireWatch.Web.Domain;
 
-namespace CeasefireWatch.Web.Escalation;
+namespace CeasefireWatch.Web.Domain;
 
 /// <summary>A tier the policy has made due, and the instant it fell due.</summary>
 public readonly record struct StageDue(Stage Stage, DateTime DueAt);
@@ -33,11 +32,6 @@ public sealed class EscalationPolicy
         Tier3After = tier3After;
         RequireVerificationBeyondTier1 = requireVerificationBeyondTier1;
         ChecklistOverdueAfter = checklistOverdueAfter ?? TimeSpan.FromHours(6);
-    }
-
-    public EscalationPolicy(EscalationOptions options)
-        : this(options.Tier2After, options.Tier3After, options.RequireVerificationBeyondTier1, options.ChecklistOverdueAfter)
-    {
     }
 
     /// <summary>Whether an incident must be <see cref="Verification.Verified"/> to go beyond tier 1.</summary>

@@ -1,4 +1,4 @@
-namespace CeasefireWatch.Web.Infrastructure;
+namespace CeasefireWatch.Web.Domain;
 
 /// <summary>The thing a request names does not exist; the API answers 404, a page shows its not-found view.</summary>
 public sealed class NotFoundException(string message) : Exception(message)
