@@ -6,7 +6,9 @@ using CeasefireWatch.Web.Infrastructure.Health;
 using CeasefireWatch.Web.Infrastructure.Security;
 using Serilog;
 
-var builder = WebApplication.CreateBuilder(args);
+// `-- reset-admin-password --email ...` recovers a lost administrator password from the console instead of serving.
+var recovery = AdminPasswordRecoveryCommand.Parse(args);
+var builder = WebApplication.CreateBuilder(recovery?.HostArgs ?? args);
 
 builder.Services.AddSerilog((services, logging) => logging
     .ReadFrom.Configuration(builder.Configuration)
@@ -21,12 +23,20 @@ builder.Services.AddWeb();
 builder.Services.AddNotifications(builder.Configuration);
 builder.Services.AddApiDocumentation();
 
+builder.Services.AddHostedService<StartupBanner>();
+
 var app = builder.Build();
+if (recovery is not null)
+{
+    return await recovery.RunAsync(app.Services, Console.In, Console.Out, interactive: !Console.IsInputRedirected);
+}
 
 // Request logging first, so it records the status the exception handler finally sent. A health check that
 // answered 200 is a load balancer's heartbeat (thousands a second): Verbose, not a line each on the console.
 app.UseSerilogRequestLogging(o => o.GetLevel = RequestLogLevel.For);
 app.UseMiddleware<SecurityHeadersMiddleware>();
+// Before the error pages, so that they too speak the reader's language.
+app.UseRequestLocalization();
 app.UseExceptionHandler("/Error");
 if (!app.Environment.IsDevelopment())
 {
@@ -58,7 +68,8 @@ app.MapHub<LiveHub>(LiveHub.Path);
 app.MapApiDocumentation();
 app.MapRazorPages();
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;
