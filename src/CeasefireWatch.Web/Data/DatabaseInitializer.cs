@@ -3,22 +3,62 @@ using Microsoft.EntityFrameworkCore;
 namespace CeasefireWatch.Web.Data;
 
 /// <summary>
-/// Runs before anything else starts: creates and migrates the SQLite database, switches it to WAL,
-/// and brings the reference tables in line with <c>seeds/</c>. Registered as the first hosted service,
+/// Runs before anything else starts: creates and migrates the database (SQLite: switches it to WAL; PostgreSQL: one
+/// instance at a time), and brings the reference tables in line with <c>seeds/</c>. Registered as the first hosted service,
 /// so the escalation engine never sees an unmigrated database.
 /// </summary>
 internal sealed partial class DatabaseInitializer(IServiceScopeFactory scopes, ILogger<DatabaseInitializer> logger) : IHostedService
 {
+    /// <summary>
+    /// Any fixed number will do, the same in every instance: the PostgreSQL advisory lock that lets one instance at a
+    /// time migrate and seed a shared database (the others wait, then find nothing left to do).
+    /// </summary>
+    internal const long MigrationLockKey = 0x43_46_57_4D_49_47; // "CFWMIG"
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        EnsureDataFolder(db.Database.GetConnectionString());
-        await db.Database.MigrateAsync(cancellationToken);
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-        await SeedReferenceDataAsync(db, SeedData.Load(), cancellationToken);
+        if (scope.ServiceProvider.GetRequiredService<DatabaseSetup>().IsPostgres)
+        {
+            await MigratePostgresAsync(db, cancellationToken);
+        }
+        else
+        {
+            EnsureDataFolder(db.Database.GetConnectionString());
+            await db.Database.MigrateAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            await SeedReferenceDataAsync(db, SeedData.Load(), cancellationToken);
+        }
+
         var dataSource = db.Database.GetDbConnection().DataSource;
         LogReady(dataSource);
+    }
+
+    /// <summary>
+    /// Migrates and seeds under a session advisory lock, on one connection held open throughout: instances starting
+    /// together take turns, and the lock goes with the connection if this process dies holding it.
+    /// </summary>
+    internal static async Task MigratePostgresAsync(AppDbContext db, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
+            try
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+                await SeedReferenceDataAsync(db, SeedData.Load(), cancellationToken);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

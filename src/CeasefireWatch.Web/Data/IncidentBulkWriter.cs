@@ -23,16 +23,19 @@ internal static class IncidentBulkWriter
             ?? throw new InvalidOperationException("Begin a transaction first: an import is written all or nothing.");
         var connection = transaction.Connection!;
 
-        var incidentTable = Table.For(db, typeof(Incident), connection, transaction, includeKey: true);
-        var reportTable = Table.For(db, typeof(ViolationReport), connection, transaction, includeKey: false);
-        var timelineTable = Table.For(db, typeof(TimelineEntry), connection, transaction, includeKey: false);
+        var postgres = db.Database.IsNpgsql();
+        var incidentTable = Table.For(db, typeof(Incident), connection, transaction, includeKey: true, postgres);
+        var reportTable = Table.For(db, typeof(ViolationReport), connection, transaction, includeKey: false, postgres);
+        var timelineTable = Table.For(db, typeof(TimelineEntry), connection, transaction, includeKey: false, postgres);
 
         // Inside the transaction SQLite holds the write lock (Microsoft.Data.Sqlite begins IMMEDIATE), so no other
-        // writer can take these ids between this read and the inserts.
-        var nextId = await incidentTable.MaxKeyAsync(cancellationToken) + 1;
-        foreach (var incident in incidents)
+        // writer can take these ids between this read and the inserts. PostgreSQL has concurrent writers (other
+        // requests, other app instances): the ids are drawn from the table's own identity sequence instead.
+        var ids = postgres
+            ? await incidentTable.ReserveKeysAsync(incidents.Count, cancellationToken)
+            : Sequence(await incidentTable.MaxKeyAsync(cancellationToken) + 1, incidents.Count);
+        foreach (var (incident, id) in incidents.Zip(ids))
         {
-            var id = (int)nextId++;
             incidentTable.SetKey(incident, id);
             await incidentTable.InsertAsync(incident, cancellationToken);
             foreach (var report in incident.Reports)
@@ -53,6 +56,8 @@ internal static class IncidentBulkWriter
         await timelineTable.DisposeAsync();
     }
 
+    private static List<int> Sequence(long first, int count) => [.. Enumerable.Range(0, count).Select(i => checked((int)(first + i)))];
+
     /// <summary>One table's prepared INSERT, with each column's getter and value conversion taken from the model.</summary>
     private sealed class Table : IAsyncDisposable
     {
@@ -60,16 +65,20 @@ internal static class IncidentBulkWriter
         private readonly IReadOnlyList<(IProperty Property, DbParameter Parameter)> columns;
         private readonly IEntityType entityType;
         private readonly string tableName;
+        private readonly bool providerParameters;
 
-        private Table(IEntityType entityType, string tableName, DbCommand insert, IReadOnlyList<(IProperty, DbParameter)> columns)
+        private Table(IEntityType entityType, string tableName, DbCommand insert, IReadOnlyList<(IProperty, DbParameter)> columns, bool providerParameters)
         {
             this.entityType = entityType;
             this.tableName = tableName;
             this.insert = insert;
             this.columns = columns;
+            this.providerParameters = providerParameters;
         }
 
-        public static Table For(AppDbContext db, Type clrType, DbConnection connection, DbTransaction transaction, bool includeKey)
+        // providerParameters: whether each value's parameter is made by its EF Core type mapping (PostgreSQL: a UTC
+        // instant must travel as timestamptz, which a bare DbType cannot say) rather than reused and refilled.
+        public static Table For(AppDbContext db, Type clrType, DbConnection connection, DbTransaction transaction, bool includeKey, bool providerParameters)
         {
             var entityType = db.Model.FindEntityType(clrType) ?? throw new InvalidOperationException($"{clrType.Name} is not mapped.");
             var tableName = entityType.GetTableName() ?? throw new InvalidOperationException($"{clrType.Name} has no table.");
@@ -95,7 +104,7 @@ internal static class IncidentBulkWriter
             command.CommandText =
                 $"INSERT INTO \"{tableName}\" ({string.Join(", ", properties.Select(p => $"\"{p.GetColumnName()}\""))}) " +
                 $"VALUES ({string.Join(", ", list.Select(c => c.Item2.ParameterName))})";
-            return new Table(entityType, tableName, command, list);
+            return new Table(entityType, tableName, command, list, providerParameters);
         }
 
         public async Task<long> MaxKeyAsync(CancellationToken cancellationToken)
@@ -105,6 +114,24 @@ internal static class IncidentBulkWriter
             var key = entityType.FindPrimaryKey()!.Properties.Single();
             max.CommandText = $"SELECT COALESCE(MAX(\"{key.GetColumnName()}\"), 0) FROM \"{tableName}\"";
             return Convert.ToInt64(await max.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>Takes <paramref name="count"/> ids from the key column's identity sequence (PostgreSQL).</summary>
+        public async Task<List<int>> ReserveKeysAsync(int count, CancellationToken cancellationToken)
+        {
+            await using var reserve = insert.Connection!.CreateCommand();
+            reserve.Transaction = insert.Transaction;
+            var key = entityType.FindPrimaryKey()!.Properties.Single();
+            reserve.CommandText =
+                $"SELECT nextval(pg_get_serial_sequence('\"{tableName}\"', '{key.GetColumnName()}')) FROM generate_series(1, {count.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+            var ids = new List<int>(count);
+            await using var reader = await reserve.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(checked((int)reader.GetInt64(0)));
+            }
+
+            return ids;
         }
 
         public void SetKey(object entity, int id) => Set(entity, entityType.FindPrimaryKey()!.Properties.Single().Name, id);
@@ -124,6 +151,20 @@ internal static class IncidentBulkWriter
 
         public async Task InsertAsync(object entity, CancellationToken cancellationToken)
         {
+            if (providerParameters)
+            {
+                insert.Parameters.Clear();
+                foreach (var (property, parameter) in columns)
+                {
+                    var clrValue = property.GetGetter().GetClrValueUsingContainingEntity(entity);
+                    insert.Parameters.Add(property.GetRelationalTypeMapping()
+                        .CreateParameter(insert, parameter.ParameterName, clrValue, property.IsNullable));
+                }
+
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+                return;
+            }
+
             foreach (var (property, parameter) in columns)
             {
                 var value = property.GetGetter().GetClrValueUsingContainingEntity(entity);

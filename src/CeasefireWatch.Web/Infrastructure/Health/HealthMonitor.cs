@@ -93,7 +93,7 @@ public sealed class HealthMonitor(IServiceScopeFactory scopes, TimeProvider cloc
     /// <summary>
     /// Writes the probe row through the app's own connections (so every fault they meet, this meets), with a short
     /// busy timeout: a lock held by another writer answers within seconds rather than the requests' ten. The next
-    /// open of the connection restores the usual timeout.
+    /// open of the connection restores the usual timeout. On PostgreSQL the command timeout alone bounds it.
     /// </summary>
     private static async Task<string?> ProbeWriteAsync(AppDbContext db, DateTime now, CancellationToken cancellationToken)
     {
@@ -103,9 +103,14 @@ public sealed class HealthMonitor(IServiceScopeFactory scopes, TimeProvider cloc
             await db.Database.OpenConnectionAsync(cancellationToken);
             try
             {
-                await db.Database.ExecuteSqlRawAsync("PRAGMA busy_timeout=1000;", cancellationToken);
+                if (db.Database.IsSqlite())
+                {
+                    await db.Database.ExecuteSqlRawAsync("PRAGMA busy_timeout=1000;", cancellationToken);
+                }
+
+                // Quoted names, so PostgreSQL (which folds bare names to lower case) finds the table too.
                 await db.Database.ExecuteSqlAsync(
-                    $"INSERT INTO HealthProbes (Id, CheckedAt) VALUES (1, {now}) ON CONFLICT (Id) DO UPDATE SET CheckedAt = excluded.CheckedAt;",
+                    $"""INSERT INTO "HealthProbes" ("Id", "CheckedAt") VALUES (1, {now}) ON CONFLICT ("Id") DO UPDATE SET "CheckedAt" = excluded."CheckedAt";""",
                     cancellationToken);
             }
             finally
