@@ -18,6 +18,7 @@ builder.Services.AddEscalation(builder.Configuration);
 builder.Services.AddSecurity(builder.Configuration);
 builder.Services.AddApplication();
 builder.Services.AddWeb();
+builder.Services.AddScaleOut(builder.Configuration);
 builder.Services.AddNotifications(builder.Configuration);
 builder.Services.AddApiDocumentation();
 

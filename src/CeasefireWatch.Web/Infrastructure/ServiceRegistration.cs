@@ -27,7 +27,10 @@ internal static class ServiceRegistration
                 : $"Data Source={Path.Combine(environment.ContentRootPath, "App_Data", "ceasefirewatch.db")}";
         }
 
-        services.AddSingleton(new DatabaseSetup(provider, connectionString));
+        services.AddSingleton(new DatabaseSetup(provider, connectionString)
+        {
+            SharedPollInterval = configuration.GetValue("Database:SharedPollInterval", TimeSpan.FromSeconds(2)),
+        });
         if (provider == DatabaseProvider.Postgres)
         {
             // Past the command timeout a statement is a storage fault (503), as SQLite's busy timeout is.
