@@ -59,7 +59,9 @@ internal static class ServiceRegistration
         services.AddDataProtection()
             .SetApplicationName("CeasefireWatch")
             .PersistKeysToDbContext<AppDbContext>();
-        services.AddHostedService<DatabaseInitializer>();
+        // The first hosted service of all, ahead even of the framework's own (data protection reads its key ring from
+        // the database at start): nothing may meet an unmigrated database.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DatabaseInitializer>());
         services.AddSingleton(Features.Dashboard.RegionMap.Load());
         services.AddCeasefireWatchHealth(configuration);
         return services;
