@@ -4,7 +4,14 @@ using CeasefireWatch.Web.Features.Notifications;
 using CeasefireWatch.Web.Infrastructure;
 using CeasefireWatch.Web.Infrastructure.Health;
 using CeasefireWatch.Web.Infrastructure.Security;
+using CeasefireWatch.Web.Data;
 using Serilog;
+
+// A maintenance command instead of the server: moving a SQLite database to PostgreSQL (docs/operations.md).
+if (args is [DatabaseCopy.Command, .. var copyArgs])
+{
+    return await DatabaseCopy.RunAsync(copyArgs, Console.Out);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -56,6 +63,7 @@ app.MapApiDocumentation();
 app.MapRazorPages();
 
 app.Run();
+return 0;
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

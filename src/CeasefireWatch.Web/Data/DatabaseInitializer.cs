@@ -9,12 +9,6 @@ namespace CeasefireWatch.Web.Data;
 /// </summary>
 internal sealed partial class DatabaseInitializer(IServiceScopeFactory scopes, ILogger<DatabaseInitializer> logger) : IHostedService
 {
-    /// <summary>
-    /// Any fixed number will do, the same in every instance: the PostgreSQL advisory lock that lets one instance at a
-    /// time migrate and seed a shared database (the others wait, then find nothing left to do).
-    /// </summary>
-    internal const long MigrationLockKey = 0x43_46_57_4D_49_47; // "CFWMIG"
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -35,30 +29,12 @@ internal sealed partial class DatabaseInitializer(IServiceScopeFactory scopes, I
         LogReady(dataSource);
     }
 
-    /// <summary>
-    /// Migrates and seeds under a session advisory lock, on one connection held open throughout: instances starting
-    /// together take turns, and the lock goes with the connection if this process dies holding it.
-    /// </summary>
+    /// <summary>Migrates and seeds one instance at a time (<see cref="StartupLock"/>).</summary>
     internal static async Task MigratePostgresAsync(AppDbContext db, CancellationToken cancellationToken)
     {
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
-            try
-            {
-                await db.Database.MigrateAsync(cancellationToken);
-                await SeedReferenceDataAsync(db, SeedData.Load(), cancellationToken);
-            }
-            finally
-            {
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
-            }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        await using var turn = await StartupLock.AcquireAsync(db, cancellationToken);
+        await db.Database.MigrateAsync(cancellationToken);
+        await SeedReferenceDataAsync(db, SeedData.Load(), cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
