@@ -49,11 +49,25 @@ internal static class IncidentBulkWriter
                 timelineTable.Set(entry, nameof(TimelineEntry.IncidentId), id);
                 await timelineTable.InsertAsync(entry, cancellationToken);
             }
+
+            // PostgreSQL: rows go in batches (one round trip each), parents before children.
+            if (incidentTable.Pending >= Table.BatchRows)
+            {
+                await FlushAsync(incidentTable, reportTable, timelineTable, cancellationToken);
+            }
         }
 
+        await FlushAsync(incidentTable, reportTable, timelineTable, cancellationToken);
         await incidentTable.DisposeAsync();
         await reportTable.DisposeAsync();
         await timelineTable.DisposeAsync();
+    }
+
+    private static async Task FlushAsync(Table incidents, Table reports, Table timeline, CancellationToken cancellationToken)
+    {
+        await incidents.FlushAsync(cancellationToken);
+        await reports.FlushAsync(cancellationToken);
+        await timeline.FlushAsync(cancellationToken);
     }
 
     private static List<int> Sequence(long first, int count) => [.. Enumerable.Range(0, count).Select(i => checked((int)(first + i)))];
@@ -66,6 +80,10 @@ internal static class IncidentBulkWriter
         private readonly IEntityType entityType;
         private readonly string tableName;
         private readonly bool providerParameters;
+        private DbBatch? batch;
+
+        /// <summary>Incidents per PostgreSQL batch (with their reports and timelines, a few thousand statements).</summary>
+        public const int BatchRows = 500;
 
         private Table(IEntityType entityType, string tableName, DbCommand insert, IReadOnlyList<(IProperty, DbParameter)> columns, bool providerParameters)
         {
@@ -76,8 +94,9 @@ internal static class IncidentBulkWriter
             this.providerParameters = providerParameters;
         }
 
-        // providerParameters: whether each value's parameter is made by its EF Core type mapping (PostgreSQL: a UTC
-        // instant must travel as timestamptz, which a bare DbType cannot say) rather than reused and refilled.
+        // providerParameters (PostgreSQL): each value's parameter is made by its EF Core type mapping (a UTC instant
+        // must travel as timestamptz, which a bare DbType cannot say) rather than reused and refilled, and the rows
+        // are sent in batches of BatchRows statements rather than one round trip each.
         public static Table For(AppDbContext db, Type clrType, DbConnection connection, DbTransaction transaction, bool includeKey, bool providerParameters)
         {
             var entityType = db.Model.FindEntityType(clrType) ?? throw new InvalidOperationException($"{clrType.Name} is not mapped.");
@@ -101,9 +120,10 @@ internal static class IncidentBulkWriter
                 list.Add((property, parameter));
             }
 
+            // Batched statements take positional parameters ($1, $2, …).
             command.CommandText =
                 $"INSERT INTO \"{tableName}\" ({string.Join(", ", properties.Select(p => $"\"{p.GetColumnName()}\""))}) " +
-                $"VALUES ({string.Join(", ", list.Select(c => c.Item2.ParameterName))})";
+                $"VALUES ({string.Join(", ", list.Select((c, i) => providerParameters ? "$" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : c.Item2.ParameterName))})";
             return new Table(entityType, tableName, command, list, providerParameters);
         }
 
@@ -153,15 +173,18 @@ internal static class IncidentBulkWriter
         {
             if (providerParameters)
             {
-                insert.Parameters.Clear();
-                foreach (var (property, parameter) in columns)
+                batch ??= insert.Connection!.CreateBatch();
+                batch.Transaction = insert.Transaction;
+                var row = batch.CreateBatchCommand();
+                row.CommandText = insert.CommandText;
+                foreach (var (property, _) in columns)
                 {
                     var clrValue = property.GetGetter().GetClrValueUsingContainingEntity(entity);
-                    insert.Parameters.Add(property.GetRelationalTypeMapping()
-                        .CreateParameter(insert, parameter.ParameterName, clrValue, property.IsNullable));
+                    row.Parameters.Add(property.GetRelationalTypeMapping()
+                        .CreateParameter(insert, string.Empty, clrValue, property.IsNullable));
                 }
 
-                await insert.ExecuteNonQueryAsync(cancellationToken);
+                batch.BatchCommands.Add(row);
                 return;
             }
 
@@ -185,6 +208,32 @@ internal static class IncidentBulkWriter
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        public ValueTask DisposeAsync() => insert.DisposeAsync();
+        /// <summary>Rows waiting in the batch (PostgreSQL).</summary>
+        public int Pending => batch?.BatchCommands.Count ?? 0;
+
+        /// <summary>Sends the batched rows, if any.</summary>
+        public async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            if (batch is { BatchCommands.Count: > 0 })
+            {
+                await batch.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            if (batch is not null)
+            {
+                await batch.DisposeAsync();
+                batch = null;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (batch is not null)
+            {
+                await batch.DisposeAsync();
+            }
+
+            await insert.DisposeAsync();
+        }
     }
 }

@@ -173,7 +173,7 @@ public sealed partial class EscalationEngine(
                         await claim.CommitAsync(cancellationToken);
                     }
                 }
-                catch (DbUpdateConcurrencyException)
+                catch (DbUpdateException ex) when (ConcurrentChange.Is(ex))
                 {
                     // A request changed one of these incidents meanwhile; read them again and re-apply.
                     LogConcurrencyRetry();

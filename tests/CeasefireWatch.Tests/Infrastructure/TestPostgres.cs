@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using CeasefireWatch.Web.Data;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace CeasefireWatch.Tests.Infrastructure;
@@ -17,6 +19,12 @@ public static class TestPostgres
     public const string RedisVariable = "CEASEFIREWATCH_TEST_REDIS";
 
     private const string DatabasePrefix = "cwtest_";
+
+    /// <summary>
+    /// A database migrated once per test run, copied for each test app (<c>CREATE DATABASE … TEMPLATE</c>): a copy
+    /// takes a fraction of the time of migrating afresh. Dropped when the test process ends.
+    /// </summary>
+    private static readonly Lazy<string> Template = new(CreateTemplate, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The server's connection string, or null when none is configured.</summary>
     public static string? Server => Environment.GetEnvironmentVariable(ServerVariable) is { Length: > 0 } server ? server : null;
@@ -61,7 +69,7 @@ public static class TestPostgres
         exists.Parameters.AddWithValue("name", database);
         if (exists.ExecuteScalar() is null)
         {
-            using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", admin);
+            using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\" TEMPLATE \"{Template.Value}\"", admin);
             create.ExecuteNonQuery();
         }
 
@@ -86,6 +94,27 @@ public static class TestPostgres
         admin.Open();
         using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
         drop.ExecuteNonQuery();
+    }
+
+    private static string CreateTemplate()
+    {
+        var template = DatabasePrefix + "template_" + Guid.NewGuid().ToString("N")[..12];
+        using (var admin = new NpgsqlConnection(AdminConnectionString()))
+        {
+            admin.Open();
+            using var create = new NpgsqlCommand($"CREATE DATABASE \"{template}\"", admin);
+            create.ExecuteNonQuery();
+        }
+
+        // Migrated without pooling, so no connection to it stays open (a template must have none when copied).
+        var connectionString = new NpgsqlConnectionStringBuilder(RequireServer()) { Database = template, Pooling = false }.ConnectionString;
+        using (var db = new PostgresAppDbContext(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql(connectionString).Options))
+        {
+            db.Database.Migrate();
+        }
+
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => DropDatabase(template);
+        return template;
     }
 
     private static string AdminConnectionString() =>
