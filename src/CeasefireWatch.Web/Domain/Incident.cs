@@ -477,6 +477,12 @@ public sealed class Incident
 
         ThrowIfClosedForGood();
         survivor.ThrowIfClosedForGood();
+        if (survivor.Status == IncidentStatus.Dismissed)
+        {
+            // A false report cannot carry a real violation's record; the real one survives instead.
+            throw new DomainRuleException(
+                $"{survivor.Reference} is dismissed as a false report; merge it into {Reference} instead, or change its verification first.");
+        }
 
         foreach (var report in reports.OrderBy(r => r.ReportedAt))
         {
@@ -529,6 +535,12 @@ public sealed class Incident
             survivor.LargerScaleFlaggedAt = null;
         }
 
+        if (survivor.Stage > Stage.UkrainianForces)
+        {
+            // A hold keeps an incident at tier 1; the merged record has carried it beyond, so there is nothing to hold.
+            survivor.HeldSince = null;
+        }
+
         survivor.ApplyDueStages(policy, now);
 
         Status = IncidentStatus.Merged;
@@ -553,6 +565,11 @@ public sealed class Incident
     public Stage EscalateEarly(string reason, Stage? toStage, DateTime now, string actor, EscalationPolicy policy)
     {
         ThrowIfClosedForGood();
+        if (Status == IncidentStatus.Dismissed)
+        {
+            throw new DomainRuleException($"{Reference} is dismissed as a false report; change its verification to bring it back before escalating.");
+        }
+
         if (Status != IncidentStatus.Active)
         {
             throw new DomainRuleException($"{Reference} is {Status.ToString().ToLowerInvariant()}; reopen it before escalating.");

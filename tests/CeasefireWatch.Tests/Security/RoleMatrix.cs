@@ -21,10 +21,12 @@ internal static class RoleMatrix
         Array.IndexOf(RolesInOrder, role) >= Array.IndexOf(RolesInOrder, leastRole);
 
     /// <summary>
-    /// The incident an action is taken on: its id and first report, resolved when the action needs it; and a notification
-    /// rule (for an oblast the incident is not in, so it queues nothing) for the rule calls.
+    /// The incident an action is taken on: its id and first report, resolved when the action needs it; a likely duplicate
+    /// of it (the merge calls fold it into the target); and a notification rule (for an oblast the incident is not in, so it
+    /// queues nothing) for the rule calls. The target began 25 hours ago with a Major report, so it is at tier 2 (coalition
+    /// answers are taken) and asks about a larger-scale attack (the review is taken).
     /// </summary>
-    public sealed record Target(int Id, long ReportId, int RuleId);
+    public sealed record Target(int Id, long ReportId, int RuleId, int DuplicateId);
 
     /// <summary>One API call of CONTRACT.md (and the verify call), with the least role allowed to make it.</summary>
     public sealed record ApiAction(string LeastRole, bool NeedsResolved, Func<CeasefireWatchFactory, HttpClient, Target, Task<HttpResponseMessage>> Send);
@@ -58,6 +60,12 @@ internal static class RoleMatrix
             c.PostAsJsonAsync($"/api/incidents/{t.Id}/verification", new { status = "Verified", note = "Drone footage." }, Ct)),
         ["POST /api/incidents/{id}/checklist"] = new(Roles.Analyst, false, (_, c, t) =>
             c.PostAsJsonAsync($"/api/incidents/{t.Id}/checklist", new { item = "UkrainianForcesResponse", note = "Counter-battery fire." }, Ct)),
+        ["POST /api/incidents/{id}/acknowledgements"] = new(Roles.Analyst, false, (_, c, t) =>
+            c.PostAsJsonAsync($"/api/incidents/{t.Id}/acknowledgements", new { country = "France", state = "Acknowledged", note = "Paris confirms." }, Ct)),
+        ["POST /api/incidents/{id}/larger-scale-review"] = new(Roles.Supervisor, false, (_, c, t) =>
+            c.PostAsJsonAsync($"/api/incidents/{t.Id}/larger-scale-review", new { reason = "One drone, one village." }, Ct)),
+        ["POST /api/incidents/{id}/merge"] = new(Roles.Supervisor, false, (_, c, t) =>
+            c.PostAsJsonAsync($"/api/incidents/{t.DuplicateId}/merge", new { intoId = t.Id }, Ct)),
         ["GET /api/coalition"] = new(Roles.Viewer, false, (_, c, _) => c.GetAsync("/api/coalition", Ct)),
         ["GET /api/incidents/{id}/duplicates"] = new(Roles.Viewer, false, (_, c, t) => c.GetAsync($"/api/incidents/{t.Id}/duplicates", Ct)),
         ["POST /api/notification-rules"] = new(Roles.Supervisor, false, (_, c, _) =>
@@ -80,6 +88,11 @@ internal static class RoleMatrix
         ["Escalate"] = new(Roles.Supervisor, false, (_, t) => ($"/Incidents/{t.Id}?handler=Escalate", [("Escalate.Reason", "Shelling intensifying.")])),
         ["Resolve"] = new(Roles.Supervisor, false, (_, t) => ($"/Incidents/{t.Id}?handler=Resolve", [("Resolve.CeasedAt", string.Empty), ("Resolve.CeasedAtZone", "Utc"), ("Resolve.Reason", "Guns silent.")])),
         ["Reopen"] = new(Roles.Supervisor, true, (_, t) => ($"/Incidents/{t.Id}?handler=Reopen", [("Reopen.Reason", "Fire resumed.")])),
+        ["Verification"] = new(Roles.Supervisor, false, (_, t) => ($"/Incidents/{t.Id}?handler=Verification", [("Verification.Status", "Verified"), ("Verification.Note", "Imagery.")])),
+        ["Coalition answer"] = new(Roles.Analyst, false, (_, t) => ($"/Incidents/{t.Id}?handler=Answer", [("Answer.Country", "France"), ("Answer.State", "Acknowledged"), ("Answer.Note", "Paris confirms.")])),
+        ["Checklist item"] = new(Roles.Analyst, false, (_, t) => ($"/Incidents/{t.Id}?handler=Checklist", [("Checklist.Item", "UkrainianForcesResponse"), ("Checklist.Note", "Fire returned.")])),
+        ["Larger-scale review"] = new(Roles.Supervisor, false, (_, t) => ($"/Incidents/{t.Id}?handler=ScaleReview", [("ScaleReview.Reason", "One drone, one village.")])),
+        ["Merge"] = new(Roles.Supervisor, false, (_, t) => ($"/Incidents/{t.Id}?handler=Merge&mergeId={t.DuplicateId}", [])),
     };
 
     public static TheoryData<string, string> Cases(IEnumerable<string> actions)
@@ -100,7 +113,8 @@ internal static class RoleMatrix
     public static async Task<Target> NewTargetAsync(CeasefireWatchFactory app, bool resolved)
     {
         var api = app.CreateApiClient();
-        var incident = await app.LogIncidentAsync(api, app.Now.AddHours(-1));
+        var incident = await app.LogIncidentAsync(api, app.Now.AddHours(-25), body => body["severity"] = "Major");
+        var duplicate = await app.LogIncidentAsync(api, app.Now.AddHours(-24));
         if (resolved)
         {
             using var response = await api.PostAsJsonAsync($"/api/incidents/{incident.Id}/resolve", new { reason = "Quiet." }, Ct);
@@ -111,7 +125,7 @@ internal static class RoleMatrix
         using var rule = await api.PostAsJsonAsync(
             "/api/notification-rules", new { name = "Matrix", channel = "Email", target = "matrix@example.org", oblasts = new[] { "Volyn" } }, Ct);
         var ruleId = (await rule.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Ct)).GetProperty("id").GetInt32();
-        return new Target(incident.Id, reportId, ruleId);
+        return new Target(incident.Id, reportId, ruleId, duplicate.Id);
     }
 
     /// <summary>Everything an action could change, as one comparable text: counts, and each incident's and report's state.</summary>

@@ -91,21 +91,25 @@ public sealed class RoleMatrixTests(CeasefireWatchFactory app) : IClassFixture<C
         Assert.Equal(admin, dashboard.Contains("href=\"/Admin/Users\"", StringComparison.Ordinal));
 
         var incident = await person.GetHtmlAsync($"/Incidents/{open.Id}");
-        foreach (var handler in new[] { "FollowUp", "Note", "Warning" })
+        foreach (var handler in new[] { "FollowUp", "Note", "Warning", "Answer", "Checklist" })
         {
             Assert.Equal(reporter, incident.Contains($"handler={handler}\"", StringComparison.Ordinal));
         }
 
-        foreach (var handler in new[] { "Escalate", "Resolve", "Verify" })
+        foreach (var handler in new[] { "Escalate", "Resolve", "Verify", "Verification", "ScaleReview" })
         {
             Assert.Equal(supervisor, incident.Contains($"handler={handler}\"", StringComparison.Ordinal));
         }
+
+        // Every role sees likely duplicates (the target has one, logged an hour later); only supervisors are offered the merge.
+        Assert.Contains("data-duplicate-id=", incident, StringComparison.Ordinal);
+        Assert.Equal(supervisor, incident.Contains("handler=Merge", StringComparison.Ordinal));
 
         Assert.Equal(supervisor, (await person.GetHtmlAsync($"/Incidents/{resolved.Id}")).Contains("handler=Reopen\"", StringComparison.Ordinal));
 
         using var newPage = await person.GetAsync(new Uri("/Incidents/New", UriKind.Relative), TestContext.Current.CancellationToken);
         Assert.Equal(reporter ? HttpStatusCode.OK : HttpStatusCode.Forbidden, newPage.StatusCode);
-        foreach (var adminPage in new[] { "/Admin/Users", "/Admin/ApiKeys", "/Admin/SecurityLog" })
+        foreach (var adminPage in new[] { "/Admin/Users", "/Admin/ApiKeys", "/Admin/SecurityLog", "/Admin/Coalition" })
         {
             using var response = await person.GetAsync(new Uri(adminPage, UriKind.Relative), TestContext.Current.CancellationToken);
             Assert.Equal(admin ? HttpStatusCode.OK : HttpStatusCode.Forbidden, response.StatusCode);

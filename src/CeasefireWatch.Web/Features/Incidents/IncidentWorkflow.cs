@@ -15,51 +15,89 @@ public readonly record struct ActionContext(DateTime Now, string Actor, Escalati
 /// transaction, guarded by the incident's concurrency token), tell live pages and the engine, and answer the
 /// incident as it now stands. A handler says only what its action does.
 /// </summary>
+/// <remarks>
+/// When another request (or the engine) changed the incident between this one's read and its write, nothing of
+/// this one was saved; the action is then taken again on the incident as it now is, a few times at most. The
+/// domain re-checks its rules on the fresh state, so two analysts recording answers at once both land, while a
+/// second click on "escalate to the Coalition" finds the tier entered and is refused rather than repeated.
+/// </remarks>
 public sealed class IncidentWorkflow(AppDbContext db, TimeProvider clock, EscalationPolicy policy, ICurrentActor actor, IPublisher publisher)
 {
-    public async ValueTask<IncidentDto> ActAsync(
-        int incidentId, Action<Incident, ActionContext> act, CancellationToken cancellationToken, bool withAnswers = false)
-    {
-        IQueryable<Incident> query = withAnswers ? db.Incidents.Include(i => i.Acknowledgements) : db.Incidents;
-        var incident = await query.FirstOrDefaultAsync(i => i.Id == incidentId, cancellationToken) ?? throw NotFoundException.Incident(incidentId);
-        return await CommitAsync(incident, act, cancellationToken);
-    }
+    /// <summary>How many times an action is tried against a changing incident before the conflict is reported (409).</summary>
+    internal const int Attempts = 3;
 
-    /// <summary>For an incident the handler loaded itself (with more of it included).</summary>
-    public ValueTask<IncidentDto> CommitAsync(Incident incident, Action<Incident, ActionContext> act, CancellationToken cancellationToken)
+    public ValueTask<IncidentDto> ActAsync(
+        int incidentId, Action<Incident, ActionContext> act, CancellationToken cancellationToken, bool withAnswers = false) =>
+        ActAsync(
+            async ct =>
+            {
+                IQueryable<Incident> query = withAnswers ? db.Incidents.Include(i => i.Acknowledgements) : db.Incidents;
+                return await query.FirstOrDefaultAsync(i => i.Id == incidentId, ct) ?? throw NotFoundException.Incident(incidentId);
+            },
+            act,
+            cancellationToken);
+
+    /// <summary>For an action that loads more of the incident itself (<paramref name="load"/> runs again on a retry).</summary>
+    public async ValueTask<IncidentDto> ActAsync(
+        Func<CancellationToken, Task<Incident>> load, Action<Incident, ActionContext> act, CancellationToken cancellationToken)
     {
-        var context = Context();
-        act(incident, context);
-        return SaveAsync(incident, context, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            var incident = await load(cancellationToken);
+            var context = Context();
+            act(incident, context);
+            if (await TrySaveAsync(attempt, cancellationToken))
+            {
+                await publisher.Publish(new IncidentChanged(incident.Id), cancellationToken);
+                return IncidentDto.From(incident, context.Now, policy.ChecklistOverdueAfter);
+            }
+        }
     }
 
     /// <summary>For a new incident.</summary>
-    public ValueTask<IncidentDto> CreateAsync(Func<ActionContext, Incident> open, CancellationToken cancellationToken)
+    public async ValueTask<IncidentDto> CreateAsync(Func<ActionContext, Incident> open, CancellationToken cancellationToken)
     {
         var context = Context();
         var incident = open(context);
         db.Incidents.Add(incident);
-        return SaveAsync(incident, context, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await publisher.Publish(new IncidentChanged(incident.Id), cancellationToken);
+        return IncidentDto.From(incident, context.Now, policy.ChecklistOverdueAfter);
     }
 
-    /// <summary>Changes to several incidents at once (a merge), saved together; answers the first.</summary>
-    public async ValueTask<IncidentDto> CommitAsync(Incident answer, Incident other, Action<ActionContext> act, CancellationToken cancellationToken)
+    /// <summary>Changes to two incidents at once (a merge), saved together; answers the first.</summary>
+    public async ValueTask<IncidentDto> ActOnBothAsync(
+        Func<CancellationToken, Task<(Incident Answer, Incident Other)>> load, Action<Incident, Incident, ActionContext> act, CancellationToken cancellationToken)
     {
-        var context = Context();
-        act(context);
-        await db.SaveChangesAsync(cancellationToken);
-        await publisher.Publish(new IncidentChanged(other.Id), cancellationToken);
-        await publisher.Publish(new IncidentChanged(answer.Id), cancellationToken);
-        return IncidentDto.From(answer, context.Now, policy.ChecklistOverdueAfter);
+        for (var attempt = 1; ; attempt++)
+        {
+            var (answer, other) = await load(cancellationToken);
+            var context = Context();
+            act(answer, other, context);
+            if (await TrySaveAsync(attempt, cancellationToken))
+            {
+                await publisher.Publish(new IncidentChanged([other.Id, answer.Id]), cancellationToken);
+                return IncidentDto.From(answer, context.Now, policy.ChecklistOverdueAfter);
+            }
+        }
     }
 
     private ActionContext Context() => new(clock.GetUtcNow().UtcDateTime, actor.Name, policy);
 
-    private async ValueTask<IncidentDto> SaveAsync(Incident incident, ActionContext context, CancellationToken cancellationToken)
+    /// <summary>Saves; false when the incident changed meanwhile and the action should be taken again (nothing was saved).</summary>
+    private async Task<bool> TrySaveAsync(int attempt, CancellationToken cancellationToken)
     {
-        await db.SaveChangesAsync(cancellationToken);
-        await publisher.Publish(new IncidentChanged(incident.Id), cancellationToken);
-        return IncidentDto.From(incident, context.Now, policy.ChecklistOverdueAfter);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException) when (attempt < Attempts)
+        {
+            // Forget everything read and changed, outbox rows included, and read the incident afresh.
+            db.ChangeTracker.Clear();
+            return false;
+        }
     }
 
     /// <summary>The coalition roster as the domain needs it, leads first.</summary>

@@ -36,11 +36,17 @@ public static class MergeIncident
     {
         public async ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken)
         {
-            var duplicate = await LoadWholeAsync(command.IncidentId, cancellationToken) ?? throw NotFoundException.Incident(command.IncidentId);
-            var survivor = await LoadWholeAsync(command.IntoId!.Value, cancellationToken)
-                ?? throw new ValidationException([new ValidationFailure(nameof(Command.IntoId),
-                    $"There is no incident {Incident.FormatReference(command.IntoId.Value)} to merge into.")]);
-            return await workflow.CommitAsync(survivor, duplicate, x => duplicate.MergeInto(survivor, x.Now, x.Actor, x.Policy), cancellationToken);
+            return await workflow.ActOnBothAsync(
+                async ct =>
+                {
+                    var duplicate = await LoadWholeAsync(command.IncidentId, ct) ?? throw NotFoundException.Incident(command.IncidentId);
+                    var survivor = await LoadWholeAsync(command.IntoId!.Value, ct)
+                        ?? throw new ValidationException([new ValidationFailure(nameof(Command.IntoId),
+                            $"There is no incident {Incident.FormatReference(command.IntoId.Value)} to merge into.")]);
+                    return (survivor, duplicate);
+                },
+                (survivor, duplicate, x) => duplicate.MergeInto(survivor, x.Now, x.Actor, x.Policy),
+                cancellationToken);
         }
 
         private Task<Incident?> LoadWholeAsync(int id, CancellationToken ct) =>

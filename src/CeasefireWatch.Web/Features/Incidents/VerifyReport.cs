@@ -28,20 +28,20 @@ public static class VerifyReport
 
     public sealed class Handler(AppDbContext db, IncidentWorkflow workflow) : ICommandHandler<Command, IncidentDto>
     {
-        public async ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken)
-        {
-            var incident = await db.Incidents.GetForUpdateAsync(command.IncidentId, cancellationToken);
+        public async ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken) =>
+            await workflow.ActAsync(
+                async ct =>
+                {
+                    var incident = await db.Incidents.GetForUpdateAsync(command.IncidentId, ct);
 
-            // Only the named report is needed; loading it through the incident keeps a report of another incident out.
-            await db.Entry(incident).Collection(i => i.Reports).Query()
-                .Where(r => r.Id == command.ReportId).LoadAsync(cancellationToken);
-            if (incident.Reports.All(r => r.Id != command.ReportId))
-            {
-                throw new NotFoundException($"{incident.Reference} has no report {command.ReportId}.");
-            }
-
-            return await workflow.CommitAsync(incident,
-                (i, x) => i.VerifyReport(command.ReportId, command.Details?.Trim() ?? string.Empty, x.Now, x.Actor), cancellationToken);
-        }
+                    // Only the named report is needed; loading it through the incident keeps a report of another incident out.
+                    await db.Entry(incident).Collection(i => i.Reports).Query()
+                        .Where(r => r.Id == command.ReportId).LoadAsync(ct);
+                    return incident.Reports.Any(r => r.Id == command.ReportId)
+                        ? incident
+                        : throw new NotFoundException($"{incident.Reference} has no report {command.ReportId}.");
+                },
+                (i, x) => i.VerifyReport(command.ReportId, command.Details?.Trim() ?? string.Empty, x.Now, x.Actor),
+                cancellationToken);
     }
 }

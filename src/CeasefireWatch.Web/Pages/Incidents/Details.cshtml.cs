@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Features.Incidents;
 using CeasefireWatch.Web.Infrastructure;
@@ -145,6 +146,11 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
             // A page message, not a field one: the form posted may no longer be shown (a warning already
             // recorded, an incident resolved or at the highest tier meanwhile), and its field messages with it.
             ModelState.AddModelError(string.Empty, ex.Message);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Others kept changing the incident through every retry: nothing of this form was saved.
+            ModelState.AddModelError(string.Empty, "The incident kept changing while this was saved, so nothing was saved. Look at it again and retry.");
         }
 
         return await ShowAsync(redirectTo ?? id, ct);
