@@ -187,8 +187,10 @@ public sealed class ScaleOutTests
 
         using (var throughB = b.Client())
         {
-            var id = await PostAsync(throughB, DateTimeOffset.UtcNow, [], Ct);
-            Assert.NotNull(id);
+            using var response = await throughB.PostAsJsonAsync("/api/incidents", Body(DateTimeOffset.UtcNow), Ct);
+            var text = await response.Content.ReadAsStringAsync(Ct);
+            Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {text}\n{b.Output}");
+            var id = JsonDocument.Parse(text).RootElement.GetProperty("id").GetInt32();
             await Assertions.Expect(page.Locator($"[data-incident-id='{id}']")).ToBeVisibleAsync(new() { Timeout = 10_000 });
         }
 
@@ -210,23 +212,25 @@ public sealed class ScaleOutTests
         Assert.Contains(AdminEmail, await signedIn.Content.ReadAsStringAsync(Ct), StringComparison.OrdinalIgnoreCase);
     }
 
+    private static object Body(DateTimeOffset occurredAt) => new
+    {
+        title = "Shelling near Kupiansk",
+        occurredAt = occurredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+        oblast = "Kharkiv",
+        location = "Kupiansk",
+        violationType = "Shelling",
+        severity = "Serious",
+        sourceType = "MonitoringDrone",
+        description = "Logged by the scale-out test.",
+    };
+
     private static TimeSpan Max(TimeSpan x, TimeSpan y) => x > y ? x : y;
 
     private static async Task<int?> PostAsync(HttpClient client, DateTimeOffset occurredAt, ConcurrentBag<int> acknowledged, CancellationToken ct)
     {
         try
         {
-            using var response = await client.PostAsJsonAsync("/api/incidents", new
-            {
-                title = "Shelling near Kupiansk",
-                occurredAt = occurredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
-                oblast = "Kharkiv",
-                location = "Kupiansk",
-                violationType = "Shelling",
-                severity = "Serious",
-                sourceType = "MonitoringDrone",
-                description = "Logged by the scale-out test.",
-            }, ct);
+            using var response = await client.PostAsJsonAsync("/api/incidents", Body(occurredAt), ct);
             if (response.StatusCode == HttpStatusCode.Created)
             {
                 using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
