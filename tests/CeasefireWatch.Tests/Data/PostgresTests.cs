@@ -4,6 +4,7 @@ using CeasefireWatch.Tests.Infrastructure;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace CeasefireWatch.Tests.Data;
@@ -23,8 +24,8 @@ public sealed class PostgresTests
         TestPostgres.RequireServer();
         var path = CeasefireWatchFactory.NewDatabasePath();
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(CeasefireWatchFactory.StartInstant);
-        await using var first = new CeasefireWatchFactory { Provider = DatabaseProvider.Postgres, DatabasePath = path, KeepDatabase = true, Clock = clock };
-        await using var second = new CeasefireWatchFactory { Provider = DatabaseProvider.Postgres, DatabasePath = path, KeepDatabase = true, Clock = clock };
+        var first = new CeasefireWatchFactory { Provider = DatabaseProvider.Postgres, DatabasePath = path, KeepDatabase = true, Clock = clock };
+        var second = new CeasefireWatchFactory { Provider = DatabaseProvider.Postgres, DatabasePath = path, KeepDatabase = true, Clock = clock };
         try
         {
             using var api = first.CreateApiClient();
@@ -59,6 +60,53 @@ public sealed class PostgresTests
             var t0 = CeasefireWatchFactory.StartInstant.UtcDateTime;
             Assert.All(entered.Where(e => e.Stage == Stage.Coalition), e => Assert.Equal(t0.AddHours(24), e.DueAt));
             Assert.All(entered.Where(e => e.Stage == Stage.UsBackstop), e => Assert.Equal(t0.AddHours(72), e.DueAt));
+        }
+        finally
+        {
+            await first.DisposeAsync();
+            await second.DisposeAsync();
+            TestPostgres.DropDatabase(TestPostgres.DatabaseNameFor(path));
+        }
+    }
+
+    [Fact]
+    public async Task Two_instances_sending_from_one_outbox_at_once_deliver_each_notification_once()
+    {
+        TestPostgres.RequireServer();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var path = CeasefireWatchFactory.NewDatabasePath();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(CeasefireWatchFactory.StartInstant);
+        var first = new CeasefireWatchFactory { Provider = DatabaseProvider.Postgres, DatabasePath = path, KeepDatabase = true, Clock = clock };
+        var second = new CeasefireWatchFactory { Provider = DatabaseProvider.Postgres, DatabasePath = path, KeepDatabase = true, Clock = clock };
+        try
+        {
+            using var api = first.CreateApiClient();
+            using (var rule = await api.PostAsJsonAsync("/api/notification-rules", new
+            {
+                name = "Liaison hook", channel = "Webhook", target = receiver.Url, stages = Array.Empty<string>(), oblasts = Array.Empty<string>(), secret = "s3cret",
+            }, Ct))
+            {
+                Assert.Equal(HttpStatusCode.Created, rule.StatusCode);
+            }
+
+            _ = second.Services;
+            for (var i = 0; i < 40; i++)
+            {
+                await first.LogIncidentAsync(api, first.Now);   // tier 1 entered: one delivery each
+            }
+
+            var senders = new[] { first, second }
+                .Select(app => app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Web.Features.Notifications.NotificationSender>().Single())
+                .ToList();
+            await CeasefireWatchFactory.WaitUntilAsync(async () =>
+            {
+                await Task.WhenAll(senders.Select(s => s.RunDueAsync(Ct)).Concat(senders.Select(s => s.RunDueAsync(Ct))));
+                return await first.WithDbAsync(db => db.Set<NotificationDelivery>().CountAsync(d => d.Status == DeliveryStatus.Delivered, Ct)) == 40;
+            }, TimeSpan.FromSeconds(60), "all 40 deliveries are delivered");
+
+            var ids = receiver.Received.Select(r => r.Header("X-CeasefireWatch-Delivery")).ToList();
+            Assert.Equal(40, ids.Count);
+            Assert.Equal(40, ids.Distinct(StringComparer.Ordinal).Count());
         }
         finally
         {
