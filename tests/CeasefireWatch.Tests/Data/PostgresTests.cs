@@ -76,14 +76,15 @@ public sealed class PostgresTests
         await using var receiver = await WebhookReceiver.StartAsync();
         var path = CeasefireWatchFactory.NewDatabasePath();
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(CeasefireWatchFactory.StartInstant);
-        var first = new CeasefireWatchFactory { Provider = DatabaseProvider.Postgres, DatabasePath = path, KeepDatabase = true, Clock = clock };
-        var second = new CeasefireWatchFactory { Provider = DatabaseProvider.Postgres, DatabasePath = path, KeepDatabase = true, Clock = clock };
+        var settings = new Dictionary<string, string?> { ["Notifications:WebhookAttemptTimeout"] = "00:05:00" };
+        var first = new CeasefireWatchFactory { Provider = DatabaseProvider.Postgres, DatabasePath = path, KeepDatabase = true, Clock = clock, Settings = settings };
+        var second = new CeasefireWatchFactory { Provider = DatabaseProvider.Postgres, DatabasePath = path, KeepDatabase = true, Clock = clock, Settings = settings };
         try
         {
             using var api = first.CreateApiClient();
             using (var rule = await api.PostAsJsonAsync("/api/notification-rules", new
             {
-                name = "Liaison hook", channel = "Webhook", target = receiver.Url, stages = Array.Empty<string>(), oblasts = Array.Empty<string>(), secret = "s3cret",
+                name = "Liaison hook", channel = "Webhook", target = receiver.Url, stages = Array.Empty<string>(), oblasts = Array.Empty<string>(), secret = "a shared secret, long enough",
             }, Ct))
             {
                 Assert.Equal(HttpStatusCode.Created, rule.StatusCode);
