@@ -12,11 +12,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 name="${1:-}"
 dotnet tool restore >/dev/null
-dotnet build src/CeasefireWatch.Web -nologo -v q
 if [ -z "$name" ]; then
   rm -rf src/CeasefireWatch.Web/Data/Migrations/Postgres
   name=Initial
 fi
+# Built after the old migrations are gone, so EF Core does not find them in the assembly.
+dotnet build src/CeasefireWatch.Web -nologo -v q
 Database__Provider=Postgres \
 ConnectionStrings__CeasefireWatch="Host=localhost;Database=ceasefirewatch_design" \
   dotnet ef migrations add "$name" --no-build --project src/CeasefireWatch.Web \
