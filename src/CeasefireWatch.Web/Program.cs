@@ -13,7 +13,9 @@ if (args is [DatabaseCopy.Command, .. var copyArgs])
     return await DatabaseCopy.RunAsync(copyArgs, Console.Out);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// `-- reset-admin-password --email ...` recovers a lost administrator password from the console instead of serving.
+var recovery = AdminPasswordRecoveryCommand.Parse(args);
+var builder = WebApplication.CreateBuilder(recovery?.HostArgs ?? args);
 
 builder.Services.AddSerilog((services, logging) => logging
     .ReadFrom.Configuration(builder.Configuration)
@@ -29,11 +31,19 @@ builder.Services.AddScaleOut(builder.Configuration);
 builder.Services.AddNotifications(builder.Configuration);
 builder.Services.AddApiDocumentation();
 
+builder.Services.AddHostedService<StartupBanner>();
+
 var app = builder.Build();
+if (recovery is not null)
+{
+    return await recovery.RunAsync(app.Services, Console.In, Console.Out, interactive: !Console.IsInputRedirected);
+}
 
 // Request logging first, so it records the status the exception handler finally sent.
 app.UseSerilogRequestLogging();
 app.UseMiddleware<SecurityHeadersMiddleware>();
+// Before the error pages, so that they too speak the reader's language.
+app.UseRequestLocalization();
 app.UseExceptionHandler("/Error");
 if (!app.Environment.IsDevelopment())
 {
@@ -62,7 +72,7 @@ app.MapHub<LiveHub>(LiveHub.Path);
 app.MapApiDocumentation();
 app.MapRazorPages();
 
-app.Run();
+await app.RunAsync();
 return 0;
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>

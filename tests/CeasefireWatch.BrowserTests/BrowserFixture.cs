@@ -85,23 +85,35 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context signed in as the bootstrap administrator.</summary>
-    public async Task<IBrowserContext> SignedInContextAsync()
+    public Task<IBrowserContext> SignedInContextAsync() => SignedInContextAsync(new ViewportSize { Width = 1400, Height = 1000 });
+
+    /// <summary>
+    /// A fresh browser context of the given size, signed in as the bootstrap administrator. <paramref name="locale"/>
+    /// is what the browser asks for in Accept-Language (the app's first guess at the language).
+    /// </summary>
+    public async Task<IBrowserContext> SignedInContextAsync(ViewportSize viewport, string locale = "en-US")
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = BaseUrl,
-            ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
-            TimezoneId = "Europe/Kyiv",
-        });
+        var context = await NewContextAsync(viewport, locale);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/Account/SignIn");
-        await page.GetByLabel("Email").FillAsync(AdminEmail);
-        await page.GetByLabel("Password").FillAsync(AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        // By id, not by label: the labels are in the language the browser asked for.
+        await page.Locator("#Input_Email").FillAsync(AdminEmail);
+        await page.Locator("#Input_Password").FillAsync(AdminPassword);
+        await page.Locator("main form button[type=submit]").ClickAsync();
         await page.WaitForURLAsync(BaseUrl + "/");
         await page.CloseAsync();
         return context;
     }
+
+    /// <summary>A fresh browser context, signed out, in Kyiv's time zone.</summary>
+    public Task<IBrowserContext> NewContextAsync(ViewportSize viewport, string locale = "en-US") =>
+        Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            ViewportSize = viewport,
+            TimezoneId = "Europe/Kyiv",
+            Locale = locale,
+        });
 
     /// <summary>Logs an incident through the JSON API, as a monitoring pipeline would.</summary>
     public async Task<int> LogIncidentAsync(string title, DateTimeOffset occurredAt, string oblast = "Kharkiv")

@@ -79,8 +79,17 @@ internal static class IncidentsApi
 
     /// <summary>Incidents matching the filters, a page at a time.</summary>
     public static async Task<Ok<PagedResult<IncidentDto>>> ListIncidentsAsync(
-        [AsParameters] ListIncidents.Query query, IMediator mediator, CancellationToken ct) =>
-        TypedResults.Ok(await mediator.Send(query, ct));
+        [AsParameters] ListParameters query, IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send(new ListIncidents.Query(
+            query.Status, query.Stage, query.Oblast, query.From, query.To, query.Page, query.PageSize, query.Verification, query.Overdue), ct));
+
+    /// <summary>
+    /// The list call's query as CONTRACT.md names it. The incident list page also searches and sorts (q, sort); those
+    /// are the page's, not part of the contract, so the API does not take them.
+    /// </summary>
+    public sealed record ListParameters(
+        string? Status = null, string? Stage = null, string? Oblast = null, string? From = null, string? To = null,
+        int? Page = null, int? PageSize = null, string? Verification = null, string? Overdue = null);
 
     /// <summary>Add a follow-up report.</summary>
     public static async Task<Created<IncidentDto>> AddFollowUpReportAsync(

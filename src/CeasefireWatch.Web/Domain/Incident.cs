@@ -709,8 +709,10 @@ public sealed class Incident
 
     private static string DescribeReport(ReportDetails r)
     {
-        var casualties = r.Killed is null && r.Wounded is null ? string.Empty : $" Killed {r.Killed ?? 0}, wounded {r.Wounded ?? 0}.";
-        return $"{r.Severity} {r.ViolationType} at {r.Location}, {r.Oblast}, occurred {Format(r.OccurredAt)}; source {r.SourceType}.{casualties} {r.Description}".TrimEnd();
+        // Labels, not contract names: this is the record people read. A count nobody gave is "unknown", never 0.
+        static string Count(int? n) => n?.ToString(CultureInfo.InvariantCulture) ?? "unknown";
+        var casualties = r.Killed is null && r.Wounded is null ? string.Empty : $" Killed {Count(r.Killed)}, wounded {Count(r.Wounded)}.";
+        return $"{r.Severity.Label()}: {r.ViolationType.Label()} at {r.Location}, {r.Oblast}, occurred {Format(r.OccurredAt)}; source: {r.SourceType.Label()}.{casualties} {r.Description}".TrimEnd();
     }
 
     private static string Format(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);

@@ -30,14 +30,16 @@ public static class KyivTime
         if (Zone.IsInvalidTime(unspecified))
         {
             utc = default;
-            error = $"{local:yyyy-MM-dd HH:mm} does not exist in Kyiv (clocks moved forward); enter the time in UTC.";
+            error = Localization.Text.Format(
+                "{0} does not exist in Kyiv (clocks moved forward); enter the time in UTC.", local.ToString(Localization.ZoneTime.EntryPattern, CultureInfo.InvariantCulture));
             return false;
         }
 
         if (Zone.IsAmbiguousTime(unspecified))
         {
             utc = default;
-            error = $"{local:yyyy-MM-dd HH:mm} happened twice in Kyiv (clocks moved back); enter the time in UTC.";
+            error = Localization.Text.Format(
+                "{0} happened twice in Kyiv (clocks moved back); enter the time in UTC.", local.ToString(Localization.ZoneTime.EntryPattern, CultureInfo.InvariantCulture));
             return false;
         }
 

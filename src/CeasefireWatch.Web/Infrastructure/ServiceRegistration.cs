@@ -1,6 +1,7 @@
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Escalation;
 using CeasefireWatch.Web.Infrastructure.Health;
+using CeasefireWatch.Web.Infrastructure.Localization;
 using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Microsoft.AspNetCore.DataProtection;
@@ -98,6 +99,7 @@ internal static class ServiceRegistration
     public static IServiceCollection AddWeb(this IServiceCollection services)
     {
         services.AddSignalR();
+        services.AddUiLocalization();
         services.AddRazorPages(o =>
         {
             // Every page needs at least a Viewer (the fallback policy); these need more.
@@ -105,8 +107,9 @@ internal static class ServiceRegistration
             o.Conventions.AuthorizePage("/Incidents/Import", Policies.Report);
             o.Conventions.AuthorizeFolder("/Admin", Policies.Administer);
             o.Conventions.ConfigureFilter(new PageOutcomeFilter());
-        }).AddMvcOptions(o =>
+        }).AddViewLocalization().AddMvcOptions(o =>
         {
+            LocalizedBindingMessages.Apply(o.ModelBindingMessageProvider);
             o.ModelBinderProviders.Insert(0, new ContractEnumModelBinderProvider());
             o.ModelBinderProviders.Insert(0, new StrictNumberModelBinderProvider());
         });

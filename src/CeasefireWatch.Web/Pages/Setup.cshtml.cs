@@ -1,6 +1,7 @@
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Features.Accounts;
 using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Localization;
 using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
@@ -26,7 +27,7 @@ public sealed class SetupModel(IMediator mediator, SetupGate gate, AppDbContext 
         {
             if (await mediator.Send(new CompleteSetup.Command(Input.Email, Input.Password, Input.ConfirmPassword), ct))
             {
-                TempData["Status"] = "Setup complete. You are signed in as the administrator.";
+                TempData["Status"] = Text.Get("Setup complete. You are signed in as the administrator.");
                 return RedirectToPage("/Index");
             }
 

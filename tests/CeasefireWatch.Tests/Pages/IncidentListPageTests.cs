@@ -64,7 +64,7 @@ public sealed partial class IncidentListPageTests
         Assert.Equal([c], await ListAsync("?from=2026-02-03&to=2026-02-03&status=Resolved"));
         Assert.Equal([a], await ListAsync("?status=Active&oblast=Kharkiv"));
         Assert.Empty(await ListAsync("?oblast=Lviv"));
-        Assert.Contains("No incident matches these filters.", await viewer.GetHtmlAsync("/Incidents?oblast=Lviv"), StringComparison.Ordinal);
+        Assert.Contains("No incident matches this search and these filters.", await viewer.GetHtmlAsync("/Incidents?oblast=Lviv"), StringComparison.Ordinal);
 
         // The form shows the filters in force.
         var filtered = await viewer.GetHtmlAsync("/Incidents?status=Resolved&oblast=Kharkiv&from=2026-02-03");

@@ -52,12 +52,12 @@ public sealed class KyivTimeEntryPageTests(CeasefireWatchFactory factory) : ICla
     }
 
     [Theory]
-    [InlineData("2025-03-30T03:00", "2025-03-30 03:00 does not exist in Kyiv (clocks moved forward); enter the time in UTC.")]
-    [InlineData("2025-03-30T03:30", "2025-03-30 03:30 does not exist in Kyiv (clocks moved forward); enter the time in UTC.")]
-    [InlineData("2025-03-30T03:59", "2025-03-30 03:59 does not exist in Kyiv (clocks moved forward); enter the time in UTC.")]
-    [InlineData("2025-10-26T03:00", "2025-10-26 03:00 happened twice in Kyiv (clocks moved back); enter the time in UTC.")]
-    [InlineData("2025-10-26T03:30", "2025-10-26 03:30 happened twice in Kyiv (clocks moved back); enter the time in UTC.")]
-    [InlineData("2025-10-26T03:59", "2025-10-26 03:59 happened twice in Kyiv (clocks moved back); enter the time in UTC.")]
+    [InlineData("2025-03-30T03:00", "30.03.2025 03:00 does not exist in Kyiv (clocks moved forward); enter the time in UTC.")]
+    [InlineData("2025-03-30T03:30", "30.03.2025 03:30 does not exist in Kyiv (clocks moved forward); enter the time in UTC.")]
+    [InlineData("2025-03-30T03:59", "30.03.2025 03:59 does not exist in Kyiv (clocks moved forward); enter the time in UTC.")]
+    [InlineData("2025-10-26T03:00", "26.10.2025 03:00 happened twice in Kyiv (clocks moved back); enter the time in UTC.")]
+    [InlineData("2025-10-26T03:30", "26.10.2025 03:30 happened twice in Kyiv (clocks moved back); enter the time in UTC.")]
+    [InlineData("2025-10-26T03:59", "26.10.2025 03:59 happened twice in Kyiv (clocks moved back); enter the time in UTC.")]
     public async Task A_Kyiv_time_skipped_or_repeated_by_a_clock_change_is_a_message_by_the_time_and_stores_nothing(string typed, string message)
     {
         var analyst = await factory.SignedInAsRoleAsync(Roles.Analyst);

@@ -57,11 +57,11 @@ internal static partial class PageForms
     public static string Errors(string html) =>
         string.Join(" | ", ValidationMessage().Matches(html).Select(m => WebUtility.HtmlDecode(m.Groups["text"].Value)).Where(t => t.Length > 0));
 
-    /// <summary>The text of the page-level validation summaries (list items inside <c>div.errors</c>).</summary>
+    /// <summary>The text of the page-level error summaries (list items inside <c>div.errors</c>, each maybe a link to its field).</summary>
     public static string Summary(string html) =>
         string.Join(" | ", SummaryBlock().Matches(html)
             .SelectMany(m => SummaryItem().Matches(m.Value))
-            .Select(i => WebUtility.HtmlDecode(i.Groups["text"].Value))
+            .Select(i => WebUtility.HtmlDecode(Regex.Replace(i.Groups["text"].Value, "<[^>]+>", string.Empty)))
             .Where(t => t.Length > 0));
 
     /// <summary>
@@ -72,6 +72,14 @@ internal static partial class PageForms
     {
         var escaped = Regex.Escape(name);
         var input = Regex.Match(html, $"<input[^>]*\\bname=\"{escaped}\"[^>]*>");
+        if (input.Success && input.Value.Contains("type=\"radio\"", StringComparison.Ordinal))
+        {
+            // A radio group (the time zone): the value of the one checked.
+            var checkedRadio = Regex.Matches(html, $"<input[^>]*\\bname=\"{escaped}\"[^>]*>")
+                .Select(m => m.Value).FirstOrDefault(r => Regex.IsMatch(r, "\\bchecked\\b"));
+            return checkedRadio is null ? null : WebUtility.HtmlDecode(Regex.Match(checkedRadio, "\\bvalue=\"(?<v>[^\"]*)\"").Groups["v"].Value);
+        }
+
         if (input.Success)
         {
             var value = Regex.Match(input.Value, "\\bvalue=\"(?<v>[^\"]*)\"");
@@ -96,12 +104,19 @@ internal static partial class PageForms
         return null;
     }
 
+    /// <summary>Whether <paramref name="name"/> is a choice among fixed values: a select or a radio group.</summary>
     public static bool IsSelect(string html, string name) =>
-        Regex.IsMatch(html, $"<select[^>]*\\bname=\"{Regex.Escape(name)}\"");
+        Regex.IsMatch(html, $"<select[^>]*\\bname=\"{Regex.Escape(name)}\"")
+        || Regex.IsMatch(html, $"<input[^>]*type=\"radio\"[^>]*\\bname=\"{Regex.Escape(name)}\"");
 
-    /// <summary>Whether a select named <paramref name="name"/> offers <paramref name="value"/>.</summary>
+    /// <summary>Whether a select (or a radio group) named <paramref name="name"/> offers <paramref name="value"/>.</summary>
     public static bool Offers(string html, string name, string value)
     {
+        if (Regex.IsMatch(html, $"<input[^>]*type=\"radio\"[^>]*\\bname=\"{Regex.Escape(name)}\"[^>]*\\bvalue=\"{Regex.Escape(WebUtility.HtmlEncode(value))}\""))
+        {
+            return true;
+        }
+
         var select = Regex.Match(html, $"<select[^>]*\\bname=\"{Regex.Escape(name)}\"[^>]*>(?<options>.*?)</select>", RegexOptions.Singleline);
         return select.Success && select.Groups["options"].Value.Contains($"value=\"{WebUtility.HtmlEncode(value)}\"", StringComparison.Ordinal);
     }
@@ -130,7 +145,7 @@ internal static partial class PageForms
     [GeneratedRegex("<div class=\"errors[^\"]*\"[^>]*>.*?</div>", RegexOptions.Singleline)]
     private static partial Regex SummaryBlock();
 
-    [GeneratedRegex("<li>(?<text>[^<]*)</li>")]
+    [GeneratedRegex("<li>(?<text>.*?)</li>", RegexOptions.Singleline)]
     private static partial Regex SummaryItem();
 
     [GeneratedRegex("<li class=\"entry[^\"]*\" data-kind=\"(?<kind>[^\"]+)\" data-stage=\"(?<stage>[^\"]+)\">(?<body>.*?)</li>", RegexOptions.Singleline)]

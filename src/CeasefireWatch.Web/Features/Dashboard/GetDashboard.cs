@@ -49,6 +49,15 @@ public static class GetDashboard
 
     public sealed record ResolutionBucket(string Label, int Count);
 
+    /// <summary>
+    /// Every tier entered, from the record (so it survives restarts), by whom: the engine as deadlines pass, the policy
+    /// at once when an incident is logged or imported after its deadlines, and supervisors escalating early.
+    /// </summary>
+    public sealed record TiersEntered(int ByEngine, int AtLogging, int BySupervisors)
+    {
+        public int Total => ByEngine + AtLogging + BySupervisors;
+    }
+
     public sealed record Model(
         DateTime Now,
         IReadOnlyList<Card> Active,
@@ -60,7 +69,8 @@ public static class GetDashboard
         Infrastructure.Health.HealthMonitor.Reading Health,
         TimeSpan Tier2After,
         TimeSpan Tier3After,
-        int RosterSize = 0)
+        int RosterSize = 0,
+        TiersEntered? Entered = null)
     {
         /// <summary>Checklist items overdue across the incidents shown.</summary>
         public int OverdueItems => Active.Sum(c => c.OverdueItems);
@@ -125,7 +135,23 @@ public static class GetDashboard
                 await health.ReadAsync(cancellationToken),
                 policy.Tier2After,
                 policy.Tier3After,
-                rosterSize);
+                rosterSize,
+                await TiersEnteredAsync(cancellationToken));
+        }
+
+        private async Task<TiersEntered> TiersEnteredAsync(CancellationToken ct)
+        {
+            // A policy entry recorded in the same instant the incident was created was entered at logging.
+            var entries = await db.TimelineEntries
+                .Where(e => e.Kind == TimelineKind.StageEntered)
+                .Join(db.Incidents, e => e.IncidentId, i => i.Id, (e, i) => new { Engine = e.Actor == Incident.EngineActor, AtLogging = e.At == i.CreatedAt })
+                .GroupBy(e => new { e.Engine, e.AtLogging })
+                .Select(g => new { g.Key.Engine, g.Key.AtLogging, Count = g.Count() })
+                .ToListAsync(ct);
+            return new TiersEntered(
+                entries.Where(e => e.Engine && !e.AtLogging).Sum(e => e.Count),
+                entries.Where(e => e.Engine && e.AtLogging).Sum(e => e.Count),
+                entries.Where(e => !e.Engine).Sum(e => e.Count));
         }
 
         private async Task<IReadOnlyList<RegionActivity>> RegionsAsync(CancellationToken ct)

@@ -1,3 +1,4 @@
+using CeasefireWatch.Web.Infrastructure.Localization;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using CeasefireWatch.Web.Domain;
@@ -447,22 +448,22 @@ public static partial class ImportCsv
             RuleFor(r => r.Title)
                 .NotEmpty().WithMessage("Give the incident a title.")
                 .MaximumLength(IncidentLimits.Title)
-                .WithMessage(r => $"The title is {r.Title?.Length} characters long; at most {IncidentLimits.Title} are allowed.");
+                .WithMessage(r => Text.Format("The title is {0} characters long; at most {1} are allowed.", r.Title?.Length, IncidentLimits.Title));
             RuleFor(r => r.Description)
                 .MaximumLength(IncidentLimits.Description)
-                .WithMessage(r => $"The text is {r.Description?.Length} characters long; at most {IncidentLimits.Description} are allowed.");
+                .WithMessage(r => Text.Format("The text is {0} characters long; at most {1} are allowed.", r.Description?.Length, IncidentLimits.Description));
             RuleFor(r => r.Location)
                 .MaximumLength(IncidentLimits.Location)
-                .WithMessage(r => $"The location is {r.Location?.Length} characters long; at most {IncidentLimits.Location} are allowed.");
+                .WithMessage(r => Text.Format("The location is {0} characters long; at most {1} are allowed.", r.Location?.Length, IncidentLimits.Location));
             Include(new ReportFieldsValidator(clock));
             RuleFor(r => r.CeasedAt)
                 .Must((r, ceased) => r.OccurredAt is null || ceased >= r.OccurredAt)
                 .When(r => r.CeasedAt is not null)
-                .WithMessage(r => $"Hostilities cannot cease ({r.CeasedAt:u}) before they began ({r.OccurredAt:u}).");
+                .WithMessage(r => Text.Format("Hostilities cannot cease ({0:u}) before they began ({1:u}).", r.CeasedAt, r.OccurredAt));
             RuleFor(r => r.CeasedAt)
                 .Must(ceased => ceased <= clock.GetUtcNow() + IncidentLimits.ClockSkew)
                 .When(r => r.CeasedAt is not null)
-                .WithMessage(r => $"The time hostilities ceased ({r.CeasedAt:u}) is in the future; leave ceased_at empty while they continue.");
+                .WithMessage(r => Text.Format("The time hostilities ceased ({0:u}) is in the future; leave ceased_at empty while they continue.", r.CeasedAt));
         }
     }
 }

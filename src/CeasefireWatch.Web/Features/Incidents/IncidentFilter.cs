@@ -1,3 +1,4 @@
+using CeasefireWatch.Web.Infrastructure.Localization;
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Infrastructure;
 using FluentValidation;
@@ -95,23 +96,23 @@ public sealed class IncidentFilterValidator : AbstractValidator<IIncidentFilter>
         RuleFor(f => f.Status)
             .Must(s => ContractText.TryParseName<IncidentStatus>(s, out _))
             .When(f => !string.IsNullOrWhiteSpace(f.Status))
-            .WithMessage(f => $"'{f.Status}' is not a status; use {string.Join(" or ", Enum.GetNames<IncidentStatus>())}.");
+            .WithMessage(f => Text.Format("'{0}' is not a status; use {1}.", f.Status, string.Join(" or ", Enum.GetNames<IncidentStatus>())));
         RuleFor(f => f.Stage)
             .Must(s => ContractText.TryParseName<Stage>(s, out _))
             .When(f => !string.IsNullOrWhiteSpace(f.Stage))
-            .WithMessage(f => $"'{f.Stage}' is not a stage; use {string.Join(", ", Enum.GetNames<Stage>())}.");
+            .WithMessage(f => Text.Format("'{0}' is not a stage; use {1}.", f.Stage, string.Join(", ", Enum.GetNames<Stage>())));
         RuleFor(f => f.Oblast)
             .Must(o => Oblasts.Canonical(o) is not null)
             .When(f => !string.IsNullOrWhiteSpace(f.Oblast))
-            .WithMessage(f => $"'{f.Oblast}' is not one of Ukraine's regions.");
+            .WithMessage(f => Text.Format("'{0}' is not one of Ukraine's regions.", f.Oblast));
         RuleFor(f => f.Verification)
             .Must(v => ContractText.TryParseName<Verification>(v, out _))
             .When(f => !string.IsNullOrWhiteSpace(f.Verification))
-            .WithMessage(f => $"'{f.Verification}' is not a verification; use {string.Join(", ", Enum.GetNames<Verification>())}.");
+            .WithMessage(f => Text.Format("'{0}' is not a verification; use {1}.", f.Verification, string.Join(", ", Enum.GetNames<Verification>())));
         RuleFor(f => f.Overdue)
             .Must(o => bool.TryParse(o?.Trim(), out _))
             .When(f => !string.IsNullOrWhiteSpace(f.Overdue))
-            .WithMessage(f => $"'{f.Overdue}' is not true or false.");
+            .WithMessage(f => Text.Format("'{0}' is not true or false.", f.Overdue));
         RuleFor(f => f.From)
             .Must(t => ContractText.TryParseInstant(t, out _))
             .When(f => !string.IsNullOrWhiteSpace(f.From))

@@ -1,14 +1,25 @@
+using System.Globalization;
 using CeasefireWatch.Web.Data;
+using CeasefireWatch.Web.Domain;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 namespace CeasefireWatch.Web.Features.Incidents;
 
-/// <summary>Incidents matching the filters, newest first violation first, a page at a time.</summary>
+/// <summary>
+/// Incidents matching the filters, a page at a time: newest first violation first, or sorted by a column; optionally
+/// only those whose reference, title, place or description holds a search text (the incident list's search box).
+/// </summary>
 public static class ListIncidents
 {
     public const int DefaultPageSize = 25;
+    public const int MaxSearchLength = 200;
+
+    /// <summary>The sort keys the list offers; a leading '-' sorts descending. The default is <c>-occurred</c>.</summary>
+    public static IReadOnlyList<string> SortKeys { get; } = ["reference", "title", "status", "stage", "oblast", "occurred", "due"];
+
+    public const string DefaultSort = "-occurred";
     public const int MaxPageSize = 200;
     public const int MaxPage = int.MaxValue / MaxPageSize;
 
@@ -21,7 +32,9 @@ public static class ListIncidents
         int? Page = null,
         int? PageSize = null,
         string? Verification = null,
-        string? Overdue = null) : IQuery<PagedResult<IncidentDto>>, IIncidentFilter;
+        string? Overdue = null,
+        string? Q = null,
+        string? Sort = null) : IQuery<PagedResult<IncidentDto>>, IIncidentFilter;
 
     public sealed class Validator : AbstractValidator<Query>
     {
@@ -31,6 +44,11 @@ public static class ListIncidents
             // The upper bound keeps (page - 1) * pageSize inside an int: past it the offset would wrap to the first page.
             RuleFor(q => q.Page).InclusiveBetween(1, MaxPage).WithMessage($"The page number must be from 1 to {MaxPage}.");
             RuleFor(q => q.PageSize).InclusiveBetween(1, MaxPageSize).WithMessage($"The page size must be from 1 to {MaxPageSize}.");
+            RuleFor(q => q.Q).MaximumLength(MaxSearchLength).WithMessage("Keep the search to {MaxLength} characters.");
+            RuleFor(q => q.Sort)
+                .Must(s => SortKeys.Contains(s!.TrimStart('-'), StringComparer.Ordinal))
+                .When(q => !string.IsNullOrWhiteSpace(q.Sort))
+                .WithMessage("'{PropertyValue}' is not a column to sort by.");
         }
     }
 
@@ -41,18 +59,71 @@ public static class ListIncidents
             var page = query.Page ?? 1;
             var pageSize = query.PageSize ?? DefaultPageSize;
             var now = clock.GetUtcNow().UtcDateTime;
-            var matching = db.Incidents.AsNoTracking().Matching(query);
+            var matching = db.Incidents.AsNoTracking().Matching(query).Containing(query.Q);
             if (query.WantsOverdue())
             {
                 matching = matching.Overdue(now, policy.ChecklistOverdueAfter);
             }
 
             var total = await matching.CountAsync(cancellationToken);
-            var items = await matching
-                .OrderByDescending(i => i.OccurredAt).ThenByDescending(i => i.Id)
+            var items = await matching.SortedBy(query.Sort)
                 .Skip((page - 1) * pageSize).Take(pageSize)
                 .ToListAsync(cancellationToken);
             return new PagedResult<IncidentDto>([.. items.Select(i => IncidentDto.From(i, now, policy.ChecklistOverdueAfter))], total);
         }
+    }
+
+    /// <summary>
+    /// Incidents whose reference, title, location, oblast or description holds <paramref name="text"/>. LIKE ignores
+    /// case for Latin letters only (SQLite), so the text is also tried in lower case and capitalised: "харків" finds
+    /// "Харків". A reference (CW-00042, or its number) finds that incident too.
+    /// </summary>
+    public static IQueryable<Incident> Containing(this IQueryable<Incident> incidents, string? text)
+    {
+        var term = text?.Trim();
+        if (string.IsNullOrEmpty(term))
+        {
+            return incidents;
+        }
+
+        var id = Incident.ParseReference(term) ?? (int.TryParse(term, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1);
+        var escaped = term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+        var lower = escaped.ToLowerInvariant();
+        var capitalised = lower.Length > 0 ? char.ToUpperInvariant(lower[0]) + lower[1..] : lower;
+        string[] patterns = [.. new[] { escaped, lower, capitalised }.Distinct().Select(p => $"%{p}%")];
+        var a = patterns[0];
+        var b = patterns.Length > 1 ? patterns[1] : a;
+        var c = patterns.Length > 2 ? patterns[2] : a;
+        return incidents.Where(i => i.Id == id
+            || EF.Functions.Like(i.Title, a, "\\") || EF.Functions.Like(i.Title, b, "\\") || EF.Functions.Like(i.Title, c, "\\")
+            || EF.Functions.Like(i.Location, a, "\\") || EF.Functions.Like(i.Location, b, "\\") || EF.Functions.Like(i.Location, c, "\\")
+            || EF.Functions.Like(i.Oblast, a, "\\") || EF.Functions.Like(i.Oblast, b, "\\") || EF.Functions.Like(i.Oblast, c, "\\")
+            || EF.Functions.Like(i.Description, a, "\\") || EF.Functions.Like(i.Description, b, "\\") || EF.Functions.Like(i.Description, c, "\\"));
+    }
+
+    private static readonly System.Linq.Expressions.Expression<Func<Incident, int>> TierNumber =
+        i => i.Stage == Stage.UkrainianForces ? 1 : i.Stage == Stage.Coalition ? 2 : 3;
+
+    /// <summary>The (validated) sort; ties broken by id so paging is stable. "due" puts incidents with no next tier last.</summary>
+    public static IQueryable<Incident> SortedBy(this IQueryable<Incident> incidents, string? sort)
+    {
+        var key = string.IsNullOrWhiteSpace(sort) ? DefaultSort : sort.Trim();
+        var descending = key.StartsWith('-');
+        return key.TrimStart('-') switch
+        {
+            "reference" => descending ? incidents.OrderByDescending(i => i.Id) : incidents.OrderBy(i => i.Id),
+            "title" => Then(descending ? incidents.OrderByDescending(i => i.Title) : incidents.OrderBy(i => i.Title), descending),
+            "status" => Then(descending ? incidents.OrderByDescending(i => i.Status) : incidents.OrderBy(i => i.Status), descending),
+            // Stages are stored by name: order by tier number, not alphabetically.
+            "stage" => Then(descending ? incidents.OrderByDescending(TierNumber) : incidents.OrderBy(TierNumber), descending),
+            "oblast" => Then(descending ? incidents.OrderByDescending(i => i.Oblast) : incidents.OrderBy(i => i.Oblast), descending),
+            "due" => Then(descending
+                ? incidents.OrderBy(i => i.NextStageAt == null).ThenByDescending(i => i.NextStageAt)
+                : incidents.OrderBy(i => i.NextStageAt == null).ThenBy(i => i.NextStageAt), descending),
+            _ => Then(descending ? incidents.OrderByDescending(i => i.OccurredAt) : incidents.OrderBy(i => i.OccurredAt), descending),
+        };
+
+        static IOrderedQueryable<Incident> Then(IOrderedQueryable<Incident> ordered, bool descending) =>
+            descending ? ordered.ThenByDescending(i => i.Id) : ordered.ThenBy(i => i.Id);
     }
 }

@@ -1,3 +1,4 @@
+using CeasefireWatch.Web.Infrastructure.Localization;
 using CeasefireWatch.Web.Domain;
 using FluentValidation;
 using Severity = CeasefireWatch.Web.Domain.Severity;
@@ -64,13 +65,13 @@ public sealed class ReportFieldsValidator : AbstractValidator<IReportFields>
             .Cascade(CascadeMode.Stop)
             .NotNull().WithMessage("Say when the violation occurred.")
             .Must(t => t <= clock.GetUtcNow() + IncidentLimits.ClockSkew)
-            .WithMessage(r => $"The time the violation occurred ({r.OccurredAt:u}) is in the future; at most {IncidentLimits.ClockSkew.TotalMinutes:0} minutes ahead of this server's clock ({clock.GetUtcNow():u}) is accepted.")
+            .WithMessage(r => Text.Format("The time the violation occurred ({0:u}) is in the future; at most {1:0} minutes ahead of this server's clock ({2:u}) is accepted.", r.OccurredAt, IncidentLimits.ClockSkew.TotalMinutes, clock.GetUtcNow()))
             .GreaterThanOrEqualTo(EarliestOccurrence).WithMessage($"The time the violation occurred must be after {EarliestOccurrence:yyyy-MM-dd}.");
 
         RuleFor(r => r.Oblast)
             .NotEmpty().WithMessage("Pick the oblast where it happened.")
             .Must(o => Oblasts.Canonical(o) is not null)
-            .WithMessage(r => $"'{r.Oblast}' is not one of Ukraine's regions; use one of: {string.Join(", ", Oblasts.All)}.");
+            .WithMessage(r => Text.Format("'{0}' is not one of Ukraine's regions; use one of: {1}.", r.Oblast, string.Join(", ", Oblasts.All)));
 
         RuleFor(r => r.Location)
             .NotEmpty().WithMessage("Give the settlement or location.")

@@ -1,3 +1,4 @@
+using CeasefireWatch.Web.Infrastructure.Localization;
 using System.Text.Json.Serialization;
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Infrastructure;
@@ -25,7 +26,7 @@ public static class ResolveIncident
             RuleFor(c => c.CeasedAt)
                 .Must(t => t <= clock.GetUtcNow() + IncidentLimits.ClockSkew)
                 .When(c => c.CeasedAt is not null)
-                .WithMessage(c => $"The time hostilities ceased ({c.CeasedAt:u}) is in the future; leave it empty for now.");
+                .WithMessage(c => Text.Format("The time hostilities ceased ({0:u}) is in the future; leave it empty for now.", c.CeasedAt));
             RuleFor(c => c.Reason).MaximumLength(IncidentLimits.Reason);
         }
     }

@@ -1,3 +1,4 @@
+using CeasefireWatch.Web.Infrastructure.Localization;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Features.Incidents;
@@ -67,10 +68,10 @@ public static class CreateNotificationRule
                 .WithMessage($"Keep the target to {NotificationRuleConfiguration.TargetLength} characters.");
             RuleFor(c => c.Target).Must(IsEmailAddress)
                 .When(c => IsEmail(c) && !string.IsNullOrWhiteSpace(c.Target))
-                .WithMessage(c => $"\"{c.Target}\" is not an email address (name@example.org).");
+                .WithMessage(c => Text.Format("\"{0}\" is not an email address (name@example.org).", c.Target));
             RuleFor(c => c.Target).Must(IsHttpUrl)
                 .When(c => IsWebhook(c) && !string.IsNullOrWhiteSpace(c.Target))
-                .WithMessage(c => $"\"{c.Target}\" is not an absolute http or https URL (https://hooks.example.org/path).");
+                .WithMessage(c => Text.Format("\"{0}\" is not an absolute http or https URL (https://hooks.example.org/path).", c.Target));
 
             RuleFor(c => c.Stages)
                 .Must(s => s is null || s.All(name => ContractText.TryParseName<Stage>(name, out _)))

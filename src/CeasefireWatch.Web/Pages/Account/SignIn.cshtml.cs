@@ -1,5 +1,6 @@
 using CeasefireWatch.Web.Features.Accounts;
 using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Localization;
 using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
@@ -30,7 +31,7 @@ public sealed class SignInModel(IMediator mediator) : PageModel
                 return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
             }
 
-            ModelState.AddModelError(string.Empty, SignInWithPassword.Failure);
+            ModelState.AddModelError(string.Empty, Text.Get(SignInWithPassword.Failure));
         }
         catch (ValidationException ex)
         {

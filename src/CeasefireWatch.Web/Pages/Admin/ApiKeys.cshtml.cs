@@ -1,5 +1,6 @@
 using CeasefireWatch.Web.Features.Accounts;
 using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Localization;
 using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
@@ -49,8 +50,8 @@ public sealed class ApiKeysModel(IMediator mediator) : PageModel
     {
         var revoked = await mediator.Send(new RevokeApiKey.Command(id), ct);
         TempData["Status"] = revoked.AlreadyRevoked
-            ? $"The key {revoked.Name} was already revoked at {UtcFormat.Format(revoked.RevokedAt)}; nothing changed."
-            : $"The key {revoked.Name} is revoked: its next call gets 401.";
+            ? Text.Format("The key {0} was already revoked at {1}; nothing changed.", revoked.Name, UtcFormat.Format(revoked.RevokedAt))
+            : Text.Format("The key {0} is revoked: its next call gets 401.", revoked.Name);
         return RedirectToPage();
     }
 

@@ -1,5 +1,6 @@
 using CeasefireWatch.Web.Features.Coalition;
 using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Localization;
 using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
@@ -22,7 +23,7 @@ public sealed class CoalitionModel(IMediator mediator) : PageModel
         try
         {
             var saved = await mediator.Send(new SaveRosterMember.Command(Member.Name, Member.Iso2, Member.Lead, Member.Contribution), ct);
-            TempData["Status"] = $"{saved.Name} saved.";
+            TempData["Status"] = Text.Format("{0} saved.", saved.Name);
             return RedirectToPage();
         }
         catch (ValidationException ex)
@@ -39,7 +40,7 @@ public sealed class CoalitionModel(IMediator mediator) : PageModel
         try
         {
             await mediator.Send(new RemoveRosterMember.Command(name), ct);
-            TempData["Status"] = $"{name} removed from the roster.";
+            TempData["Status"] = Text.Format("{0} removed from the roster.", name);
             return RedirectToPage();
         }
         catch (ValidationException ex)

@@ -1,5 +1,6 @@
 using CeasefireWatch.Web.Features.Accounts;
 using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Localization;
 using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
@@ -36,27 +37,27 @@ public sealed class UsersModel(IMediator mediator) : PageModel
 
     public Task<IActionResult> OnPostCreateAsync(CancellationToken ct) =>
         SendAsync(new CreateUser.Command(Create.Email, Create.Password, Create.Role), nameof(Create), userId: null,
-            created => $"{created.Email} can now sign in as {created.Role}.", ct);
+            created => Text.Format("{0} can now sign in as {1}.", created.Email, created.Role), ct);
 
     public Task<IActionResult> OnPostRoleAsync(string id, CancellationToken ct) =>
         SendAsync(new SetUserRole.Command(id, ChangeRole.Role), nameof(ChangeRole), id,
             changed => changed.From == changed.To
-                ? $"{changed.Email} already is {changed.To}."
-                : $"{changed.Email} is now {changed.To} (was {changed.From}). Their open sessions end at once.", ct);
+                ? Text.Format("{0} already is {1}.", changed.Email, changed.To)
+                : Text.Format("{0} is now {1} (was {2}). Their open sessions end at once.", changed.Email, changed.To, changed.From), ct);
 
     public Task<IActionResult> OnPostDisableAsync(string id, CancellationToken ct) =>
         SendAsync(new SetUserDisabled.Command(id, Disabled: true), Access, id,
             result => result.Changed
-                ? $"{result.Email} is disabled: sign-in is refused and open sessions end at once."
-                : $"{result.Email} was already disabled.", ct);
+                ? Text.Format("{0} is disabled: sign-in is refused and open sessions end at once.", result.Email)
+                : Text.Format("{0} was already disabled.", result.Email), ct);
 
     public Task<IActionResult> OnPostEnableAsync(string id, CancellationToken ct) =>
         SendAsync(new SetUserDisabled.Command(id, Disabled: false), Access, id,
-            result => result.Changed ? $"{result.Email} can sign in again." : $"{result.Email} already could sign in.", ct);
+            result => result.Changed ? Text.Format("{0} can sign in again.", result.Email) : Text.Format("{0} already could sign in.", result.Email), ct);
 
     public Task<IActionResult> OnPostResetPasswordAsync(string id, CancellationToken ct) =>
         SendAsync(new ResetPassword.Command(id, Reset.NewPassword), nameof(Reset), id,
-            email => $"Password of {email} reset. Tell them the new one in person or by another channel; their open sessions end at once.", ct);
+            email => Text.Format("Password of {0} reset. Tell them the new one in person or by another channel; their open sessions end at once.", email), ct);
 
     /// <summary>The messages for <paramref name="prefix"/>'s fields, when <paramref name="userId"/>'s row failed.</summary>
     public IEnumerable<string> RowErrors(string userId, string prefix) =>

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Features.Incidents;
 using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Localization;
 using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Microsoft.AspNetCore.Authorization;
@@ -64,57 +65,61 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
 
     public async Task<IActionResult> OnPostFollowUpAsync(int id, CancellationToken ct)
     {
+        ZonePreference.Remember(HttpContext, FollowUp.OccurredAtZone);
         if (!FollowUp.TryGetOccurredAt(ModelState, nameof(FollowUp), out var occurredAt))
         {
             return await ShowAsync(id, ct);
         }
 
-        return await SendAsync(id, FollowUp.ToCommand(id, occurredAt), nameof(FollowUp), "Follow-up report added.", ct);
+        return await SendAsync(id, FollowUp.ToCommand(id, occurredAt), nameof(FollowUp), Text.Get("Follow-up report added."), ct);
     }
 
     public Task<IActionResult> OnPostNoteAsync(int id, CancellationToken ct) =>
-        SendAsync(id, new AddNote.Command(Note.Text) { IncidentId = id }, nameof(Note), "Note added.", ct);
+        SendAsync(id, new AddNote.Command(Note.Text) { IncidentId = id }, nameof(Note), Text.Get("Note added."), ct);
 
     public Task<IActionResult> OnPostWarningAsync(int id, CancellationToken ct) =>
-        SendAsync(id, new RecordDiplomaticWarning.Command(Warning.Details, Warning.Recipient, Warning.Channel) { IncidentId = id }, nameof(Warning), "Diplomatic warning recorded.", ct);
+        SendAsync(id, new RecordDiplomaticWarning.Command(Warning.Details, Warning.Recipient, Warning.Channel) { IncidentId = id }, nameof(Warning), Text.Get("Diplomatic warning recorded."), ct);
 
     public async Task<IActionResult> OnPostResolveAsync(int id, CancellationToken ct)
     {
         var key = $"{nameof(Resolve)}.{nameof(ResolveForm.CeasedAt)}";
+        ZonePreference.Remember(HttpContext, Resolve.CeasedAtZone);
         if (!TimeInput.TryToUtc(Resolve.CeasedAt, Resolve.CeasedAtZone, ModelState, key, out var ceasedAt))
         {
             return await ShowAsync(id, ct);
         }
 
-        return await SendAsync(id, new ResolveIncident.Command(ceasedAt, Resolve.Reason) { IncidentId = id }, nameof(Resolve), "Incident resolved: the clock has stopped.", ct);
+        return await SendAsync(id, new ResolveIncident.Command(ceasedAt, Resolve.Reason) { IncidentId = id }, nameof(Resolve), Text.Get("Incident resolved: the clock has stopped."), ct);
     }
 
     public Task<IActionResult> OnPostReopenAsync(int id, CancellationToken ct) =>
-        SendAsync(id, new ReopenIncident.Command(Reopen.Reason) { IncidentId = id }, nameof(Reopen), "Incident reopened: the clock runs again.", ct);
+        SendAsync(id, new ReopenIncident.Command(Reopen.Reason) { IncidentId = id }, nameof(Reopen), Text.Get("Incident reopened: the clock runs again."), ct);
 
     public Task<IActionResult> OnPostEscalateAsync(int id, CancellationToken ct) =>
         SendAsync(id, new EscalateIncident.Command(Escalate.Reason, Escalate.ToStage) { IncidentId = id }, nameof(Escalate),
-            Escalate.ToStage is { } stage ? $"Escalated to {stage.Label()}." : "Escalated to the next tier.", ct);
+            Escalate.ToStage is { } stage ? Text.Format("Escalated to {0}.", Text.Get(stage.Label())) : Text.Get("Escalated to the next tier."), ct);
 
     public Task<IActionResult> OnPostVerifyAsync(int id, long reportId, CancellationToken ct) =>
-        SendAsync(id, new VerifyReport.Command(Verify.Details) { IncidentId = id, ReportId = reportId }, nameof(Verify), "Report verified.", ct);
+        SendAsync(id, new VerifyReport.Command(Verify.Details) { IncidentId = id, ReportId = reportId }, nameof(Verify), Text.Get("Report verified."), ct);
 
     public Task<IActionResult> OnPostVerificationAsync(int id, CancellationToken ct) =>
         SendAsync(id, new SetVerification.Command(Verification.Status, Verification.Note) { IncidentId = id }, nameof(Verification),
-            Verification.Status == Domain.Verification.FalseReport ? "Dismissed as a false report: the clock has stopped." : "Verification set.", ct);
+            Verification.Status == Domain.Verification.FalseReport ? Text.Get("Dismissed as a false report: the clock has stopped.") : Text.Get("Verification set."), ct);
 
     public Task<IActionResult> OnPostAnswerAsync(int id, CancellationToken ct) =>
-        SendAsync(id, new RecordCoalitionAnswer.Command(Answer.Country, Answer.State, Answer.Note) { IncidentId = id }, nameof(Answer), "Coalition answer recorded.", ct);
+        SendAsync(id, new RecordCoalitionAnswer.Command(Answer.Country, Answer.State, Answer.Note) { IncidentId = id }, nameof(Answer), Text.Get("Coalition answer recorded."), ct);
 
     public Task<IActionResult> OnPostChecklistAsync(int id, CancellationToken ct) =>
-        SendAsync(id, new CompleteChecklistItem.Command(Checklist.Item, Checklist.Note) { IncidentId = id }, nameof(Checklist), "Checklist item recorded.", ct);
+        SendAsync(id, new CompleteChecklistItem.Command(Checklist.Item, Checklist.Note) { IncidentId = id }, nameof(Checklist), Text.Get("Checklist item recorded."), ct);
 
     public Task<IActionResult> OnPostScaleReviewAsync(int id, CancellationToken ct) =>
-        SendAsync(id, new ReviewLargerScale.Command(ScaleReview.Reason) { IncidentId = id }, nameof(ScaleReview), "Recorded: not a larger-scale attack.", ct);
+        SendAsync(id, new ReviewLargerScale.Command(ScaleReview.Reason) { IncidentId = id }, nameof(ScaleReview), Text.Get("Recorded: not a larger-scale attack."), ct);
 
     /// <summary>Folds <paramref name="mergeId"/> into this incident (this one survives).</summary>
     public Task<IActionResult> OnPostMergeAsync(int id, int mergeId, CancellationToken ct) =>
-        SendAsync(mergeId, new MergeIncident.Command(id) { IncidentId = mergeId }, "Merge", $"{Domain.Incident.FormatReference(mergeId)} merged into this incident.", ct, redirectTo: id);
+        SendAsync(mergeId, new MergeIncident.Command(id) { IncidentId = mergeId }, "Merge", Text.Format("{0} merged into this incident.", Domain.Incident.FormatReference(mergeId)), ct, redirectTo: id);
+
+    public ZoneChoice ResolveZone => new($"{nameof(Resolve)}.{nameof(ResolveForm.CeasedAtZone)}", Resolve.CeasedAtZone);
 
     /// <summary>Whether the form bound as <paramref name="prefix"/> failed and should be shown open.</summary>
     public bool Failed(string prefix) => ModelState.HasErrorsFor(prefix);
@@ -150,7 +155,7 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
         catch (DbUpdateConcurrencyException)
         {
             // Others kept changing the incident through every retry: nothing of this form was saved.
-            ModelState.AddModelError(string.Empty, "The incident kept changing while this was saved, so nothing was saved. Look at it again and retry.");
+            ModelState.AddModelError(string.Empty, Text.Get("The incident kept changing while this was saved, so nothing was saved. Look at it again and retry."));
         }
 
         return await ShowAsync(redirectTo ?? id, ct);
@@ -164,6 +169,15 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
         {
             // A merged incident is a pointer: its page is the survivor's.
             return RedirectToPage(new { id = survivor });
+        }
+
+        if (HttpMethods.IsGet(Request.Method))
+        {
+            // A fresh page: the follow-up starts from this incident's place and type, and both time fields from the
+            // person's zone. After a refused post the forms keep what was typed instead.
+            var zone = ZonePreference.Of(HttpContext);
+            FollowUp = FollowUpForm.StartingFrom(Incident, zone);
+            Resolve.CeasedAtZone = zone;
         }
 
         Duplicates = Incident.Status is IncidentStatus.Active or IncidentStatus.Resolved
@@ -233,7 +247,8 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
 
     public sealed class ResolveForm
     {
-        public DateTime? CeasedAt { get; set; }
+        /// <summary>Day-month-year text, read like <see cref="ReportForm.OccurredAt"/>.</summary>
+        public string? CeasedAt { get; set; }
 
         public TimeInputZone CeasedAtZone { get; set; } = TimeInputZone.Utc;
 

@@ -1,3 +1,4 @@
+using CeasefireWatch.Web.Infrastructure.Localization;
 using CeasefireWatch.Web.Features.Import;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
@@ -27,13 +28,13 @@ public sealed class ImportModel(IMediator mediator) : PageModel
     {
         if (file is null || file.Length == 0)
         {
-            ModelState.AddModelError("file", "Choose a CSV file to import.");
+            ModelState.AddModelError("file", Text.Get("Choose a CSV file to import."));
             return Page();
         }
 
         if (file.Length > ImportIncidents.MaxBytes)
         {
-            ModelState.AddModelError("file", $"The file is {file.Length / (1024 * 1024)} MB; at most {ImportIncidents.MaxBytes / (1024 * 1024)} MB can be imported at once. Split it.");
+            ModelState.AddModelError("file", Text.Format("The file is {0} MB; at most {1} MB can be imported at once. Split it.", file.Length / (1024 * 1024), ImportIncidents.MaxBytes / (1024 * 1024)));
             return Page();
         }
 

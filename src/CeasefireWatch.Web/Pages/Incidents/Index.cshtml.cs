@@ -1,6 +1,7 @@
 using System.Globalization;
 using CeasefireWatch.Web.Features.Incidents;
 using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Localization;
 using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
@@ -8,9 +9,15 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CeasefireWatch.Web.Pages.Incidents;
 
-/// <summary>The incident list: filters, paging, and the export of what is filtered.</summary>
+/// <summary>The incident list: search, filters, sorting and paging, all kept in the URL; and the export of what is filtered.</summary>
 public sealed class IndexModel(IMediator mediator) : PageModel
 {
+    [BindProperty(SupportsGet = true)]
+    public string? Q { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Sort { get; set; }
+
     [BindProperty(SupportsGet = true)]
     public string? Status { get; set; }
 
@@ -27,13 +34,13 @@ public sealed class IndexModel(IMediator mediator) : PageModel
     [BindProperty(SupportsGet = true)]
     public string? Overdue { get; set; }
 
-    /// <summary>First violation on or after this day (UTC).</summary>
+    /// <summary>First violation on or after this day (day.month.year, or ISO), in the person's zone.</summary>
     [BindProperty(SupportsGet = true)]
-    public DateOnly? From { get; set; }
+    public string? From { get; set; }
 
-    /// <summary>First violation on or before this day (UTC), inclusive.</summary>
+    /// <summary>First violation on or before this day, inclusive.</summary>
     [BindProperty(SupportsGet = true)]
-    public DateOnly? To { get; set; }
+    public string? To { get; set; }
 
     /// <summary>"p", not "page": Razor Pages reserves the "page" route value for the page's own path.</summary>
     [BindProperty(SupportsGet = true, Name = "p")]
@@ -43,13 +50,19 @@ public sealed class IndexModel(IMediator mediator) : PageModel
 
     public int PageCount => Math.Max(1, (int)Math.Ceiling(Result.Total / (double)ListIncidents.DefaultPageSize));
 
+    /// <summary>The zone the days are read in and the times shown in.</summary>
+    public TimeInputZone Zone { get; private set; }
+
     /// <summary>The same filters as the CSV export's query string.</summary>
     public Dictionary<string, string?> ExportQuery { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct)
     {
+        Zone = ZonePreference.Of(HttpContext);
+        var from = Day(nameof(From), From, endOfDay: false);
+        var to = Day(nameof(To), To, endOfDay: true);
         var query = new ListIncidents.Query(
-            Status, Stage, Oblast, StartOfDay(From), EndOfDay(To), PageNumber, ListIncidents.DefaultPageSize, Verification, Overdue);
+            Status, Stage, Oblast, from, to, PageNumber, ListIncidents.DefaultPageSize, Verification, Overdue, Q, Sort);
         ExportQuery = new Dictionary<string, string?>
         {
             ["status"] = Status,
@@ -75,27 +88,52 @@ public sealed class IndexModel(IMediator mediator) : PageModel
         }
     }
 
-    /// <summary>The route values of another page of the same filtered list.</summary>
-    public Dictionary<string, string> RouteFor(int page)
+    /// <summary>The route values of another page, or another sort, of the same searched and filtered list.</summary>
+    public Dictionary<string, string> RouteFor(int page, string? sort = null)
     {
         var values = new Dictionary<string, string?>
         {
+            ["q"] = Q,
             ["status"] = Status,
             ["stage"] = Stage,
             ["oblast"] = Oblast,
             ["verification"] = Verification,
             ["overdue"] = Overdue,
-            ["from"] = From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["to"] = To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["p"] = page.ToString(CultureInfo.InvariantCulture),
+            ["from"] = From,
+            ["to"] = To,
+            ["sort"] = sort ?? Sort,
+            ["p"] = page == 1 ? null : page.ToString(CultureInfo.InvariantCulture),
         };
         return values.Where(kv => !string.IsNullOrEmpty(kv.Value)).ToDictionary(kv => kv.Key, kv => kv.Value!);
     }
 
-    private static string? StartOfDay(DateOnly? day) =>
-        day is { } d ? UtcFormat.Iso(d.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)) : null;
+    /// <summary>The sort a column header links to: ascending first, descending when already sorted ascending by it.</summary>
+    public string SortLinkFor(string key) => CurrentSort == key ? "-" + key : key;
 
-    /// <summary>The last millisecond of the day: the filter's upper bound is inclusive.</summary>
-    private static string? EndOfDay(DateOnly? day) =>
-        day is { } d ? UtcFormat.Iso(d.ToDateTime(new TimeOnly(23, 59, 59, 999), DateTimeKind.Utc)) : null;
+    /// <summary>"ascending", "descending" or "none": the header's aria-sort.</summary>
+    public string AriaSortFor(string key) =>
+        CurrentSort == key ? "ascending" : CurrentSort == "-" + key ? "descending" : "none";
+
+    private string CurrentSort => string.IsNullOrWhiteSpace(Sort) ? ListIncidents.DefaultSort : Sort.Trim();
+
+    /// <summary>
+    /// A day typed in the filter as the instant the list query takes: its first moment, or its last millisecond (the
+    /// upper bound is inclusive), in the person's zone. Text that is not a day is a message on the field.
+    /// </summary>
+    private string? Day(string field, string? text, bool endOfDay)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (!ZoneTime.TryParseDay(text, out var day))
+        {
+            ModelState.AddModelError(field, Text.Format("'{0}' is not a day: enter day.month.year, such as {1}.", text.Trim(), "04.02.2026"));
+            return null;
+        }
+
+        var start = ZoneTime.StartOfDayUtc(endOfDay ? day.AddDays(1) : day, Zone);
+        return UtcFormat.Iso(endOfDay ? start.AddMilliseconds(-1) : start);
+    }
 }

@@ -1,5 +1,6 @@
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Localization;
 using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
@@ -13,12 +14,11 @@ public sealed class NewModel(IMediator mediator) : PageModel
     [BindProperty]
     public NewIncidentForm Input { get; set; } = new();
 
-    public void OnGet()
-    {
-    }
+    public void OnGet() => Input.OccurredAtZone = ZonePreference.Of(HttpContext);
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
+        ZonePreference.Remember(HttpContext, Input.OccurredAtZone);
         if (!Input.TryGetOccurredAt(ModelState, nameof(Input), out var occurredAt) || !ModelState.IsValid)
         {
             return Page();
@@ -27,7 +27,7 @@ public sealed class NewModel(IMediator mediator) : PageModel
         try
         {
             var incident = await mediator.Send(Input.ToCommand(occurredAt), ct);
-            TempData["Status"] = $"{incident.Reference} logged: {incident.Stage.Label()}.";
+            TempData["Status"] = Text.Format("{0} logged: {1}.", incident.Reference, Text.Get(incident.Stage.Label()));
             return RedirectToPage("Details", new { id = incident.Id });
         }
         catch (ValidationException ex)

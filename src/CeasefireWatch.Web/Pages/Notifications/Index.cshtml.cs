@@ -1,5 +1,6 @@
 using CeasefireWatch.Web.Features.Notifications;
 using CeasefireWatch.Web.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Localization;
 using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
@@ -26,7 +27,7 @@ public sealed class IndexModel(IMediator mediator) : PageModel
         {
             var rule = await mediator.Send(
                 new CreateNotificationRule.Command(Rule.Name, Rule.Channel, Rule.Target, Rule.Stages, Rule.Oblasts, Rule.Secret), ct);
-            TempData["Status"] = $"Rule “{rule.Name}” added: {rule.Channel} to {rule.Target}.";
+            TempData["Status"] = Text.Format("Rule “{0}” added: {1} to {2}.", rule.Name, rule.Channel, rule.Target);
             return RedirectToPage();
         }
         catch (ValidationException ex)
@@ -40,7 +41,7 @@ public sealed class IndexModel(IMediator mediator) : PageModel
     public async Task<IActionResult> OnPostDeleteAsync(int id, CancellationToken ct)
     {
         var name = await mediator.Send(new DeleteNotificationRule.Command(id), ct);
-        TempData["Status"] = $"Rule “{name}” deleted: nothing more is sent for it.";
+        TempData["Status"] = Text.Format("Rule “{0}” deleted: nothing more is sent for it.", name);
         return RedirectToPage();
     }
 

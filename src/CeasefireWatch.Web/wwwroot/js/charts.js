@@ -38,7 +38,7 @@
       } else {
         resolution = new Chart(resolutionCanvas, {
           type: "bar",
-          data: { labels, datasets: [{ label: "Resolved incidents", data: counts, backgroundColor: "#1d6b35" }] },
+          data: { labels, datasets: [{ label: data.resolvedLabel || "Resolved incidents", data: counts, backgroundColor: "#1d6b35" }] },
           options: { animation: false, responsive: true, maintainAspectRatio: false, plugins: { legend: { display: false } },
             scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
         });

@@ -5,6 +5,12 @@
   const HOUR = 3600 * 1000;
   const main = document.getElementById("main");
 
+  // The page's words in the reader's language, handed over by the layout (#ui-text); the English key otherwise.
+  const words = (() => {
+    try { return JSON.parse(document.getElementById("ui-text")?.textContent || "{}"); } catch { return {}; }
+  })();
+  const tr = (key, ...args) => (words[key] || key).replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)]));
+
   // The server's clock, corrected for this browser's: two screens showing the same deadline agree
   // even when their own clocks do not.
   let clockOffset = 0;
@@ -17,18 +23,18 @@
 
   const pad = (n) => String(n).padStart(2, "0");
 
-  // Same format as the server's Countdown.Format: "2d 03:04:05", "03:04:05", or "due".
+  // Same format as the server's Countdown.Format: "2d 03:04:05", "03:04:05", or "due" (in the reader's language).
   const formatRemaining = (ms) => {
-    if (ms <= 0) return "due";
+    if (ms <= 0) return tr("due");
     const total = Math.ceil(ms / 1000);
     const days = Math.floor(total / 86400);
     const clock = `${pad(Math.floor(total / 3600) % 24)}:${pad(Math.floor(total / 60) % 60)}:${pad(total % 60)}`;
-    return days > 0 ? `${days}d ${clock}` : clock;
+    return days > 0 ? tr("{0}d {1}", days, clock) : clock;
   };
 
   const formatElapsed = (ms) => {
     const minutes = Math.max(0, Math.floor(ms / 60000));
-    return `${Math.floor(minutes / 1440)}d ${pad(Math.floor(minutes / 60) % 24)}h ${pad(minutes % 60)}m`;
+    return tr("{0}d {1}h {2}m", Math.floor(minutes / 1440), pad(Math.floor(minutes / 60) % 24), pad(minutes % 60));
   };
 
   const kyiv = new Intl.DateTimeFormat("en-GB", {
@@ -63,7 +69,7 @@
     const clock = document.querySelector("[data-clock]");
     if (clock) {
       const d = new Date(t);
-      clock.textContent = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC · ${kyiv.format(d)} Kyiv`;
+      clock.textContent = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC · ${kyiv.format(d)} ${tr("Kyiv")}`;
     }
   };
 
@@ -121,7 +127,7 @@
     const region = document.createElement("section");
     region.id = "stage-alerts";
     region.className = "stage-alerts";
-    region.setAttribute("aria-label", "Tier alerts");
+    region.setAttribute("aria-label", tr("Tier alerts"));
     const list = document.createElement("div");
     list.setAttribute("role", "alert");
     list.setAttribute("aria-live", "assertive");
@@ -137,7 +143,7 @@
     sound.id = "alert-sound";
     const soundOn = () => localStorage.getItem(soundKey) === "on";
     const showSound = () => {
-      sound.textContent = soundOn() ? "Alert sound: on" : "Alert sound: off";
+      sound.textContent = soundOn() ? tr("Alert sound: on") : tr("Alert sound: off");
       sound.setAttribute("aria-pressed", soundOn() ? "true" : "false");
     };
     sound.addEventListener("click", () => { localStorage.setItem(soundKey, soundOn() ? "off" : "on"); showSound(); if (soundOn()) beep(); });
@@ -150,7 +156,7 @@
       ask.type = "button";
       ask.className = "link";
       ask.id = "alert-desktop";
-      ask.textContent = "Desktop alerts";
+      ask.textContent = tr("Desktop alerts");
       ask.addEventListener("click", async () => { await Notification.requestPermission(); ask.remove(); });
       controls.append(ask);
     }
@@ -191,13 +197,13 @@
       link.href = `/Incidents/${encodeURIComponent(alert.incidentId)}`;
       link.textContent = alert.reference;
       const strong = document.createElement("strong");
-      strong.textContent = `entered ${alert.stageLabel}`;
+      strong.textContent = tr("entered {0}", alert.stageLabel);
       text.append(link, " ", strong, ` — ${alert.title} (${alert.oblast})`);
       const dismiss = document.createElement("button");
       dismiss.type = "button";
       dismiss.className = "dismiss";
-      dismiss.textContent = "Dismiss";
-      dismiss.setAttribute("aria-label", `Dismiss the alert for ${alert.reference}`);
+      dismiss.textContent = tr("Dismiss");
+      dismiss.setAttribute("aria-label", tr("Dismiss the alert for {0}", alert.reference));
       dismiss.addEventListener("click", () => { banner.remove(); updateTitle(); });
       banner.append(text, dismiss);
       list.prepend(banner);
@@ -205,7 +211,7 @@
       if (soundOn()) beep();
       if ("Notification" in window && Notification.permission === "granted") {
         try {
-          new Notification(`${alert.reference} entered ${alert.stageLabel}`, { body: `${alert.title} (${alert.oblast})`, tag: key });
+          new Notification(tr("{0} entered {1}", alert.reference, alert.stageLabel), { body: `${alert.title} (${alert.oblast})`, tag: key });
         } catch { /* some browsers allow notifications only from a service worker */ }
       }
     };
@@ -222,25 +228,126 @@
       .build();
     connection.on("incidentChanged", scheduleRefresh);
     connection.on("stageEntered", (alert) => { if (alerts) alerts.show(alert); });
-    connection.onreconnecting(() => showStatus("Connection lost — reconnecting…", "lost"));
-    connection.onreconnected(() => { showStatus("Live", "live"); refresh(); });
-    connection.onclose(() => { showStatus("Disconnected — retrying…", "lost"); setTimeout(start, 5000); });
+    connection.onreconnecting(() => showStatus(tr("Connection lost — reconnecting…"), "lost"));
+    connection.onreconnected(() => { showStatus(tr("Live"), "live"); refresh(); });
+    connection.onclose(() => { showStatus(tr("Disconnected — retrying…"), "lost"); setTimeout(start, 5000); });
     const start = async () => {
       try {
         await connection.start();
-        showStatus("Live", "live");
+        showStatus(tr("Live"), "live");
         refresh();
       } catch {
-        showStatus("Cannot reach the server — retrying…", "lost");
+        showStatus(tr("Cannot reach the server — retrying…"), "lost");
         setTimeout(start, 5000);
       }
     };
     start();
   };
 
-  window.ceasefireWatch = { refresh, now };
+  // Forms: the error summary takes the focus, so a screen reader starts there; its links open and focus the field.
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    for (const link of summary.querySelectorAll("a[href^='#']")) {
+      const target = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+      if (!target) { link.replaceWith(document.createTextNode(link.textContent)); continue; }
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        const details = target.closest("details");
+        if (details) details.open = true;
+        const field = target.matches("input, select, textarea, button") ? target : target.querySelector("input, select, textarea");
+        (field || target).focus();
+        (field || target).scrollIntoView({ block: "center" });
+      });
+    }
+    summary.focus();
+  }
+
+  // Actions that cannot be taken back ask first (escalate, merge, disable, revoke): the form names what happens.
+  document.addEventListener("submit", (event) => {
+    const form = event.target.closest("form[data-confirm]");
+    if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  }, true);
+
+  // "Now" beside a time field: the current minute, in the zone the field's form has chosen, day-month-year.
+  const formatIn = (zone, date) => {
+    const parts = Object.fromEntries(new Intl.DateTimeFormat("en-GB", {
+      timeZone: zone === "Kyiv" ? "Europe/Kyiv" : "UTC", year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", hour12: false,
+    }).formatToParts(date).map((p) => [p.type, p.value]));
+    return `${parts.day}.${parts.month}.${parts.year} ${parts.hour === "24" ? "00" : parts.hour}:${parts.minute}`;
+  };
+  for (const button of document.querySelectorAll("[data-fill-now]")) {
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      const input = document.getElementById(button.dataset.fillNow);
+      const zone = button.closest(".field")?.querySelector("input[type=radio]:checked")?.value || document.body.dataset.zone;
+      if (input) { input.value = formatIn(zone, new Date(now())); input.focus(); }
+    });
+  }
+
+  // Copy buttons (the one-time API key): the clipboard where allowed, and a spoken confirmation either way.
+  for (const button of document.querySelectorAll("[data-copy-target]")) {
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      const source = document.getElementById(button.dataset.copyTarget);
+      const status = document.getElementById(button.dataset.copyStatus || "");
+      try {
+        await navigator.clipboard.writeText(source.textContent.trim());
+        if (status) status.textContent = tr("Copied");
+      } catch {
+        const range = document.createRange();
+        range.selectNodeContents(source);
+        window.getSelection().removeAllRanges();
+        window.getSelection().addRange(range);
+        if (status) status.textContent = tr("Copy failed: select the key and copy it by hand");
+      }
+    });
+  }
+
+  // Wall mode: as many of the most urgent cards as fit the screen, then the next ones in turn, every few seconds.
+  // The cards stay in order of urgency; a refresh keeps the page of cards in view.
+  const wall = document.body.classList.contains("wall") ? (() => {
+    let start = 0;
+    const place = () => {
+      const list = document.querySelector("#wall-cards .cards");
+      const indicator = document.getElementById("wall-rotation");
+      if (!list) { if (indicator) indicator.textContent = ""; return; }
+      const cards = Array.from(list.children);
+      cards.forEach((c) => { c.hidden = false; });
+      const bottom = window.innerHeight - 8;
+      const fit = Math.max(1, cards.filter((c) => c.getBoundingClientRect().bottom <= bottom).length);
+      if (start >= cards.length) start = 0;
+      cards.forEach((c, i) => { c.hidden = !(i >= start && i < start + fit); });
+      // Hidden ones above the window pulled the rest up: fill what is free now.
+      let shown = cards.filter((c) => !c.hidden).length;
+      for (let i = start + shown; i < cards.length; i++) {
+        cards[i].hidden = false;
+        if (cards[i].getBoundingClientRect().bottom > bottom) { cards[i].hidden = true; break; }
+        shown++;
+      }
+      list.dataset.shown = String(shown);
+      if (indicator) indicator.textContent = shown < cards.length ? tr("Showing {0}–{1} of {2}", start + 1, start + shown, cards.length) : "";
+      return shown;
+    };
+    const advance = () => {
+      const list = document.querySelector("#wall-cards .cards");
+      const shown = Number(list?.dataset.shown || 0);
+      const total = list ? list.children.length : 0;
+      start = shown >= total ? 0 : (start + shown >= total ? 0 : start + shown);
+      place();
+    };
+    return { place, advance };
+  })() : null;
+
+  window.ceasefireWatch = { refresh, now, wall };
   tick();
   setInterval(tick, 1000);
+  if (wall) {
+    wall.place();
+    document.addEventListener("cw:refreshed", wall.place);
+    window.addEventListener("resize", wall.place);
+    setInterval(wall.advance, 12000);
+  }
   connect();
   // A safety net under the push: re-read the page now and then, in case a message was ever missed.
   if (liveRegions().length > 0) setInterval(refresh, 5 * 60 * 1000);

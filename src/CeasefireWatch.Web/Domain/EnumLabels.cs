@@ -1,8 +1,10 @@
-using CeasefireWatch.Web.Domain;
 
-namespace CeasefireWatch.Web.Infrastructure;
+namespace CeasefireWatch.Web.Domain;
 
-/// <summary>How the contract's names read to a person. The names themselves stay the form values.</summary>
+/// <summary>
+/// How the contract's names read to a person, in English: the record's language (timeline details, emails) and the
+/// key of the Ukrainian text in the UI resources (pages show <c>L[x.Label()]</c>). The names themselves stay the form values.
+/// </summary>
 public static class EnumLabels
 {
     public static string Label(this ViolationType type) => type switch
@@ -73,5 +75,23 @@ public static class EnumLabels
         ChecklistItem.MembersNotified => "Every member notified",
         ChecklistItem.UsBackstopActivation => "US backstop activation recorded",
         _ => item.ToString(),
+    };
+
+    public static string Label(this IncidentStatus status) => status switch
+    {
+        IncidentStatus.Active => "Active",
+        IncidentStatus.Resolved => "Resolved",
+        IncidentStatus.Dismissed => "Dismissed",
+        IncidentStatus.Merged => "Merged",
+        _ => status.ToString(),
+    };
+
+    public static string Label(this AcknowledgementState state) => state switch
+    {
+        AcknowledgementState.Notified => "Notified",
+        AcknowledgementState.Acknowledged => "Acknowledged",
+        AcknowledgementState.Deployed => "Deployed",
+        AcknowledgementState.Declined => "Declined",
+        _ => state.ToString(),
     };
 }

@@ -1,0 +1,45 @@
+namespace CeasefireWatch.Web.Infrastructure.Localization;
+
+/// <summary>The words site.js writes into pages (countdowns, connection state, alerts), in the reader's language.</summary>
+public static class UiText
+{
+    private static readonly string[] ScriptWords =
+    [
+        "due", "Live", "Connection lost — reconnecting…", "Disconnected — retrying…", "Cannot reach the server — retrying…",
+        "Tier alerts", "Alert sound: on", "Alert sound: off", "Desktop alerts", "Dismiss", "Dismiss the alert for {0}",
+        "entered {0}", "{0} entered {1}", "Copied", "Copy failed: select the key and copy it by hand", "Kyiv",
+        "Showing {0}–{1} of {2}", "{0}d {1}", "{0}d {1}h {2}m",
+    ];
+
+    public static Dictionary<string, string> ForScripts() =>
+        ScriptWords.ToDictionary(w => w, Text.Get, StringComparer.Ordinal);
+}
+
+/// <summary>
+/// A region's name for the reader: the contract's English name, or in Ukrainian the official name from the seeds
+/// (regions.json). The value sent in forms, URLs, JSON and CSV is always the English name.
+/// </summary>
+public static class OblastNames
+{
+    private static readonly Lazy<Dictionary<string, string>> Ukrainian = new(() =>
+        Data.SeedData.Read<List<Data.Region>>("regions.json").ToDictionary(r => r.Name, r => r.NameUk, StringComparer.OrdinalIgnoreCase));
+
+    public static string Label(string? name) =>
+        name is null ? string.Empty
+        : UiCultures.IsUkrainian && Ukrainian.Value.TryGetValue(name, out var uk) ? uk
+        : name;
+}
+
+/// <summary>Casualty counts as pages show them: a number, or "unknown" when no report gave one (never a 0 or a dash).</summary>
+public static class Casualties
+{
+    public static string Show(int? count) =>
+        count is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : Text.Get("unknown");
+}
+
+/// <summary>Who did something, for a person: the engine by its role rather than its contract name.</summary>
+public static class Actors
+{
+    public static string Show(string? actor) =>
+        actor == Domain.Incident.EngineActor ? Text.Get("the escalation engine") : actor ?? string.Empty;
+}

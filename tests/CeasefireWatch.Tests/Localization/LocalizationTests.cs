@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Net;
+using System.Resources;
+using System.Text.RegularExpressions;
+using CeasefireWatch.Tests.Infrastructure;
+using CeasefireWatch.Web.Infrastructure.Localization;
+using CeasefireWatch.Web.Infrastructure.Security;
+using Microsoft.AspNetCore.Localization;
+using static CeasefireWatch.Tests.Pages.PageForms;
+
+namespace CeasefireWatch.Tests.Localization;
+
+/// <summary>
+/// The UI language: the browser's Accept-Language at first, then the person's own choice (a cookie), English otherwise;
+/// labels, messages and validation texts in the language chosen; contract names unchanged in JSON.
+/// </summary>
+public sealed partial class LocalizationTests(CeasefireWatchFactory factory) : IClassFixture<CeasefireWatchFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Without_a_choice_or_a_browser_language_the_pages_are_in_English()
+    {
+        var viewer = await factory.SignedInAsRoleAsync(Roles.Viewer);
+
+        var html = await viewer.GetHtmlAsync("/Incidents");
+
+        Assert.Contains("<html lang=\"en\">", html, StringComparison.Ordinal);
+        Assert.Contains(">Incidents</a>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_browser_asking_for_Ukrainian_gets_Ukrainian_pages()
+    {
+        var viewer = await factory.SignedInAsRoleAsync(Roles.Viewer);
+        viewer.DefaultRequestHeaders.AcceptLanguage.ParseAdd("uk-UA,uk;q=0.9,en;q=0.5");
+
+        var html = await viewer.GetHtmlAsync("/Incidents");
+
+        Assert.Contains("<html lang=\"uk\">", html, StringComparison.Ordinal);
+        Assert.Contains(">Інциденти</a>", html, StringComparison.Ordinal);
+        Assert.Contains("Пошук", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(">Incidents</a>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_persons_choice_is_remembered_and_outranks_the_browser_language()
+    {
+        var viewer = await factory.SignedInAsRoleAsync(Roles.Viewer);
+        viewer.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en-GB");
+        var page = await viewer.GetHtmlAsync("/Preferences");
+        Assert.Contains("<html lang=\"en\">", page, StringComparison.Ordinal);
+
+        using var switched = await viewer.PostFormAsync("/Preferences", "/Preferences?handler=Language",
+            ("culture", "uk"), ("returnUrl", "/Incidents"));
+
+        Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
+        Assert.Equal("/Incidents", switched.Headers.Location?.OriginalString);
+        Assert.Contains(switched.Headers.GetValues("Set-Cookie"), c => c.StartsWith(CookieRequestCultureProvider.DefaultCookieName, StringComparison.Ordinal));
+        Assert.Contains("<html lang=\"uk\">", await viewer.GetHtmlAsync("/Incidents"), StringComparison.Ordinal);
+
+        using var back = await viewer.PostFormAsync("/Preferences", "/Preferences?handler=Language", ("culture", "en"), ("returnUrl", "/"));
+        Assert.Contains("<html lang=\"en\">", await viewer.GetHtmlAsync("/Incidents"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_preferences_page_sends_nobody_elsewhere()
+    {
+        var viewer = await factory.SignedInAsRoleAsync(Roles.Viewer);
+
+        using var response = await viewer.PostFormAsync("/Preferences", "/Preferences?handler=Language",
+            ("culture", "uk"), ("returnUrl", "https://evil.example.org/"));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task Validation_messages_come_in_the_persons_language_by_their_fields()
+    {
+        var analyst = await factory.SignedInAsRoleAsync(Roles.Analyst);
+        analyst.DefaultRequestHeaders.AcceptLanguage.ParseAdd("uk");
+        var fields = NewIncident(factory.Now.UtcDateTime.AddHours(-1));
+        fields["Input.Title"] = string.Empty;
+
+        using var noTitle = await analyst.PostFormAsync("/Incidents/New", "/Incidents/New", fields.AsFields());
+        fields["Input.OccurredAt"] = "31.02.2026 10:00";
+        using var noSuchDay = await analyst.PostFormAsync("/Incidents/New", "/Incidents/New", fields.AsFields());
+
+        var html = await noTitle.HtmlAsync();
+        Assert.Equal(HttpStatusCode.OK, noTitle.StatusCode);
+        Assert.Equal("Дайте інциденту назву.", Browser.FieldError(html, "Input.Title"));
+        Assert.Contains("Виникла проблема", html, StringComparison.Ordinal);
+        Assert.StartsWith("«31.02.2026 10:00» — не дата й час", Browser.FieldError(await noSuchDay.HtmlAsync(), "Input.OccurredAt"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Labels_are_translated_but_the_contract_names_in_JSON_are_not()
+    {
+        var incident = await factory.LogIncidentAsync(factory.CreateApiClient(), factory.Now.AddMinutes(-5), b => b["violationType"] = "MissileStrike");
+        var viewer = await factory.SignedInAsRoleAsync(Roles.Viewer);
+        viewer.DefaultRequestHeaders.AcceptLanguage.ParseAdd("uk");
+
+        var page = await viewer.GetHtmlAsync($"/Incidents/{incident.Id}");
+        using var json = await viewer.GetAsync($"/api/incidents/{incident.Id}", Ct);
+
+        Assert.Contains("Ракетний удар", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(">MissileStrike<", page, StringComparison.Ordinal);
+        Assert.Contains("\"violationType\":\"MissileStrike\"", await json.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Every text the source hands the localizer (L["..."], Text.Get/Format, the labels, the validators' messages) has
+    /// its Ukrainian in SharedResource.uk.resx: a label added in English only fails here, not in front of a reader.
+    /// </summary>
+    [Fact]
+    public void Every_text_the_UI_shows_has_a_Ukrainian_translation()
+    {
+        var source = Path.Combine(RepositoryRoot(), "src", "CeasefireWatch.Web");
+        var keys = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(source, "*.cs*", SearchOption.AllDirectories)
+                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                              && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                              && !f.Contains("Migrations", StringComparison.Ordinal)))
+        {
+            var text = File.ReadAllText(file);
+            foreach (Match m in LocalizedLiteral().Matches(text))
+            {
+                keys.Add(Regex.Unescape(m.Groups["key"].Value));
+            }
+
+            if (file.EndsWith("EnumLabels.cs", StringComparison.Ordinal) || file.EndsWith("StageInfo.cs", StringComparison.Ordinal))
+            {
+                foreach (Match m in SwitchArmLiteral().Matches(text))
+                {
+                    keys.Add(Regex.Unescape(m.Groups["key"].Value));
+                }
+            }
+        }
+
+        // English has no resource file (the keys are the English), so read the Ukrainian set alone, without fallback.
+        var resources = new ResourceManager("CeasefireWatch.Web.Resources.SharedResource", typeof(UiCultures).Assembly)
+            .GetResourceSet(new CultureInfo("uk"), createIfNotExists: true, tryParents: false);
+        Assert.NotNull(resources);
+        var missing = keys.Where(k => k.Any(char.IsLetter) && resources.GetString(k) is null).ToList();
+
+        Assert.True(keys.Count > 400, $"only {keys.Count} texts found: is the scan still reading the pages?");
+        Assert.True(missing.Count == 0, "No Ukrainian for: " + string.Join(" | ", missing));
+    }
+
+    private static string RepositoryRoot()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "CeasefireWatch.sln")))
+        {
+            folder = folder.Parent;
+        }
+
+        return folder?.FullName ?? throw new InvalidOperationException("CeasefireWatch.sln not found above the test binaries.");
+    }
+
+    [GeneratedRegex("(?:\\bL\\[|Text\\.Get\\(|Text\\.Format\\(\\s*|WithMessage\\()\"(?<key>(?:[^\"\\\\]|\\\\.)*)\"")]
+    private static partial Regex LocalizedLiteral();
+
+    [GeneratedRegex("=>\\s*\"(?<key>(?:[^\"\\\\]|\\\\.)*)\"")]
+    private static partial Regex SwitchArmLiteral();
+}
