@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CeasefireWatch.Web.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261128081945_Initial")]
+    [Migration("20261128095357_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
