@@ -32,7 +32,10 @@ public sealed class WallModeTests(BrowserFixture app)
         var box = await BoxAsync(countdown);
         Assert.True(box.Y >= 0 && box.Y + box.Height <= height, $"the first countdown is at y {box.Y}–{box.Y + box.Height} of {height}");
         // Large enough to read across a room: at least 40 px at 1920×1080.
-        var fontSize = double.Parse((await countdown.EvaluateAsync<string>("e => getComputedStyle(e).fontSize")).Replace("px", string.Empty, StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
+        await Expect(countdown).ToBeVisibleAsync();
+        var fontSize = double.Parse((await page.EvaluateAsync<string>(
+            "() => getComputedStyle(document.querySelector('#wall-cards .cards > li:not([hidden]) [data-countdown]')).fontSize"))
+            .Replace("px", string.Empty, StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(fontSize >= 40 * width / 1920.0 * 0.9, $"countdown type is {fontSize} px");
         Assert.Equal(0, await page.EvaluateAsync<int>("() => document.documentElement.scrollTop"));
         // The map sits beside the cards, smaller than they are.
