@@ -90,10 +90,27 @@ public static class TestPostgres
             NpgsqlConnection.ClearPool(pooled);
         }
 
-        using var admin = new NpgsqlConnection(AdminConnectionString());
-        admin.Open();
-        using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
-        drop.ExecuteNonQuery();
+        // Clean-up only: a database left behind on a throwaway test server harms nothing, so a drop the server
+        // refuses (an autovacuum worker it will not let us end, say) is tried again briefly and then left.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var admin = new NpgsqlConnection(AdminConnectionString());
+                admin.Open();
+                using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
+                drop.ExecuteNonQuery();
+                return;
+            }
+            catch (PostgresException) when (attempt < 3)
+            {
+                Thread.Sleep(TimeSpan.FromMilliseconds(200 * attempt));
+            }
+            catch (PostgresException)
+            {
+                return;
+            }
+        }
     }
 
     private static string CreateTemplate()
