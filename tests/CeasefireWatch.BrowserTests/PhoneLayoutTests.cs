@@ -46,7 +46,8 @@ public sealed class PhoneLayoutTests(BrowserFixture app)
 
         await page.GotoAsync("/Incidents");
         var row = page.Locator($"tr[data-incident-id='{id}']");
-        Assert.Equal("block", await row.EvaluateAsync<string>("r => getComputedStyle(r).display"));
+        // Read through the locator, retried: a pushed update may swap the list's rows while the page settles.
+        await Expect(row).ToHaveCSSAsync("display", "block");
         await Expect(row.Locator("td[data-label='Title']")).ToContainTextAsync("Drone strike near Sumy");
         // The header row is still there for screen readers, but takes no room.
         Assert.True((await page.Locator("table.incidents thead tr").EvaluateAsync<double>("r => r.getBoundingClientRect().width")) <= 1);
