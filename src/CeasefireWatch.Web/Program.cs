@@ -4,7 +4,14 @@ using CeasefireWatch.Web.Features.Notifications;
 using CeasefireWatch.Web.Infrastructure;
 using CeasefireWatch.Web.Infrastructure.Health;
 using CeasefireWatch.Web.Infrastructure.Security;
+using CeasefireWatch.Web.Data;
 using Serilog;
+
+// A maintenance command instead of the server: moving a SQLite database to PostgreSQL (docs/operations.md).
+if (args is [DatabaseCopy.Command, .. var copyArgs])
+{
+    return await DatabaseCopy.RunAsync(copyArgs, Console.Out);
+}
 
 // `-- reset-admin-password --email ...` recovers a lost administrator password from the console instead of serving.
 var recovery = AdminPasswordRecoveryCommand.Parse(args);
@@ -20,6 +27,7 @@ builder.Services.AddEscalation(builder.Configuration);
 builder.Services.AddSecurity(builder.Configuration);
 builder.Services.AddApplication();
 builder.Services.AddWeb();
+builder.Services.AddScaleOut(builder.Configuration);
 builder.Services.AddNotifications(builder.Configuration);
 builder.Services.AddApiDocumentation();
 

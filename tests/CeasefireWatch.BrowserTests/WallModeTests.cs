@@ -29,22 +29,42 @@ public sealed class WallModeTests(BrowserFixture app)
         var countdown = first.Locator("[data-countdown]");
         await Expect(countdown).ToBeVisibleAsync();
         await Expect(countdown).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(\\d\\d:\\d\\d:\\d\\d|due)$"));
-        var box = await countdown.BoundingBoxAsync();
-        Assert.NotNull(box);
+        var box = await BoxAsync(countdown);
         Assert.True(box.Y >= 0 && box.Y + box.Height <= height, $"the first countdown is at y {box.Y}–{box.Y + box.Height} of {height}");
         // Large enough to read across a room: at least 40 px at 1920×1080.
-        var fontSize = double.Parse((await countdown.EvaluateAsync<string>("e => getComputedStyle(e).fontSize")).Replace("px", string.Empty, StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
+        await Expect(countdown).ToBeVisibleAsync();
+        var fontSize = double.Parse((await page.EvaluateAsync<string>(
+            "() => getComputedStyle(document.querySelector('#wall-cards .cards > li:not([hidden]) [data-countdown]')).fontSize"))
+            .Replace("px", string.Empty, StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(fontSize >= 40 * width / 1920.0 * 0.9, $"countdown type is {fontSize} px");
         Assert.Equal(0, await page.EvaluateAsync<int>("() => document.documentElement.scrollTop"));
         // The map sits beside the cards, smaller than they are.
-        var map = await page.Locator("#wall-summary .map").BoundingBoxAsync();
-        var cards = await page.Locator("#wall-cards").BoundingBoxAsync();
-        Assert.True(map!.X > cards!.X && map.Width < cards.Width, $"map at x {map.X} width {map.Width}, cards at x {cards.X} width {cards.Width}");
+        var map = await BoxAsync(page.Locator("#wall-summary .map"));
+        var cards = await BoxAsync(page.Locator("#wall-cards"));
+        Assert.True(map.X > cards.X && map.Width < cards.Width, $"map at x {map.X} width {map.Width}, cards at x {cards.X} width {cards.Width}");
         // Every card shown lies inside the screen.
         var below = await page.EvaluateAsync<int>(
             "() => [...document.querySelectorAll('#wall-cards .cards > li:not([hidden])')].filter(c => c.getBoundingClientRect().bottom > window.innerHeight).length");
         Assert.Equal(0, below);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, $"wall-{width}x{height}.png") });
+    }
+
+    /// <summary>
+    /// The element's box. A pushed update swaps the wall's regions in place (other tests' incidents enter tiers all the
+    /// time), and a box read in that instant is null: read it again from the fresh element.
+    /// </summary>
+    private static async Task<LocatorBoundingBoxResult> BoxAsync(ILocator locator)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            await locator.WaitForAsync(new() { State = WaitForSelectorState.Visible });
+            if (await locator.BoundingBoxAsync() is { } box)
+            {
+                return box;
+            }
+
+            Assert.True(attempt < 5, "the element kept being replaced");
+        }
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using CeasefireWatch.Web.Domain;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -10,8 +11,24 @@ public sealed class AppUser : IdentityUser
 {
 }
 
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options)
+/// <summary>
+/// The app's database. This type is the SQLite one (its migrations are in <c>Data/Migrations</c>);
+/// <see cref="PostgresAppDbContext"/> is the same model on PostgreSQL with migrations of its own. Everything in the app
+/// asks for <see cref="AppDbContext"/>, whichever it is.
+/// </summary>
+public class AppDbContext : IdentityDbContext<AppUser>, IDataProtectionKeyContext
 {
+    public AppDbContext(DbContextOptions<AppDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For a provider's own subclass, whose options name that subclass.</summary>
+    protected AppDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<Incident> Incidents => Set<Incident>();
 
     public DbSet<ViolationReport> Reports => Set<ViolationReport>();
@@ -29,6 +46,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
 
     public DbSet<HealthProbe> HealthProbes => Set<HealthProbe>();
+
+    /// <summary>ASP.NET Core data-protection keys, shared by every app instance on this database (cookies, antiforgery).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -59,4 +79,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     private sealed class NullableUtcDateTimeConverter() : ValueConverter<DateTime?, DateTime?>(
         v => v.HasValue ? (v.Value.Kind == DateTimeKind.Utc ? v : v.Value.ToUniversalTime()) : v,
         v => v.HasValue ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v);
+}
+
+/// <summary>
+/// The same model on PostgreSQL. A type of its own only so that its migrations (<c>Data/Migrations/Postgres</c>) are
+/// told apart from SQLite's: EF Core finds a context's migrations by the context type they name.
+/// </summary>
+public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options) : AppDbContext(options)
+{
 }

@@ -3,8 +3,8 @@ using Microsoft.EntityFrameworkCore;
 namespace CeasefireWatch.Web.Data;
 
 /// <summary>
-/// Runs before anything else starts: creates and migrates the SQLite database, switches it to WAL,
-/// and brings the reference tables in line with <c>seeds/</c>. Registered as the first hosted service,
+/// Runs before anything else starts: creates and migrates the database (SQLite: switches it to WAL; PostgreSQL: one
+/// instance at a time), and brings the reference tables in line with <c>seeds/</c>. Registered as the first hosted service,
 /// so the escalation engine never sees an unmigrated database.
 /// </summary>
 internal sealed partial class DatabaseInitializer(IServiceScopeFactory scopes, ILogger<DatabaseInitializer> logger) : IHostedService
@@ -13,19 +13,35 @@ internal sealed partial class DatabaseInitializer(IServiceScopeFactory scopes, I
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        EnsureDataFolder(db.Database.GetConnectionString());
-        // On an existing, current database (every start but the first after an upgrade) there is nothing to apply;
-        // asking which migrations are pending reads the history table, while MigrateAsync would also build the model
-        // snapshot and diff it against the model on every start: a large part of a cold start (docs/performance.md).
-        if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+        if (scope.ServiceProvider.GetRequiredService<DatabaseSetup>().IsPostgres)
         {
-            await db.Database.MigrateAsync(cancellationToken);
+            await MigratePostgresAsync(db, cancellationToken);
+        }
+        else
+        {
+            EnsureDataFolder(db.Database.GetConnectionString());
+            // On an existing, current database (every start but the first after an upgrade) there is nothing to apply;
+            // asking which migrations are pending reads the history table, while MigrateAsync would also build the model
+            // snapshot and diff it against the model on every start: a large part of a cold start (docs/performance.md).
+            if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            await SeedReferenceDataAsync(db, SeedData.Load(), cancellationToken);
         }
 
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-        await SeedReferenceDataAsync(db, SeedData.Load(), cancellationToken);
         var dataSource = db.Database.GetDbConnection().DataSource;
         LogReady(dataSource);
+    }
+
+    /// <summary>Migrates and seeds one instance at a time (<see cref="StartupLock"/>).</summary>
+    internal static async Task MigratePostgresAsync(AppDbContext db, CancellationToken cancellationToken)
+    {
+        await using var turn = await StartupLock.AcquireAsync(db, cancellationToken);
+        await db.Database.MigrateAsync(cancellationToken);
+        await SeedReferenceDataAsync(db, SeedData.Load(), cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

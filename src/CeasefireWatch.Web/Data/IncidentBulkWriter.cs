@@ -23,16 +23,19 @@ internal static class IncidentBulkWriter
             ?? throw new InvalidOperationException("Begin a transaction first: an import is written all or nothing.");
         var connection = transaction.Connection!;
 
-        var incidentTable = Table.For(db, typeof(Incident), connection, transaction, includeKey: true);
-        var reportTable = Table.For(db, typeof(ViolationReport), connection, transaction, includeKey: false);
-        var timelineTable = Table.For(db, typeof(TimelineEntry), connection, transaction, includeKey: false);
+        var postgres = db.Database.IsNpgsql();
+        var incidentTable = Table.For(db, typeof(Incident), connection, transaction, includeKey: true, postgres);
+        var reportTable = Table.For(db, typeof(ViolationReport), connection, transaction, includeKey: false, postgres);
+        var timelineTable = Table.For(db, typeof(TimelineEntry), connection, transaction, includeKey: false, postgres);
 
         // Inside the transaction SQLite holds the write lock (Microsoft.Data.Sqlite begins IMMEDIATE), so no other
-        // writer can take these ids between this read and the inserts.
-        var nextId = await incidentTable.MaxKeyAsync(cancellationToken) + 1;
-        foreach (var incident in incidents)
+        // writer can take these ids between this read and the inserts. PostgreSQL has concurrent writers (other
+        // requests, other app instances): the ids are drawn from the table's own identity sequence instead.
+        var ids = postgres
+            ? await incidentTable.ReserveKeysAsync(incidents.Count, cancellationToken)
+            : Sequence(await incidentTable.MaxKeyAsync(cancellationToken) + 1, incidents.Count);
+        foreach (var (incident, id) in incidents.Zip(ids))
         {
-            var id = (int)nextId++;
             incidentTable.SetKey(incident, id);
             await incidentTable.InsertAsync(incident, cancellationToken);
             foreach (var report in incident.Reports)
@@ -46,12 +49,28 @@ internal static class IncidentBulkWriter
                 timelineTable.Set(entry, nameof(TimelineEntry.IncidentId), id);
                 await timelineTable.InsertAsync(entry, cancellationToken);
             }
+
+            // PostgreSQL: rows go in batches (one round trip each), parents before children.
+            if (incidentTable.Pending >= Table.BatchRows)
+            {
+                await FlushAsync(incidentTable, reportTable, timelineTable, cancellationToken);
+            }
         }
 
+        await FlushAsync(incidentTable, reportTable, timelineTable, cancellationToken);
         await incidentTable.DisposeAsync();
         await reportTable.DisposeAsync();
         await timelineTable.DisposeAsync();
     }
+
+    private static async Task FlushAsync(Table incidents, Table reports, Table timeline, CancellationToken cancellationToken)
+    {
+        await incidents.FlushAsync(cancellationToken);
+        await reports.FlushAsync(cancellationToken);
+        await timeline.FlushAsync(cancellationToken);
+    }
+
+    private static List<int> Sequence(long first, int count) => [.. Enumerable.Range(0, count).Select(i => checked((int)(first + i)))];
 
     /// <summary>One table's prepared INSERT, with each column's getter and value conversion taken from the model.</summary>
     private sealed class Table : IAsyncDisposable
@@ -60,16 +79,25 @@ internal static class IncidentBulkWriter
         private readonly IReadOnlyList<(IProperty Property, DbParameter Parameter)> columns;
         private readonly IEntityType entityType;
         private readonly string tableName;
+        private readonly bool providerParameters;
+        private DbBatch? batch;
 
-        private Table(IEntityType entityType, string tableName, DbCommand insert, IReadOnlyList<(IProperty, DbParameter)> columns)
+        /// <summary>Incidents per PostgreSQL batch (with their reports and timelines, a few thousand statements).</summary>
+        public const int BatchRows = 500;
+
+        private Table(IEntityType entityType, string tableName, DbCommand insert, IReadOnlyList<(IProperty, DbParameter)> columns, bool providerParameters)
         {
             this.entityType = entityType;
             this.tableName = tableName;
             this.insert = insert;
             this.columns = columns;
+            this.providerParameters = providerParameters;
         }
 
-        public static Table For(AppDbContext db, Type clrType, DbConnection connection, DbTransaction transaction, bool includeKey)
+        // providerParameters (PostgreSQL): each value's parameter is made by its EF Core type mapping (a UTC instant
+        // must travel as timestamptz, which a bare DbType cannot say) rather than reused and refilled, and the rows
+        // are sent in batches of BatchRows statements rather than one round trip each.
+        public static Table For(AppDbContext db, Type clrType, DbConnection connection, DbTransaction transaction, bool includeKey, bool providerParameters)
         {
             var entityType = db.Model.FindEntityType(clrType) ?? throw new InvalidOperationException($"{clrType.Name} is not mapped.");
             var tableName = entityType.GetTableName() ?? throw new InvalidOperationException($"{clrType.Name} has no table.");
@@ -92,10 +120,11 @@ internal static class IncidentBulkWriter
                 list.Add((property, parameter));
             }
 
+            // Batched statements take positional parameters ($1, $2, …).
             command.CommandText =
                 $"INSERT INTO \"{tableName}\" ({string.Join(", ", properties.Select(p => $"\"{p.GetColumnName()}\""))}) " +
-                $"VALUES ({string.Join(", ", list.Select(c => c.Item2.ParameterName))})";
-            return new Table(entityType, tableName, command, list);
+                $"VALUES ({string.Join(", ", list.Select((c, i) => providerParameters ? "$" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : c.Item2.ParameterName))})";
+            return new Table(entityType, tableName, command, list, providerParameters);
         }
 
         public async Task<long> MaxKeyAsync(CancellationToken cancellationToken)
@@ -105,6 +134,24 @@ internal static class IncidentBulkWriter
             var key = entityType.FindPrimaryKey()!.Properties.Single();
             max.CommandText = $"SELECT COALESCE(MAX(\"{key.GetColumnName()}\"), 0) FROM \"{tableName}\"";
             return Convert.ToInt64(await max.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>Takes <paramref name="count"/> ids from the key column's identity sequence (PostgreSQL).</summary>
+        public async Task<List<int>> ReserveKeysAsync(int count, CancellationToken cancellationToken)
+        {
+            await using var reserve = insert.Connection!.CreateCommand();
+            reserve.Transaction = insert.Transaction;
+            var key = entityType.FindPrimaryKey()!.Properties.Single();
+            reserve.CommandText =
+                $"SELECT nextval(pg_get_serial_sequence('\"{tableName}\"', '{key.GetColumnName()}')) FROM generate_series(1, {count.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+            var ids = new List<int>(count);
+            await using var reader = await reserve.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(checked((int)reader.GetInt64(0)));
+            }
+
+            return ids;
         }
 
         public void SetKey(object entity, int id) => Set(entity, entityType.FindPrimaryKey()!.Properties.Single().Name, id);
@@ -124,6 +171,23 @@ internal static class IncidentBulkWriter
 
         public async Task InsertAsync(object entity, CancellationToken cancellationToken)
         {
+            if (providerParameters)
+            {
+                batch ??= insert.Connection!.CreateBatch();
+                batch.Transaction = insert.Transaction;
+                var row = batch.CreateBatchCommand();
+                row.CommandText = insert.CommandText;
+                foreach (var (property, _) in columns)
+                {
+                    var clrValue = property.GetGetter().GetClrValueUsingContainingEntity(entity);
+                    row.Parameters.Add(property.GetRelationalTypeMapping()
+                        .CreateParameter(insert, string.Empty, clrValue, property.IsNullable));
+                }
+
+                batch.BatchCommands.Add(row);
+                return;
+            }
+
             foreach (var (property, parameter) in columns)
             {
                 var value = property.GetGetter().GetClrValueUsingContainingEntity(entity);
@@ -144,6 +208,32 @@ internal static class IncidentBulkWriter
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        public ValueTask DisposeAsync() => insert.DisposeAsync();
+        /// <summary>Rows waiting in the batch (PostgreSQL).</summary>
+        public int Pending => batch?.BatchCommands.Count ?? 0;
+
+        /// <summary>Sends the batched rows, if any.</summary>
+        public async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            if (batch is { BatchCommands.Count: > 0 })
+            {
+                await batch.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            if (batch is not null)
+            {
+                await batch.DisposeAsync();
+                batch = null;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (batch is not null)
+            {
+                await batch.DisposeAsync();
+            }
+
+            await insert.DisposeAsync();
+        }
     }
 }

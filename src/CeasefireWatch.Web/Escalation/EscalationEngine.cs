@@ -11,6 +11,12 @@ namespace CeasefireWatch.Web.Escalation;
 /// every due tier in one transaction per batch. At start it catches up whatever fell due while it was
 /// stopped; each tier is entered exactly once (the aggregate's rules, a concurrency token, and a unique
 /// index on the timeline all hold that line).
+/// <para>
+/// On PostgreSQL every app instance runs this engine against one database. Each batch claims its due incidents
+/// with <c>FOR UPDATE SKIP LOCKED</c> inside its transaction: two engines never work on the same incident, and
+/// the lock of an instance that dies goes with its connection, so the others take its deadlines over at their next
+/// look (at most <see cref="DatabaseSetup.SharedPollInterval"/> away, since no peer's change wakes this one).
+/// </para>
 /// </summary>
 public sealed partial class EscalationEngine(
     IServiceScopeFactory scopes,
@@ -18,6 +24,7 @@ public sealed partial class EscalationEngine(
     EscalationSignal signal,
     EscalationEngineStatus status,
     WriteGate writeGate,
+    DatabaseSetup database,
     ILogger<EscalationEngine> logger) : BackgroundService
 {
     /// <summary>Incidents handled per transaction, so a large catch-up never holds the write lock for long.</summary>
@@ -31,6 +38,9 @@ public sealed partial class EscalationEngine(
 
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
 
+    /// <summary>How soon to look again when every due incident is claimed by another instance (PostgreSQL).</summary>
+    internal static readonly TimeSpan ClaimedElsewhereRetry = TimeSpan.FromMilliseconds(250);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // SQLite's "async" calls complete synchronously, so without this the whole re-plan and the first catch-up ran
@@ -38,13 +48,22 @@ public sealed partial class EscalationEngine(
         // most of a cold start). Off the start path, /health answers while the engine catches up, and says how late.
         await Task.Yield();
         LogStarted();
-        try
+        while (true)
         {
-            await ReplanAsync(stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            return;
+            try
+            {
+                await ReplanAsync(stoppingToken);
+                break;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Another instance (or a request) changed an incident while this one re-planned it: read them again.
+                LogConcurrencyRetry();
+            }
         }
 
         while (!stoppingToken.IsCancellationRequested)
@@ -54,7 +73,8 @@ public sealed partial class EscalationEngine(
             {
                 var next = await RunDueAsync(stoppingToken);
                 var now = clock.GetUtcNow().UtcDateTime;
-                sleep = next is { } due ? Clamp(due - now) : MaxSleep;
+                var longest = database.LongestSleep(MaxSleep);
+                sleep = next is { } due ? Clamp(due - now, longest) : longest;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -150,11 +170,15 @@ public sealed partial class EscalationEngine(
             var policy = scope.ServiceProvider.GetRequiredService<EscalationPolicy>();
             var now = clock.GetUtcNow().UtcDateTime;
 
-            var due = await db.Incidents
-                .Where(i => i.NextStageAt != null && i.NextStageAt <= now && i.Status == IncidentStatus.Active)
-                .OrderBy(i => i.NextStageAt)
-                .Take(BatchSize)
-                .ToListAsync(cancellationToken);
+            // PostgreSQL: the batch is claimed (row locks, skipping rows another instance holds) for this transaction.
+            await using var claim = database.IsPostgres ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+            var due = claim is null
+                ? await db.Incidents
+                    .Where(i => i.NextStageAt != null && i.NextStageAt <= now && i.Status == IncidentStatus.Active)
+                    .OrderBy(i => i.NextStageAt)
+                    .Take(BatchSize)
+                    .ToListAsync(cancellationToken)
+                : await ClaimDueAsync(db, now, cancellationToken);
 
             var firings = new List<EscalationEngineStatus.StageFiring>();
             foreach (var incident in due)
@@ -173,9 +197,13 @@ public sealed partial class EscalationEngine(
                     using (await writeGate.EnterAsync(cancellationToken))
                     {
                         await db.SaveChangesAsync(cancellationToken);
+                        if (claim is not null)
+                        {
+                            await claim.CommitAsync(cancellationToken);
+                        }
                     }
                 }
-                catch (DbUpdateConcurrencyException)
+                catch (DbUpdateException ex) when (ConcurrentChange.Is(ex))
                 {
                     // A request changed one of these incidents meanwhile; read them again and re-apply.
                     LogConcurrencyRetry();
@@ -200,13 +228,41 @@ public sealed partial class EscalationEngine(
             var next = await db.Incidents
                 .Where(i => i.NextStageAt != null && i.Status == IncidentStatus.Active)
                 .MinAsync(i => i.NextStageAt, cancellationToken);
+            if (claim is not null && due.Count == 0 && next <= now)
+            {
+                // Due, but claimed by another instance that is entering it right now: look again shortly, not at once.
+                next = now + ClaimedElsewhereRetry;
+            }
+
             status.Ran(now, next, firings.LastOrDefault(), firings.Count);
             return next;
         }
     }
 
-    private static TimeSpan Clamp(TimeSpan delay) =>
-        delay <= TimeSpan.Zero ? TimeSpan.Zero : delay > MaxSleep ? MaxSleep : delay;
+    /// <summary>
+    /// Locks up to a batch of due active incidents that no other transaction holds, earliest first, and loads them.
+    /// A row another instance has just advanced is re-checked under its lock (PostgreSQL re-evaluates the condition
+    /// on the newest version), so a tier it entered is not due here any more.
+    /// </summary>
+    private static async Task<List<Incident>> ClaimDueAsync(AppDbContext db, DateTime now, CancellationToken cancellationToken)
+    {
+        var ids = await db.Database.SqlQuery<int>($"""
+            SELECT "Id" AS "Value" FROM "Incidents"
+            WHERE "NextStageAt" IS NOT NULL AND "NextStageAt" <= {now} AND "Status" = 'Active'
+            ORDER BY "NextStageAt"
+            LIMIT {BatchSize}
+            FOR UPDATE SKIP LOCKED
+            """).ToListAsync(cancellationToken);
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        return await db.Incidents.Where(i => ids.Contains(i.Id)).OrderBy(i => i.NextStageAt).ToListAsync(cancellationToken);
+    }
+
+    private static TimeSpan Clamp(TimeSpan delay, TimeSpan longest) =>
+        delay <= TimeSpan.Zero ? TimeSpan.Zero : delay > longest ? longest : delay;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Escalation engine started")]
     private partial void LogStarted();

@@ -1,9 +1,9 @@
 using System.Text.Json;
+using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace CeasefireWatch.Web.Infrastructure;
 
@@ -53,7 +53,7 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             {
                 Status = StatusCodes.Status403Forbidden, Title = "Not allowed.", Detail = forbidden.Message,
             },
-            DbUpdateConcurrencyException => new ProblemDetails
+            _ when ConcurrentChange.Is(exception) => new ProblemDetails
             {
                 Status = StatusCodes.Status409Conflict,
                 Title = "The incident changed while this request was handled.",

@@ -4,6 +4,7 @@ using CeasefireWatch.Web.Infrastructure.Health;
 using CeasefireWatch.Web.Infrastructure.Localization;
 using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
@@ -18,27 +19,52 @@ internal static class ServiceRegistration
     public static IServiceCollection AddCeasefireWatchData(
         this IServiceCollection services, IConfiguration configuration, IWebHostEnvironment environment)
     {
+        var provider = DatabaseSetup.ReadProvider(configuration);
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            connectionString = $"Data Source={Path.Combine(environment.ContentRootPath, "App_Data", "ceasefirewatch.db")}";
+            connectionString = provider == DatabaseProvider.Postgres
+                ? throw new InvalidOperationException($"{DatabaseSetup.ProviderKey} is Postgres: set ConnectionStrings:{ConnectionStringName} to an Npgsql connection string.")
+                : $"Data Source={Path.Combine(environment.ContentRootPath, "App_Data", "ceasefirewatch.db")}";
         }
 
-        // Past the busy timeout a write is a storage fault (503); Microsoft.Data.Sqlite also retries a busy
-        // statement until the command timeout, so both are the one setting.
-        var busyTimeout = configuration.GetValue("Database:BusyTimeout", SqlitePragmas.DefaultBusyTimeout);
-        var pragmas = new SqlitePragmas(busyTimeout);
-        services.AddSingleton(pragmas);
-        services.AddSingleton<IInterceptor>(pragmas);
-        services.AddDbContext<AppDbContext>((sp, options) => options
-            .UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds))))
-            // Every interceptor registered (the pragmas; tests add fault injection the same way).
-            .AddInterceptors(sp.GetServices<IInterceptor>())
-            // SQLite table rebuilds (DropRegionTileGrid) switch foreign keys off and on around their own transaction,
-            // which EF announces on every fresh database as a frightening "partially applied" warning. The rebuild
-            // itself is transactional; only the pragma is not, and it is per connection. Debug, not Warning.
-            .ConfigureWarnings(w => w.Log((RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug))));
-        services.AddHostedService<DatabaseInitializer>();
+        services.AddSingleton(new DatabaseSetup(provider, connectionString)
+        {
+            SharedPollInterval = configuration.GetValue("Database:SharedPollInterval", TimeSpan.FromSeconds(2)),
+        });
+        if (provider == DatabaseProvider.Postgres)
+        {
+            // Past the command timeout a statement is a storage fault (503), as SQLite's busy timeout is.
+            var commandTimeout = configuration.GetValue("Database:CommandTimeout", TimeSpan.FromSeconds(10));
+            services.AddDbContext<AppDbContext, PostgresAppDbContext>((sp, options) => options
+                .UseNpgsql(connectionString, npgsql => npgsql.CommandTimeout(Math.Max(1, (int)Math.Ceiling(commandTimeout.TotalSeconds))))
+                .AddInterceptors(sp.GetServices<IInterceptor>()));
+        }
+        else
+        {
+            // Past the busy timeout a write is a storage fault (503); Microsoft.Data.Sqlite also retries a busy
+            // statement until the command timeout, so both are the one setting.
+            var busyTimeout = configuration.GetValue("Database:BusyTimeout", SqlitePragmas.DefaultBusyTimeout);
+            var pragmas = new SqlitePragmas(busyTimeout);
+            services.AddSingleton(pragmas);
+            services.AddSingleton<IInterceptor>(pragmas);
+            services.AddDbContext<AppDbContext>((sp, options) => options
+                .UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds))))
+                // Every interceptor registered (the pragmas, the notification outbox; tests add fault injection the same way).
+                .AddInterceptors(sp.GetServices<IInterceptor>())
+                // SQLite table rebuilds (DropRegionTileGrid) switch foreign keys off and on around their own transaction,
+                // which EF announces on every fresh database as a frightening "partially applied" warning. The rebuild
+                // itself is transactional; only the pragma is not, and it is per connection. Debug, not Warning.
+                .ConfigureWarnings(w => w.Log((RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug))));
+        }
+
+        // Keys that sign cookies and antiforgery tokens live in the database, so every instance honours what any issued.
+        services.AddDataProtection()
+            .SetApplicationName("CeasefireWatch")
+            .PersistKeysToDbContext<AppDbContext>();
+        // The first hosted service of all, ahead even of the framework's own (data protection reads its key ring from
+        // the database at start): nothing may meet an unmigrated database.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DatabaseInitializer>());
         services.AddSingleton<WriteGate>();
         services.AddSingleton(Features.Dashboard.RegionMap.Load());
         services.AddCeasefireWatchHealth(configuration);

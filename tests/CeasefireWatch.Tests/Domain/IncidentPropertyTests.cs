@@ -279,6 +279,12 @@ public sealed class IncidentPropertyTests
                 resumedAt = now;
             }
 
+            // Verified, nothing holds it any more (even when no tier is due at this moment).
+            if (value == Verification.Verified)
+            {
+                Held = false;
+            }
+
             Apply(now);
         }
 

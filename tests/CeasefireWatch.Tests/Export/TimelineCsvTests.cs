@@ -72,8 +72,11 @@ public sealed partial class TimelineCsvTests(CeasefireWatchFactory factory) : IC
     public async Task Times_keep_the_full_precision_the_json_has_with_kyiv_time_beside_each()
     {
         // A first violation with ticks below the second: the CSV used to cut it to whole seconds.
-        var occurred = factory.Now.AddHours(-30).AddTicks(-1_234_567);
-        var logged = await LogAsync("Sub-second", occurred);
+        var sent = factory.Now.AddHours(-30).AddTicks(-1_234_567);
+        var logged = await LogAsync("Sub-second", sent);
+
+        // SQLite keeps every tick; PostgreSQL's timestamptz keeps microseconds (the JSON then says the same).
+        var occurred = factory.OnPostgres ? sent.AddTicks(-(sent.UtcTicks % 10)) : sent;
         var incident = await GetIncidentAsync(client, logged.Id);
 
         var csv = await GetCsvAsync($"/api/incidents/{logged.Id}/timeline.csv");
@@ -82,7 +85,7 @@ public sealed partial class TimelineCsvTests(CeasefireWatchFactory factory) : IC
         Assert.Equal(incident.StagesEntered.Select(e => Z(e.DueAt!.Value)), tiers.Select(r => r["due_at_utc"]));
         Assert.Equal(Z(occurred.UtcDateTime), tiers[0]["due_at_utc"]);
         Assert.Equal(Z(incident.StagesEntered[1].DueAt!.Value), tiers[1]["due_at_utc"]);
-        Assert.EndsWith(".8765433Z", tiers[0]["due_at_utc"], StringComparison.Ordinal);
+        Assert.EndsWith(factory.OnPostgres ? ".8765430Z" : ".8765433Z", tiers[0]["due_at_utc"], StringComparison.Ordinal);
 
         // Kyiv time beside each UTC column, offset written out (winter: +02:00).
         // The contract's columns first in its order; the Kyiv twins right after them.

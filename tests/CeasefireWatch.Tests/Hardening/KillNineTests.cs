@@ -14,6 +14,7 @@ namespace CeasefireWatch.Tests.Hardening;
 /// <c>StageEntered</c> per tier it reached, each with the due instant the policy gives. The clock here is the real one
 /// (a child process cannot be handed a fake), so the windows are seconds long and waits are bounded polls.
 /// </summary>
+[Trait("Database", "SqliteOnly")]
 public sealed class KillNineTests
 {
     private const string ApiKey = "kill-nine-test-key-0123456789";

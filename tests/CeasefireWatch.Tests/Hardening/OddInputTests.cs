@@ -132,6 +132,7 @@ public sealed class OddInputTests
     }
 
     [Fact]
+    [Trait("Database", "SqliteOnly")]
     public async Task A_first_start_does_not_warn_about_partially_applied_migrations()
     {
         await using var app = new CeasefireWatchFactory();

@@ -14,6 +14,7 @@ namespace CeasefireWatch.Tests.Hardening;
 /// <c>400</c> with an empty body and <c>/health</c> stayed 200. A storage fault is a 503 problem with Retry-After
 /// on the API, a readable page for people, nothing half-written, and the app recovers by itself.
 /// </summary>
+[Trait("Database", "SqliteOnly")]
 public sealed class StorageFaultTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -37,6 +37,15 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
     /// <summary>When true, the database file outlives this factory and whoever made the path deletes it.</summary>
     public bool KeepDatabase { get; init; }
 
+    /// <summary>
+    /// The database the app runs on: SQLite unless <c>CEASEFIREWATCH_TEST_PROVIDER=Postgres</c> (CI's second pass), or
+    /// set by a test. On PostgreSQL, <see cref="DatabasePath"/> names the database (<see cref="TestPostgres.DatabaseNameFor"/>),
+    /// created at start, so a second factory with the same path restarts on the same data there too.
+    /// </summary>
+    public DatabaseProvider Provider { get; init; } = TestPostgres.IsDefaultProvider ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite;
+
+    public bool OnPostgres => Provider == DatabaseProvider.Postgres;
+
     /// <summary><c>Escalation:Tier2After</c>; the app's default when null.</summary>
     public TimeSpan? Tier2After { get; init; }
 
@@ -64,7 +73,9 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
         Converters = { new JsonStringEnumConverter(allowIntegerValues: false) },
     };
 
-    public string ConnectionString => $"Data Source={DatabasePath}";
+    public string ConnectionString => OnPostgres
+        ? TestPostgres.ConnectionStringFor(TestPostgres.DatabaseNameFor(DatabasePath))
+        : $"Data Source={DatabasePath}";
 
     /// <summary>The hosted escalation engine of this app instance.</summary>
     public EscalationEngine Engine => Services.GetServices<IHostedService>().OfType<EscalationEngine>().Single();
@@ -74,9 +85,14 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
     public static string NewDatabasePath() =>
         Path.Combine(Path.GetTempPath(), $"ceasefirewatch-tests-{Guid.NewGuid():N}.db");
 
-    /// <summary>Deletes a test database with its WAL files, after releasing pooled connections to it.</summary>
+    /// <summary>Deletes a test database with its WAL files, after releasing pooled connections to it (and its PostgreSQL twin, if any).</summary>
     public static void DeleteDatabase(string path)
     {
+        if (TestPostgres.IsDefaultProvider)
+        {
+            TestPostgres.DropDatabase(TestPostgres.DatabaseNameFor(path));
+        }
+
         using (var connection = new SqliteConnection($"Data Source={path}"))
         {
             SqliteConnection.ClearPool(connection);
@@ -270,6 +286,12 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
         // Host settings reach the app as command-line arguments, so they win over appsettings.json
         // and are already visible while Program.cs registers services.
         builder.UseEnvironment("Development");
+        if (OnPostgres)
+        {
+            TestPostgres.EnsureDatabase(TestPostgres.DatabaseNameFor(DatabasePath));
+            builder.UseSetting("Database:Provider", "Postgres");
+        }
+
         builder.UseSetting("ConnectionStrings:CeasefireWatch", ConnectionString);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         builder.UseSetting("Bootstrap:ApiKey", SupervisorApiKey);
@@ -312,6 +334,10 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
         if (!KeepDatabase)
         {
             DeleteDatabase(DatabasePath);
+            if (OnPostgres)
+            {
+                TestPostgres.DropDatabase(TestPostgres.DatabaseNameFor(DatabasePath));
+            }
         }
     }
 

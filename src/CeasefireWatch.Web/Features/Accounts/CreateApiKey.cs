@@ -36,6 +36,10 @@ public static class CreateApiKey
         }
     }
 
+    /// <summary><paramref name="text"/> as a LIKE pattern that matches only itself (escape character: backslash).</summary>
+    private static string LikeLiteral(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
     public sealed class Handler(AppDbContext db, SecurityLog log, ICurrentActor actor, TimeProvider clock)
         : ICommandHandler<Command, Created>
     {
@@ -43,7 +47,11 @@ public static class CreateApiKey
         {
             var name = command.Name!.Trim();
             var role = Roles.Canonical(command.Role)!;
-            if (await db.ApiKeys.AnyAsync(k => EF.Functions.Collate(k.Name, "NOCASE") == name, cancellationToken))
+            // Names are unique ignoring case: SQLite's NOCASE collation, lower() on PostgreSQL.
+            var taken = db.Database.IsSqlite()
+                ? db.ApiKeys.AnyAsync(k => EF.Functions.Collate(k.Name, "NOCASE") == name, cancellationToken)
+                : db.ApiKeys.AnyAsync(k => EF.Functions.ILike(k.Name, LikeLiteral(name), "\\"), cancellationToken);
+            if (await taken)
             {
                 throw NameTaken(name);
             }

@@ -96,8 +96,9 @@ public sealed class IncidentWorkflow(
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }
-        catch (DbUpdateConcurrencyException) when (attempt < Attempts)
+        catch (DbUpdateException ex) when (attempt < Attempts && ConcurrentChange.Is(ex))
         {
+            // (On PostgreSQL a concurrent writer may show as the one-StageEntered-per-tier index first: the same race.)
             // Forget everything read and changed, outbox rows included, and read the incident afresh.
             db.ChangeTracker.Clear();
             return false;

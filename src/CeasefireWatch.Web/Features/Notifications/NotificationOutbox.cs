@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
@@ -16,7 +17,7 @@ namespace CeasefireWatch.Web.Features.Notifications;
 /// </summary>
 public sealed class NotificationOutbox(
     TimeProvider clock, NotificationSignal signal, IHubContext<LiveHub> hub, ILogger<NotificationOutbox> logger)
-    : SaveChangesInterceptor
+    : SaveChangesInterceptor, IDbTransactionInterceptor
 {
     /// <summary>The timeline kinds that notify. Adding one (e.g. EscalationHeld) is adding it here.</summary>
     public static readonly IReadOnlySet<TimelineKind> NotifyingKinds = new HashSet<TimelineKind>
@@ -29,6 +30,9 @@ public sealed class NotificationOutbox(
 
     /// <summary>What a save in progress added, acted on once it has committed.</summary>
     private readonly ConditionalWeakTable<DbContext, SaveState> pending = [];
+
+    /// <summary>Alerts of saves made inside a transaction, pushed only once it commits.</summary>
+    private readonly ConditionalWeakTable<DbContext, List<(Incident Incident, TimelineEntry Entry)>> awaitingCommit = [];
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -63,11 +67,16 @@ public sealed class NotificationOutbox(
                 signal.Notify();
             }
 
-            // Inside a caller's own transaction the save is not yet committed: an alert now could announce a tier
-            // that is then rolled back. No incident path uses one; the deliveries (in the outbox) are safe either way.
+            // Inside a caller's own transaction (the engine's claimed batch on PostgreSQL) the save is not yet
+            // committed: an alert now could announce a tier that is then rolled back, so it waits for the commit.
+            // The deliveries (in the outbox) are safe either way.
             if (db.Database.CurrentTransaction is null)
             {
                 await PushAlertsAsync(state.Alerts, cancellationToken);
+            }
+            else if (state.Alerts.Count > 0)
+            {
+                awaitingCommit.GetOrCreateValue(db).AddRange(state.Alerts);
             }
         }
 
@@ -82,6 +91,33 @@ public sealed class NotificationOutbox(
         }
 
         return Task.CompletedTask;
+    }
+
+    public async Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } db && awaitingCommit.TryGetValue(db, out var alerts))
+        {
+            awaitingCommit.Remove(db);
+            await PushAlertsAsync(alerts, cancellationToken);
+        }
+    }
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } db)
+        {
+            awaitingCommit.Remove(db);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData)
+    {
+        if (eventData.Context is { } db)
+        {
+            awaitingCommit.Remove(db);
+        }
     }
 
     /// <summary>

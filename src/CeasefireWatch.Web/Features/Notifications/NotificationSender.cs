@@ -8,11 +8,18 @@ namespace CeasefireWatch.Web.Features.Notifications;
 /// Delivers from the outbox. Everything it knows is in the database (attempts, last answer, next attempt), so a
 /// stop or a kill at any moment loses nothing: a delivery not yet marked delivered is tried again after a restart,
 /// with the same delivery id, and a receiver drops the repeat of one it already had.
+/// <para>
+/// On PostgreSQL every app instance runs a sender against the one outbox. Each round claims its deliveries with
+/// <c>FOR UPDATE SKIP LOCKED</c> and holds them, in its transaction, until their outcome is recorded: no delivery is
+/// tried by two instances at once, and the claim of an instance that dies goes with its connection, so another
+/// instance tries it again at its next look (the same delivery id: at least once, never lost).
+/// </para>
 /// </summary>
 public sealed partial class NotificationSender(
     IServiceScopeFactory scopes,
     TimeProvider clock,
     NotificationSignal signal,
+    DatabaseSetup database,
     IOptions<NotificationOptions> options,
     ILogger<NotificationSender> logger) : BackgroundService
 {
@@ -45,7 +52,8 @@ public sealed partial class NotificationSender(
             {
                 var next = await RunDueAsync(stoppingToken);
                 var now = clock.GetUtcNow().UtcDateTime;
-                sleep = next is { } due ? Clamp(due - now) : MaxSleep;
+                var longest = database.LongestSleep(MaxSleep);
+                sleep = next is { } due ? Clamp(due - now, longest) : longest;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -76,8 +84,12 @@ public sealed partial class NotificationSender(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var now = clock.GetUtcNow().UtcDateTime;
-            var due = await db.Set<NotificationDelivery>()
-                .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now)
+            await using var claim = database.IsPostgres ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+            var claimed = claim is null ? null : await ClaimDueAsync(db, now, cancellationToken);
+            var deliveries = db.Set<NotificationDelivery>();
+            var due = await (claimed is null
+                    ? deliveries.Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now)
+                    : deliveries.Where(d => claimed.Contains(d.Id)))
                 .OrderBy(d => d.NextAttemptAt)
                 .Take(BatchSize)
                 .Include(d => d.Rule)
@@ -100,16 +112,37 @@ public sealed partial class NotificationSender(
                 await db.SaveChangesAsync(cancellationToken);
             }
 
+            if (claim is not null)
+            {
+                await claim.CommitAsync(cancellationToken);
+            }
+
             if (due.Count == BatchSize)
             {
                 continue;
             }
 
-            return await db.Set<NotificationDelivery>()
+            var next = await db.Set<NotificationDelivery>()
                 .Where(d => d.Status == DeliveryStatus.Pending)
                 .MinAsync(d => (DateTime?)d.NextAttemptAt, cancellationToken);
+
+            // Due, but claimed by another instance that is sending it now: look again shortly, not at once.
+            return claim is not null && due.Count == 0 && next <= now ? now + ClaimedElsewhereRetry : next;
         }
     }
+
+    /// <summary>How soon to look again when every due delivery is claimed by another instance (PostgreSQL).</summary>
+    internal static readonly TimeSpan ClaimedElsewhereRetry = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Locks up to a round of due pending deliveries that no other transaction holds, earliest first.</summary>
+    private static async Task<List<Guid>> ClaimDueAsync(AppDbContext db, DateTime now, CancellationToken cancellationToken) =>
+        await db.Database.SqlQuery<Guid>($"""
+            SELECT "Id" AS "Value" FROM "NotificationDeliveries"
+            WHERE "Status" = 'Pending' AND "NextAttemptAt" <= {now}
+            ORDER BY "NextAttemptAt"
+            LIMIT {BatchSize}
+            FOR UPDATE SKIP LOCKED
+            """).ToListAsync(cancellationToken);
 
     private async Task<DeliveryOutcome> TryAsync(
         NotificationDelivery delivery, EmailChannel email, WebhookChannel webhook, CancellationToken cancellationToken)
@@ -159,8 +192,8 @@ public sealed partial class NotificationSender(
         }
     }
 
-    private static TimeSpan Clamp(TimeSpan delay) =>
-        delay <= TimeSpan.Zero ? TimeSpan.Zero : delay > MaxSleep ? MaxSleep : delay;
+    private static TimeSpan Clamp(TimeSpan delay, TimeSpan longest) =>
+        delay <= TimeSpan.Zero ? TimeSpan.Zero : delay > longest ? longest : delay;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Notification round failed; looking again shortly")]
     private partial void LogRoundFailed(Exception exception);

@@ -1,4 +1,4 @@
-using CeasefireWatch.Web.Data;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -22,7 +22,8 @@ public static class NotificationsRegistration
 
         services.AddSingleton<NotificationSignal>();
         services.AddSingleton<NotificationOutbox>();
-        services.ConfigureDbContext<AppDbContext>((sp, options) => options.AddInterceptors(sp.GetRequiredService<NotificationOutbox>()));
+        // Every registered interceptor joins the context, whichever provider's subclass it is.
+        services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<NotificationOutbox>());
 
         services.AddScoped<EmailChannel>();
         services.AddScoped<WebhookChannel>();

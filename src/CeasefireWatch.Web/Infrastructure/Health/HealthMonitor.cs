@@ -74,7 +74,7 @@ public sealed class HealthMonitor(IServiceScopeFactory scopes, TimeProvider cloc
         var now = clock.GetUtcNow().UtcDateTime;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var storageProblem = await ProbeWriteAsync(db, scope.ServiceProvider.GetRequiredService<SqlitePragmas>(), now, cancellationToken);
+        var storageProblem = await ProbeWriteAsync(db, scope.ServiceProvider.GetService<SqlitePragmas>(), now, cancellationToken);
 
         DateTime? oldestDue = null;
         try
@@ -95,9 +95,9 @@ public sealed class HealthMonitor(IServiceScopeFactory scopes, TimeProvider cloc
     /// Writes the probe row through the app's own connections (so every fault they meet, this meets), with a short
     /// busy timeout: a lock held by another writer answers within seconds rather than the requests' ten. The pooled
     /// connection keeps its settings between opens (<see cref="SqlitePragmas"/> sets them once per connection), so
-    /// the usual timeout is put back before it returns to the pool.
+    /// the usual timeout is put back before it returns to the pool. On PostgreSQL the command timeout alone bounds it.
     /// </summary>
-    private static async Task<string?> ProbeWriteAsync(AppDbContext db, SqlitePragmas pragmas, DateTime now, CancellationToken cancellationToken)
+    private static async Task<string?> ProbeWriteAsync(AppDbContext db, SqlitePragmas? pragmas, DateTime now, CancellationToken cancellationToken)
     {
         try
         {
@@ -105,16 +105,24 @@ public sealed class HealthMonitor(IServiceScopeFactory scopes, TimeProvider cloc
             await db.Database.OpenConnectionAsync(cancellationToken);
             try
             {
-                await db.Database.ExecuteSqlRawAsync("PRAGMA busy_timeout=1000;", cancellationToken);
+                if (pragmas is not null)
+                {
+                    await db.Database.ExecuteSqlRawAsync("PRAGMA busy_timeout=1000;", cancellationToken);
+                }
+
+                // Quoted names, so PostgreSQL (which folds bare names to lower case) finds the table too.
                 await db.Database.ExecuteSqlAsync(
-                    $"INSERT INTO HealthProbes (Id, CheckedAt) VALUES (1, {now}) ON CONFLICT (Id) DO UPDATE SET CheckedAt = excluded.CheckedAt;",
+                    $"""INSERT INTO "HealthProbes" ("Id", "CheckedAt") VALUES (1, {now}) ON CONFLICT ("Id") DO UPDATE SET "CheckedAt" = excluded."CheckedAt";""",
                     cancellationToken);
             }
             finally
             {
                 try
                 {
-                    await db.Database.ExecuteSqlRawAsync(pragmas.BusyTimeoutPragma, CancellationToken.None);
+                    if (pragmas is not null)
+                    {
+                        await db.Database.ExecuteSqlRawAsync(pragmas.BusyTimeoutPragma, CancellationToken.None);
+                    }
                 }
                 catch (Exception ex) when (StorageFailure.Is(ex))
                 {

@@ -17,6 +17,9 @@ internal sealed partial class AccountBootstrapper(
     {
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
+
+        // Instances starting together on one PostgreSQL database take turns: one creates, the others find it done.
+        await using var turn = await StartupLock.AcquireAsync(services.GetRequiredService<AppDbContext>(), cancellationToken);
         var roles = services.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in Roles.All)
         {
