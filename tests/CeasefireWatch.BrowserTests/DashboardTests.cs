@@ -115,6 +115,15 @@ public sealed partial class DashboardTests(BrowserFixture app)
         await Expect(wall.Locator("#live-status")).ToHaveTextAsync("Live");
         var id = await app.LogIncidentAsync("Airspace violation over Sumy", DateTimeOffset.UtcNow, "Sumy");
         var card = wall.Locator($"[data-incident-id='{id}']");
+        await Expect(card).ToBeAttachedAsync();
+
+        // The shared test database holds more active incidents than a screen shows: the wall rotates through them
+        // (WallModeTests), so step the rotation (directly, not on the wall clock) until the new card is in view.
+        for (var step = 0; step < 100 && !await card.IsVisibleAsync(); step++)
+        {
+            await wall.EvaluateAsync("() => window.ceasefireWatch.wall.advance()");
+        }
+
         await Expect(card).ToBeVisibleAsync();
         var size = await card.Locator("[data-countdown]").EvaluateAsync<string>("e => getComputedStyle(e).fontSize");
         Assert.True(double.Parse(size.Replace("px", string.Empty, StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture) >= 36, $"the wall countdown is only {size}");

@@ -19,7 +19,6 @@ public sealed partial class StageAlertTests(BrowserFixture app)
         var wall = await context.NewPageAsync();
         await wall.GotoAsync("/Wall");
         await Expect(wall.Locator("#live-status")).ToHaveTextAsync("Live");
-        var titleBefore = await dashboard.TitleAsync();
         Assert.Equal("false", await dashboard.Locator("#alert-sound").GetAttributeAsync("aria-pressed"));
 
         // Reported late: tier 2 (30 s under the test policy) is already due, so the new incident enters it at once.
@@ -55,7 +54,9 @@ public sealed partial class StageAlertTests(BrowserFixture app)
             await open.First.GetByRole(AriaRole.Button, new() { NameRegex = DismissName() }).ClickAsync();
         }
 
-        await Expect(dashboard).ToHaveTitleAsync(titleBefore);
+        // Other tests' incidents share this app and may raise banners of their own at any moment, so the title is
+        // checked for this incident's mention, not for a fixed text.
+        await Expect(dashboard).Not.ToHaveTitleAsync(new Regex($"CW-{id:D5}"));
         await Expect(dashboard.Locator($".stage-alert[data-alert-incident-id='{id}']")).ToHaveCountAsync(0);
         await Expect(wall.Locator($".stage-alert[data-alert-incident-id='{id}'][data-alert-stage='Coalition']")).ToBeVisibleAsync();
     }
