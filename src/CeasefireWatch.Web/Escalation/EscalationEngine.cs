@@ -1,5 +1,6 @@
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
+using CeasefireWatch.Web.Features.Notifications;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,7 +29,7 @@ public sealed partial class EscalationEngine(
     ILogger<EscalationEngine> logger) : BackgroundService
 {
     /// <summary>Incidents handled per transaction, so a large catch-up never holds the write lock for long.</summary>
-    internal const int BatchSize = 200;
+    internal const int BatchSize = 500;
 
     /// <summary>Incidents whose plan is checked per read at start (a projection of a few columns, no tracking).</summary>
     private const int ReplanBatchSize = 2000;
@@ -160,6 +161,11 @@ public sealed partial class EscalationEngine(
 
     /// <summary>
     /// Enters every tier due now, batch by batch, and returns the next deadline (null when nothing is pending).
+    /// <para>
+    /// Each batch is written in one transaction (the write gate keeps the intake's group commits out of its way; on
+    /// PostgreSQL the rows are claimed inside it), the domain enters their tiers, and <see cref="IncidentBatchWriter"/> writes the rows, the new timeline entries
+    /// and their notifications with prepared statements, without EF Core's change tracker (docs/performance.md).
+    /// </para>
     /// </summary>
     internal async Task<DateTime?> RunDueAsync(CancellationToken cancellationToken)
     {
@@ -168,48 +174,60 @@ public sealed partial class EscalationEngine(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var policy = scope.ServiceProvider.GetRequiredService<EscalationPolicy>();
+            var outbox = scope.ServiceProvider.GetRequiredService<NotificationOutbox>();
             var now = clock.GetUtcNow().UtcDateTime;
 
-            // PostgreSQL: the batch is claimed (row locks, skipping rows another instance holds) for this transaction.
-            await using var claim = database.IsPostgres ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-            var due = claim is null
-                ? await db.Incidents
-                    .Where(i => i.NextStageAt != null && i.NextStageAt <= now && i.Status == IncidentStatus.Active)
-                    .OrderBy(i => i.NextStageAt)
-                    .Take(BatchSize)
-                    .ToListAsync(cancellationToken)
-                : await ClaimDueAsync(db, now, cancellationToken);
-
             var firings = new List<EscalationEngineStatus.StageFiring>();
-            foreach (var incident in due)
+            var events = new List<(Incident Incident, TimelineEntry Entry)>();
+            var deliveriesAdded = false;
+            // SQLite: read first, outside any transaction, so a wake-up with nothing due never takes the write lock;
+            // the version guard on each row catches a request's change in between. PostgreSQL: claim in the transaction.
+            var due = database.IsPostgres ? [] : await ReadDueAsync(db, now, cancellationToken);
+            if (database.IsPostgres || due.Count > 0)
             {
-                foreach (var (stage, dueAt) in incident.ApplyDueStages(policy, now))
+                using (await writeGate.EnterAsync(cancellationToken))
                 {
-                    firings.Add(new(incident.Reference, stage, dueAt, now));
+                    await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                    if (database.IsPostgres)
+                    {
+                        due = await ClaimDueAsync(db, now, cancellationToken);
+                    }
+
+                    try
+                    {
+                        await using var writer = IncidentBatchWriter.Create(db);
+                        foreach (var incident in due)
+                        {
+                            var read = writer.Snapshot(incident);
+                            foreach (var (stage, dueAt) in incident.ApplyDueStages(policy, now))
+                            {
+                                firings.Add(new(incident.Reference, stage, dueAt, now));
+                            }
+
+                            await writer.UpdateAsync(incident, read, cancellationToken);
+                            events.AddRange(incident.Timeline.Select(entry => (incident, entry)));
+                        }
+
+                        foreach (var delivery in await outbox.DeliveriesForAsync(db, events, cancellationToken))
+                        {
+                            await writer.InsertAsync(delivery, cancellationToken);
+                            deliveriesAdded = true;
+                        }
+
+                        await transaction.CommitAsync(cancellationToken);
+                    }
+                    catch (DbUpdateException ex) when (ConcurrentChange.Is(ex))
+                    {
+                        // A request changed one of these incidents after it was read: roll back, read them again, re-apply.
+                        LogConcurrencyRetry();
+                        continue;
+                    }
                 }
             }
 
             if (due.Count > 0)
             {
-                try
-                {
-                    // In line with the intake's group commits, not through SQLite's sleeping busy handler.
-                    using (await writeGate.EnterAsync(cancellationToken))
-                    {
-                        await db.SaveChangesAsync(cancellationToken);
-                        if (claim is not null)
-                        {
-                            await claim.CommitAsync(cancellationToken);
-                        }
-                    }
-                }
-                catch (DbUpdateException ex) when (ConcurrentChange.Is(ex))
-                {
-                    // A request changed one of these incidents meanwhile; read them again and re-apply.
-                    LogConcurrencyRetry();
-                    continue;
-                }
-
+                await outbox.CommittedAsync(events, deliveriesAdded, cancellationToken);
                 foreach (var firing in firings)
                 {
                     LogStageEntered(firing.Reference, firing.Stage, firing.DueAt, firing.Lateness.TotalMilliseconds);
@@ -228,7 +246,7 @@ public sealed partial class EscalationEngine(
             var next = await db.Incidents
                 .Where(i => i.NextStageAt != null && i.Status == IncidentStatus.Active)
                 .MinAsync(i => i.NextStageAt, cancellationToken);
-            if (claim is not null && due.Count == 0 && next <= now)
+            if (database.IsPostgres && due.Count == 0 && next <= now)
             {
                 // Due, but claimed by another instance that is entering it right now: look again shortly, not at once.
                 next = now + ClaimedElsewhereRetry;
@@ -239,8 +257,15 @@ public sealed partial class EscalationEngine(
         }
     }
 
+    private static Task<List<Incident>> ReadDueAsync(AppDbContext db, DateTime now, CancellationToken cancellationToken) =>
+        db.Incidents.AsNoTracking()
+            .Where(i => i.NextStageAt != null && i.NextStageAt <= now && i.Status == IncidentStatus.Active)
+            .OrderBy(i => i.NextStageAt)
+            .Take(BatchSize)
+            .ToListAsync(cancellationToken);
+
     /// <summary>
-    /// Locks up to a batch of due active incidents that no other transaction holds, earliest first, and loads them.
+    /// Locks up to a batch of due active incidents that no other transaction holds, earliest first, and reads them.
     /// A row another instance has just advanced is re-checked under its lock (PostgreSQL re-evaluates the condition
     /// on the newest version), so a tier it entered is not due here any more.
     /// </summary>
@@ -258,7 +283,7 @@ public sealed partial class EscalationEngine(
             return [];
         }
 
-        return await db.Incidents.Where(i => ids.Contains(i.Id)).OrderBy(i => i.NextStageAt).ToListAsync(cancellationToken);
+        return await db.Incidents.AsNoTracking().Where(i => ids.Contains(i.Id)).OrderBy(i => i.NextStageAt).ToListAsync(cancellationToken);
     }
 
     private static TimeSpan Clamp(TimeSpan delay, TimeSpan longest) =>

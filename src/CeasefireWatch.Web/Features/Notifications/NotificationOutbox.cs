@@ -149,20 +149,68 @@ public sealed class NotificationOutbox(
             .Select(d => (d.Entity.TimelineEntry, d.Entity.RuleId))
             .ToHashSet();
 
-        var rules = await db.Set<NotificationRule>().AsNoTracking()
+        var added = false;
+        foreach (var delivery in Deliveries(events, await ReadRulesAsync(db, cancellationToken), clock.GetUtcNow(), queued))
+        {
+            // The delivery points at the incident and the entry themselves: the insert fills in the ids of a
+            // brand-new incident and its entries before it writes this row.
+            db.Add(delivery);
+            added = true;
+        }
+
+        var alerts = AlertsOf(events);
+        pending.AddOrUpdate(db, new SaveState(alerts, added));
+    }
+
+    /// <summary>
+    /// For a writer that bypasses SaveChanges (the engine's <see cref="IncidentBatchWriter"/>): the deliveries its
+    /// new entries call for, by ids (the entries must have theirs), for it to insert in its own transaction.
+    /// </summary>
+    internal async Task<List<NotificationDelivery>> DeliveriesForAsync(
+        AppDbContext db, IReadOnlyList<(Incident Incident, TimelineEntry Entry)> events, CancellationToken cancellationToken)
+    {
+        var notifying = events.Where(e => NotifyingKinds.Contains(e.Entry.Kind)).ToList();
+        if (notifying.Count == 0)
+        {
+            return [];
+        }
+
+        var deliveries = Deliveries(notifying, await ReadRulesAsync(db, cancellationToken), clock.GetUtcNow(), []).ToList();
+        foreach (var delivery in deliveries)
+        {
+            (delivery.IncidentId, delivery.TimelineEntryId) = (delivery.Incident!.Id, delivery.TimelineEntry!.Id);
+        }
+
+        return deliveries;
+    }
+
+    /// <summary>After such a writer has committed: wakes the sender and pushes the alerts, as a save does.</summary>
+    internal async Task CommittedAsync(
+        IReadOnlyList<(Incident Incident, TimelineEntry Entry)> events, bool deliveriesAdded, CancellationToken cancellationToken)
+    {
+        if (deliveriesAdded)
+        {
+            signal.Notify();
+        }
+
+        await PushAlertsAsync(AlertsOf(events), cancellationToken);
+    }
+
+    private static Task<List<NotificationRule>> ReadRulesAsync(DbContext db, CancellationToken cancellationToken) =>
+        db.Set<NotificationRule>().AsNoTracking()
             .Where(r => r.DeletedAt == null)
             .OrderBy(r => r.Id)
             .ToListAsync(cancellationToken);
 
-        var now = clock.GetUtcNow();
-        var added = false;
+    private static IEnumerable<NotificationDelivery> Deliveries(
+        IEnumerable<(Incident Incident, TimelineEntry Entry)> events, List<NotificationRule> rules, DateTimeOffset now,
+        HashSet<(TimelineEntry?, int)> queued)
+    {
         foreach (var (incident, entry) in events)
         {
             foreach (var rule in rules.Where(r => r.Matches(entry.Stage, incident.Oblast) && !queued.Contains((entry, r.Id))))
             {
-                // The delivery points at the incident and the entry themselves: the insert fills in the ids of a
-                // brand-new incident and its entries before it writes this row.
-                db.Add(new NotificationDelivery
+                yield return new NotificationDelivery
                 {
                     Id = Guid.CreateVersion7(now),
                     RuleId = rule.Id,
@@ -172,20 +220,21 @@ public sealed class NotificationOutbox(
                     Status = DeliveryStatus.Pending,
                     CreatedAt = now.UtcDateTime,
                     NextAttemptAt = now.UtcDateTime,
-                });
-                added = true;
+                };
             }
         }
+    }
 
-        // On screen: the highest tier each incident entered in this save (a report typed in late enters two or three
-        // at once: one banner says it), for incidents still active (an import of long-ceased hostilities is history).
-        var alerts = events
+    /// <summary>
+    /// On screen: the highest tier each incident entered in this save (a report typed in late enters two or three
+    /// at once: one banner says it), for incidents still active (an import of long-ceased hostilities is history).
+    /// </summary>
+    private static List<(Incident Incident, TimelineEntry Entry)> AlertsOf(IEnumerable<(Incident Incident, TimelineEntry Entry)> events) =>
+        events
             .Where(e => e.Entry.Kind == TimelineKind.StageEntered && e.Incident.Status == IncidentStatus.Active)
             .GroupBy(e => e.Incident)
             .Select(g => g.MaxBy(e => e.Entry.Stage))
             .ToList();
-        pending.AddOrUpdate(db, new SaveState(alerts, added));
-    }
 
     private async Task PushAlertsAsync(List<(Incident Incident, TimelineEntry Entry)> alerts, CancellationToken cancellationToken)
     {
