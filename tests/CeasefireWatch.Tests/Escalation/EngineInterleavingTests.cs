@@ -2,6 +2,7 @@ using System.Data.Common;
 using CeasefireWatch.Tests.Infrastructure;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
+using CeasefireWatch.Web.Escalation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,12 +48,9 @@ public sealed class EngineInterleavingTests
     [Fact]
     public async Task A_note_added_between_the_engines_read_and_its_write_is_kept_and_the_tier_entered_once()
     {
-        var interceptor = new AfterDueQuery();
-        await using var app = new CeasefireWatchFactory { TestServices = s => s.AddSingleton<IInterceptor>(interceptor) };
-        var engine = app.Engine;
-        await engine.StopAsync(Ct);
-        var api = app.CreateApiClient();
-        var logged = await app.LogIncidentAsync(api);
+        var (app, engine, interceptor) = await StartAsync();
+        await using var _ = app;
+        var logged = await app.LogIncidentAsync(app.CreateApiClient());
         var versionBefore = await VersionAsync(app, logged.Id);
 
         interceptor.Arm(async () =>
@@ -80,12 +78,9 @@ public sealed class EngineInterleavingTests
     [Fact]
     public async Task An_incident_resolved_between_the_engines_read_and_its_write_does_not_enter_the_tier()
     {
-        var interceptor = new AfterDueQuery();
-        await using var app = new CeasefireWatchFactory { TestServices = s => s.AddSingleton<IInterceptor>(interceptor) };
-        var engine = app.Engine;
-        await engine.StopAsync(Ct);
-        var api = app.CreateApiClient();
-        var logged = await app.LogIncidentAsync(api);
+        var (app, engine, interceptor) = await StartAsync();
+        await using var _ = app;
+        var logged = await app.LogIncidentAsync(app.CreateApiClient());
 
         app.Clock.Advance(Day);
         var ceased = app.Now.UtcDateTime - TimeSpan.FromMinutes(1);
@@ -106,6 +101,16 @@ public sealed class EngineInterleavingTests
         Assert.Equal(IncidentStatus.Resolved, stored.Status);
         Assert.Equal(Stage.UkrainianForces, stored.Stage);
         Assert.DoesNotContain(stored.Timeline, e => e.Kind == TimelineKind.StageEntered && e.Stage == Stage.Coalition);
+    }
+
+    /// <summary>An app whose hosted engine loop is stopped (the test runs the engine), with the interceptor in place.</summary>
+    private static async Task<(CeasefireWatchFactory App, EscalationEngine Engine, AfterDueQuery Interceptor)> StartAsync()
+    {
+        var interceptor = new AfterDueQuery();
+        var app = new CeasefireWatchFactory { TestServices = s => s.AddSingleton<IInterceptor>(interceptor) };
+        var engine = app.Engine;
+        await engine.StopAsync(Ct);
+        return (app, engine, interceptor);
     }
 
     private static async Task<int> VersionAsync(CeasefireWatchFactory app, int id)
