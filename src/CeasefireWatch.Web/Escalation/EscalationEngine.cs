@@ -1,6 +1,7 @@
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Features.Notifications;
+using CeasefireWatch.Web.Infrastructure;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
@@ -26,6 +27,7 @@ public sealed partial class EscalationEngine(
     EscalationEngineStatus status,
     WriteGate writeGate,
     DatabaseSetup database,
+    IHostApplicationLifetime lifetime,
     ILogger<EscalationEngine> logger) : BackgroundService
 {
     /// <summary>Incidents handled per transaction, so a large catch-up never holds the write lock for long.</summary>
@@ -48,6 +50,15 @@ public sealed partial class EscalationEngine(
         // inside the host's start, and the app did not listen until they were done (with 10,000 active incidents,
         // most of a cold start). Off the start path, /health answers while the engine catches up, and says how late.
         await Task.Yield();
+        try
+        {
+            await lifetime.WhenStartedAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         LogStarted();
         while (true)
         {

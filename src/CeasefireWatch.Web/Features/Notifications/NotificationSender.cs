@@ -1,4 +1,5 @@
 using CeasefireWatch.Web.Data;
+using CeasefireWatch.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,7 @@ public sealed partial class NotificationSender(
     NotificationSignal signal,
     DatabaseSetup database,
     IOptions<NotificationOptions> options,
+    IHostApplicationLifetime lifetime,
     ILogger<NotificationSender> logger) : BackgroundService
 {
     /// <summary>Deliveries tried side by side per round: a slow receiver does not hold up the others.</summary>
@@ -45,6 +47,17 @@ public sealed partial class NotificationSender(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Off the host's start path (SQLite's async calls complete synchronously): deliveries begin once the app listens.
+        await Task.Yield();
+        try
+        {
+            await lifetime.WhenStartedAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan sleep;
