@@ -67,6 +67,7 @@ internal static class ServiceRegistration
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DatabaseInitializer>());
         services.AddSingleton<WriteGate>();
         services.AddSingleton(Features.Dashboard.RegionMap.Load());
+        services.AddSingleton<Features.Dashboard.GetDashboard.TiersEnteredTally>();
         services.AddCeasefireWatchHealth(configuration);
         return services;
     }
