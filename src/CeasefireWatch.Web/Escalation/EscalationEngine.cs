@@ -174,8 +174,9 @@ public sealed partial class EscalationEngine(
     /// Enters every tier due now, batch by batch, and returns the next deadline (null when nothing is pending).
     /// <para>
     /// Each batch is written in one transaction (the write gate keeps the intake's group commits out of its way; on
-    /// PostgreSQL the rows are claimed inside it), the domain enters their tiers, and <see cref="IncidentBatchWriter"/> writes the rows, the new timeline entries
-    /// and their notifications with prepared statements, without EF Core's change tracker (docs/performance.md).
+    /// PostgreSQL the rows are claimed inside it): the domain enters their tiers, and <see cref="IncidentBatchWriter"/>
+    /// writes the rows, the new timeline entries and their notifications with prepared statements, without EF Core's
+    /// change tracker (docs/performance.md).
     /// </para>
     /// </summary>
     internal async Task<DateTime?> RunDueAsync(CancellationToken cancellationToken)
