@@ -233,18 +233,7 @@ internal sealed class IncidentBatchWriter : IAsyncDisposable
                     continue;
                 }
 
-                if (value is not null && mapping.Converter is { } converter)
-                {
-                    value = converter.ConvertToProvider(value);
-                }
-
-                var parameter = command.Parameters[i];
-                if (mapping.DbType is { } dbType)
-                {
-                    parameter.DbType = dbType;
-                }
-
-                parameter.Value = value ?? DBNull.Value;
+                ModelParameter.Set(command.Parameters[i], mapping, value);
             }
         }
 

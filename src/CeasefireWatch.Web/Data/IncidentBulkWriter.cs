@@ -190,19 +190,7 @@ internal static class IncidentBulkWriter
 
             foreach (var (property, parameter) in columns)
             {
-                var value = property.GetGetter().GetClrValueUsingContainingEntity(entity);
-                var mapping = property.GetRelationalTypeMapping();
-                if (value is not null && mapping.Converter is { } converter)
-                {
-                    value = converter.ConvertToProvider(value);
-                }
-
-                if (mapping.DbType is { } dbType)
-                {
-                    parameter.DbType = dbType;
-                }
-
-                parameter.Value = value ?? DBNull.Value;
+                ModelParameter.Set(parameter, property.GetRelationalTypeMapping(), property.GetGetter().GetClrValueUsingContainingEntity(entity));
             }
 
             await insert.ExecuteNonQueryAsync(cancellationToken);

@@ -172,6 +172,39 @@ public sealed class StorageFaultTests
         Assert.True(incident.Id > 0);
     }
 
+    [Theory]
+    [InlineData(StorageFaults.Fault.ReadOnly)]
+    [InlineData(StorageFaults.Fault.DiskFull)]
+    public async Task A_batch_of_tiers_the_storage_refuses_is_written_not_at_all_and_whole_once_storage_returns(StorageFaults.Fault fault)
+    {
+        // The engine writes its batches with prepared statements (IncidentBatchWriter), not SaveChanges: a fault in
+        // the middle of a batch must leave no incident advanced without its timeline entry, and no tier half-entered.
+        var faults = new StorageFaults();
+        await using var app = App(faults);
+        await app.Engine.StopAsync(Ct);
+        var api = app.CreateApiClient();
+        const int count = 300;
+        for (var i = 0; i < count; i++)
+        {
+            await app.LogIncidentAsync(api);
+        }
+
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        var before = await FingerprintAsync(app);
+
+        faults.Current = fault;
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => app.Engine.RunDueAsync(Ct));
+        Assert.True(Web.Infrastructure.StorageFailure.Is(refused), $"not a storage fault: {refused}");
+        faults.Current = StorageFaults.Fault.None;
+        Assert.Equal(before, await FingerprintAsync(app));
+
+        await app.Engine.RunDueAsync(Ct);
+        var entered = await app.WithDbAsync(db => db.TimelineEntries
+            .CountAsync(e => e.Kind == TimelineKind.StageEntered && e.Stage == Stage.Coalition, Ct));
+        Assert.Equal(count, entered);
+        Assert.Equal(count, await app.WithDbAsync(db => db.Incidents.CountAsync(i => i.Stage == Stage.Coalition, Ct)));
+    }
+
     /// <summary>Row counts of every table a request writes, and the sum of incident versions.</summary>
     private static Task<string> FingerprintAsync(CeasefireWatchFactory app) => app.WithDbAsync(async db =>
         $"{await db.Incidents.CountAsync(Ct)}/{await db.TimelineEntries.CountAsync(Ct)}/{await db.Reports.CountAsync(Ct)}/" +
