@@ -68,6 +68,7 @@ internal static class ServiceRegistration
         services.AddSingleton<WriteGate>();
         services.AddSingleton(Features.Dashboard.RegionMap.Load());
         services.AddSingleton<Features.Dashboard.GetDashboard.TiersEnteredTally>();
+        services.AddSingleton<Features.Dashboard.GetDashboard.SharedCounts>();
         services.AddCeasefireWatchHealth(configuration);
         return services;
     }

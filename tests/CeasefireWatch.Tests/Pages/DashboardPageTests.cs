@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using CeasefireWatch.Tests.Infrastructure;
 using CeasefireWatch.Web.Domain;
+using CeasefireWatch.Web.Features.Dashboard;
 using CeasefireWatch.Web.Infrastructure.Security;
 
 namespace CeasefireWatch.Tests.Pages;
@@ -72,6 +73,35 @@ public sealed partial class DashboardPageTests
         Assert.Empty(Card().Matches(html));
         Assert.Contains("No active incidents.", html, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Past_the_card_limit_the_most_urgent_are_shown_and_the_rest_counted_and_a_new_incident_counts_at_once()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var api = app.CreateApiClient();
+        var logged = new List<IncidentResponse>();
+        for (var i = 0; i < GetDashboard.MaxCards + 3; i++)
+        {
+            // Deadlines 22 h, 21.9 h … ahead: the later logged, the more urgent.
+            logged.Add(await app.LogIncidentAsync(api, app.Now.AddHours(-2 - (i / 10.0))));
+        }
+
+        var viewer = await app.SignedInAsRoleAsync(Roles.Viewer);
+        var html = await viewer.GetHtmlAsync("/");
+
+        var shown = Card().Matches(html).Select(m => int.Parse(m.Groups["id"].Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(logged.AsEnumerable().Reverse().Take(GetDashboard.MaxCards).Select(i => i.Id), shown);
+        Assert.Equal("3", MoreActive().Match(html).Groups["more"].Value);
+        Assert.Contains("href=\"/Incidents?status=Active\"", html, StringComparison.Ordinal);
+
+        // The counts are shared between renders, but a committed change is counted by the very next one.
+        await app.LogIncidentAsync(api, app.Now.AddHours(-1));
+        Assert.Equal("4", MoreActive().Match(await viewer.GetHtmlAsync("/")).Groups["more"].Value);
+        Assert.Equal("4", MoreActive().Match(await viewer.GetHtmlAsync("/Wall")).Groups["more"].Value);
+    }
+
+    [GeneratedRegex("data-more-active=\"(?<more>[0-9]+)\"")]
+    private static partial Regex MoreActive();
 
     [GeneratedRegex("<li class=\"card[^\"]*\" data-incident-id=\"(?<id>[0-9]+)\" data-stage=\"(?<stage>[A-Za-z]+)\">(?<body>.*?)</li>", RegexOptions.Singleline)]
     private static partial Regex Card();
