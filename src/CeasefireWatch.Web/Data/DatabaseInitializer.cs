@@ -23,13 +23,22 @@ internal sealed partial class DatabaseInitializer(IServiceScopeFactory scopes, I
             // On an existing, current database (every start but the first after an upgrade) there is nothing to apply;
             // asking which migrations are pending reads the history table, while MigrateAsync would also build the model
             // snapshot and diff it against the model on every start: a large part of a cold start (docs/performance.md).
-            if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+            var migrating = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any();
+            if (migrating)
             {
                 await db.Database.MigrateAsync(cancellationToken);
             }
 
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-            await SeedReferenceDataAsync(db, SeedData.Load(), cancellationToken);
+            // Re-seeding is a delete, an insert and a SaveChanges of its own (half a second of a cold start), so it runs
+            // only when the embedded seeds differ from those last written, or a migration ran (it may have rebuilt a
+            // table). SQLite's user_version holds the seeds' fingerprint; EF Core does not use it.
+            var fingerprint = SeedData.Fingerprint();
+            if (migrating || Convert.ToInt32(await SqlitePragmaAsync(db, "PRAGMA user_version;", cancellationToken), System.Globalization.CultureInfo.InvariantCulture) != fingerprint)
+            {
+                await SeedReferenceDataAsync(db, SeedData.Load(), cancellationToken);
+                await SqlitePragmaAsync(db, $"PRAGMA user_version = {fingerprint};", cancellationToken);
+            }
         }
 
         var dataSource = db.Database.GetDbConnection().DataSource;
@@ -45,6 +54,22 @@ internal sealed partial class DatabaseInitializer(IServiceScopeFactory scopes, I
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>A PRAGMA takes no parameters, so it is text (of numbers only, here) run as such.</summary>
+    private static async Task<object?> SqlitePragmaAsync(AppDbContext db, string pragma, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = pragma;
+            return await command.ExecuteScalarAsync(cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 
     private static void EnsureDataFolder(string? connectionString)
     {

@@ -28,14 +28,39 @@ public sealed class SeedData
         Policy = Read<PolicySeed>("policy.json"),
     };
 
+    /// <summary>
+    /// A fingerprint of the embedded seed files (never 0, SQLite's user_version of a database never seeded): the start
+    /// re-seeds only when it differs from the one stored with the database.
+    /// </summary>
+    public static int Fingerprint()
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var name in (string[])["regions.json", "coalition.json", "policy.json"])
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(name));
+            using var stream = Open(name);
+            using var bytes = new MemoryStream();
+            stream.CopyTo(bytes);
+            hash.AppendData(bytes.GetBuffer(), 0, (int)bytes.Length);
+        }
+
+        var fingerprint = BitConverter.ToInt32(hash.GetCurrentHash(), 0);
+        return fingerprint == 0 ? 1 : fingerprint;
+    }
+
     /// <summary>Reads the embedded seed file <c>seeds/</c><paramref name="name"/> (a sub-folder separated by a dot).</summary>
     internal static T Read<T>(string name)
     {
-        var assembly = typeof(SeedData).Assembly;
-        using var stream = assembly.GetManifestResourceStream("seeds." + name)
-            ?? throw new InvalidOperationException($"The seed file seeds/{name} is not embedded in {assembly.GetName().Name}.");
+        using var stream = Open(name);
         return JsonSerializer.Deserialize<T>(stream, Json)
             ?? throw new InvalidOperationException($"The seed file seeds/{name} is empty.");
+    }
+
+    private static Stream Open(string name)
+    {
+        var assembly = typeof(SeedData).Assembly;
+        return assembly.GetManifestResourceStream("seeds." + name)
+            ?? throw new InvalidOperationException($"The seed file seeds/{name} is not embedded in {assembly.GetName().Name}.");
     }
 }
 

@@ -137,6 +137,48 @@ public sealed class SeedTests
     }
 
     [Fact]
+    public async Task A_restart_rewrites_the_reference_tables_only_when_the_seeds_changed_since_they_were_written()
+    {
+        var path = CeasefireWatchFactory.NewDatabasePath();
+        const string Tampered = "edited outside the seeds";
+        async Task<(string NameUk, int UserVersion)> StartAndReadAsync(Func<AppDbContext, Task>? before = null)
+        {
+            await using var factory = new CeasefireWatchFactory { DatabasePath = path, KeepDatabase = true };
+            return await factory.WithDbAsync(async db =>
+            {
+                if (before is not null)
+                {
+                    await before(db);
+                }
+
+                return ((await db.Regions.AsNoTracking().SingleAsync(r => r.Name == "Kharkiv", Ct)).NameUk,
+                    await db.Database.SqlQueryRaw<int>("SELECT user_version AS Value FROM pragma_user_version").SingleAsync(Ct));
+            });
+        }
+
+        try
+        {
+            var first = await StartAndReadAsync();
+            Assert.Equal(SeedData.Fingerprint(), first.UserVersion);
+
+            // Same seeds: the start leaves the tables alone (this edit, made behind the app's back, survives it)…
+            await StartAndReadAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE Regions SET NameUk = '" + Tampered + "' WHERE Name = 'Kharkiv'", Ct));
+            var unchanged = await StartAndReadAsync();
+            Assert.Equal(Tampered, unchanged.NameUk);
+
+            // …different seeds from those last written (as after an upgrade that edited seeds/): rewritten from the seeds.
+            await StartAndReadAsync(db => db.Database.ExecuteSqlRawAsync("PRAGMA user_version = 12345", Ct));
+            var reseeded = await StartAndReadAsync();
+            Assert.Equal(Seeds.Regions.Single(r => r.Name == "Kharkiv").NameUk, reseeded.NameUk);
+            Assert.Equal(SeedData.Fingerprint(), reseeded.UserVersion);
+        }
+        finally
+        {
+            CeasefireWatchFactory.DeleteDatabase(path);
+        }
+    }
+
+    [Fact]
     public async Task The_configured_windows_default_to_the_policy_seed()
     {
         await using var factory = new CeasefireWatchFactory();
