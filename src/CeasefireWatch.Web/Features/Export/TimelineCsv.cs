@@ -79,13 +79,33 @@ public static class CsvTime
     public const string UtcFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
     public const string KyivFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffffzzz";
 
+    private static KyivHour lastHour = new(long.MinValue, TimeSpan.Zero);
+
     public static DateTimeOffset Kyiv(DateTime utc)
     {
-        var local = Infrastructure.KyivTime.FromUtc(utc);
-        return new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), local - utc);
+        // The zone's offset for the hour, remembered: an export asks for three instants per row, mostly in the same
+        // hour as the row before. An hour is remembered only when the offset is the same at both its ends.
+        var hour = utc.Ticks / TimeSpan.TicksPerHour;
+        var known = lastHour;
+        if (known.Hour != hour)
+        {
+            var start = new DateTime(hour * TimeSpan.TicksPerHour, DateTimeKind.Utc);
+            var offset = Infrastructure.KyivTime.Zone.GetUtcOffset(start);
+            if (offset != Infrastructure.KyivTime.Zone.GetUtcOffset(start.AddTicks(TimeSpan.TicksPerHour - 1)))
+            {
+                var local = Infrastructure.KyivTime.FromUtc(utc);
+                return new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), local - utc);
+            }
+
+            known = lastHour = new KyivHour(hour, offset);
+        }
+
+        return new DateTimeOffset(DateTime.SpecifyKind(utc + known.Offset, DateTimeKind.Unspecified), known.Offset);
     }
 
     public static DateTimeOffset? Kyiv(DateTime? utc) => utc is { } u ? Kyiv(u) : null;
+
+    private sealed record KyivHour(long Hour, TimeSpan Offset);
 }
 
 /// <summary>
