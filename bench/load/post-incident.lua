@@ -6,11 +6,20 @@ wrk.headers["X-Api-Key"] = os.getenv("BENCH_API_KEY") or "bench-key"
 
 local oblasts = { "Kharkiv", "Donetsk", "Zaporizhzhia", "Kherson", "Sumy", "Dnipropetrovsk", "Luhansk", "Mykolaiv" }
 local counter = 0
+local spread = os.getenv("BENCH_SPREAD") == "1"
 
 request = function()
   counter = counter + 1
-  -- Seconds resolution and a second in the past: the validator refuses a violation in the future.
-  local occurred = os.date("!%Y-%m-%dT%H:%M:%SZ", os.time() - 1)
+  -- A second in the past (the validator refuses a violation in the future), to the second: every report posted in
+  -- one second then falls due at the same instant, a burst of deadlines. With BENCH_SPREAD=1 the reports carry
+  -- milliseconds (the counter's, 0-999, still in the past), so their deadlines spread over the second: the steady
+  -- stream of deadlines a pipeline's own clocks give.
+  local occurred = os.date("!%Y-%m-%dT%H:%M:%S", os.time() - 1)
+  if spread then
+    occurred = occurred .. string.format(".%03dZ", counter % 1000)
+  else
+    occurred = occurred .. "Z"
+  end
   local body = string.format(
     '{"title":"Shelling near checkpoint %d","occurredAt":"%s","oblast":"%s","location":"Checkpoint %d",' ..
     '"violationType":"Shelling","severity":"Serious","sourceType":"MonitoringDrone",' ..
