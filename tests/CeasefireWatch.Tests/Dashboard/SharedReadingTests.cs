@@ -90,6 +90,26 @@ public sealed class SharedReadingTests
     }
 
     [Fact]
+    public async Task With_no_freshness_nothing_is_shared_and_pages_read_side_by_side()
+    {
+        using var shared = new SharedReading<string>(Clock(), TimeSpan.Zero);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reads = 0;
+        async Task<string> Read()
+        {
+            var n = Interlocked.Increment(ref reads);
+            await release.Task;
+            return $"reading {n}";
+        }
+
+        var pages = Enumerable.Range(0, 3).Select(_ => shared.ReadAsync(Read, Ct)).ToList();
+        Assert.Equal(3, reads); // all three reading at once, none waiting for another's reading
+        release.SetResult();
+        Assert.Equal(["reading 1", "reading 2", "reading 3"], (await Task.WhenAll(pages)).Order(StringComparer.Ordinal));
+        Assert.Equal("reading 4", await shared.ReadAsync(Read, Ct));
+    }
+
+    [Fact]
     public async Task A_reading_made_for_another_day_is_read_again()
     {
         using var shared = new SharedReading<string>(Clock(), TimeSpan.FromMinutes(1));

@@ -22,6 +22,11 @@ public class SharedReading<T>(TimeProvider clock, TimeSpan freshness) : IDisposa
     /// </summary>
     public async Task<T> ReadAsync(Func<Task<T>> read, CancellationToken cancellationToken, Func<T, bool>? stillApplies = null)
     {
+        if (freshness <= TimeSpan.Zero)
+        {
+            return await read(); // not shared: every page reads its own, side by side
+        }
+
         if (Current(stillApplies) is { } current)
         {
             return current;
