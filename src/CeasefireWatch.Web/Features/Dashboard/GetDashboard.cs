@@ -134,8 +134,12 @@ public static class GetDashboard
                 .OrderBy(i => i.NextStageAt).ThenBy(i => i.OccurredAt), MaxCards).ToListAsync(cancellationToken);
             if (rows.Count < MaxCards)
             {
-                rows.AddRange(await Cards(db.Incidents.Where(i => i.Status == IncidentStatus.Active && i.NextStageAt == null)
-                    .OrderBy(i => i.OccurredAt), MaxCards - rows.Count).ToListAsync(cancellationToken));
+                // The reads are not one snapshot: an incident whose last tier was entered between them is in both (seen
+                // on three instances sharing PostgreSQL). It is shown once; the engine's push brings its new tier.
+                var first = rows.Select(r => r.Card.Id).ToHashSet();
+                rows.AddRange((await Cards(db.Incidents.Where(i => i.Status == IncidentStatus.Active && i.NextStageAt == null)
+                    .OrderBy(i => i.OccurredAt), MaxCards - rows.Count).ToListAsync(cancellationToken))
+                    .Where(r => !first.Contains(r.Card.Id)));
             }
 
             var ids = rows.Select(r => r.Card.Id).ToList();
