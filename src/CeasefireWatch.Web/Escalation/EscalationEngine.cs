@@ -81,12 +81,14 @@ public sealed partial class EscalationEngine(
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan sleep;
+            signal.Planning();
             try
             {
                 var next = await RunDueAsync(stoppingToken);
                 var now = clock.GetUtcNow().UtcDateTime;
                 var longest = database.LongestSleep(MaxSleep);
                 sleep = next is { } due ? Clamp(due - now, longest) : longest;
+                signal.WillLookAt(now + sleep);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

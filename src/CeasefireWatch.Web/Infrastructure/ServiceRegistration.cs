@@ -32,11 +32,15 @@ internal static class ServiceRegistration
         {
             SharedPollInterval = configuration.GetValue("Database:SharedPollInterval", TimeSpan.FromSeconds(2)),
         });
+        // Contexts are pooled: building one per scope (its options, its internal services, finding its model) was a
+        // sixth of an API request's time (docs/performance.md). The pool resets a context between scopes (tracked
+        // entities, transaction, command timeout, connection closed); what an interceptor keeps per context is keyed
+        // by the lease (NotificationOutbox's LeasedState), so nothing left by one scope reaches the next.
         if (provider == DatabaseProvider.Postgres)
         {
             // Past the command timeout a statement is a storage fault (503), as SQLite's busy timeout is.
             var commandTimeout = configuration.GetValue("Database:CommandTimeout", TimeSpan.FromSeconds(10));
-            services.AddDbContext<AppDbContext, PostgresAppDbContext>((sp, options) => options
+            services.AddDbContextPool<AppDbContext, PostgresAppDbContext>((sp, options) => options
                 .UseNpgsql(connectionString, npgsql => npgsql.CommandTimeout(Math.Max(1, (int)Math.Ceiling(commandTimeout.TotalSeconds))))
                 .AddInterceptors(sp.GetServices<IInterceptor>()));
         }
@@ -48,8 +52,11 @@ internal static class ServiceRegistration
             var pragmas = new SqlitePragmas(busyTimeout);
             services.AddSingleton(pragmas);
             services.AddSingleton<IInterceptor>(pragmas);
-            services.AddDbContext<AppDbContext>((sp, options) => options
+            services.AddDbContextPool<AppDbContext>((sp, options) => options
                 .UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds))))
+                // Named, not found: without it EF Core looks for the compiled model by reflection on every new context
+                // (a few percent of an API request, docs/performance.md).
+                .UseModel(Data.CompiledModel.AppDbContextModel.Instance)
                 // Every interceptor registered (the pragmas, the notification outbox; tests add fault injection the same way).
                 .AddInterceptors(sp.GetServices<IInterceptor>())
                 // SQLite table rebuilds (DropRegionTileGrid) switch foreign keys off and on around their own transaction,

@@ -82,4 +82,50 @@ public sealed class EscalationSignalTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait.WaitAsync(Bound, Ct));
     }
+
+    [Fact]
+    public async Task A_change_due_no_sooner_than_the_engines_next_look_does_not_wake_it_and_a_sooner_one_does()
+    {
+        var look = CeasefireWatchFactory.StartInstant.UtcDateTime + TimeSpan.FromMinutes(10);
+        signal.WillLookAt(look);
+        var wait = signal.WaitAsync(TimeSpan.FromMinutes(10), clock, Ct);
+
+        Assert.False(signal.Notify(look));
+        Assert.False(signal.Notify(look + TimeSpan.FromHours(24)));
+        signal.Notify(DateTime.MaxValue);
+        Assert.False(wait.IsCompleted);
+
+        Assert.True(signal.Notify(look - TimeSpan.FromTicks(1)));
+        Assert.True(await wait.WaitAsync(Bound, Ct));
+    }
+
+    [Fact]
+    public async Task While_the_engine_plans_every_change_wakes_it_whatever_its_deadline()
+    {
+        signal.WillLookAt(CeasefireWatchFactory.StartInstant.UtcDateTime + TimeSpan.FromMinutes(10));
+        signal.Planning();
+
+        signal.Notify(DateTime.MaxValue);
+
+        Assert.True(await signal.WaitAsync(TimeSpan.FromMinutes(10), clock, Ct).WaitAsync(Bound, Ct));
+    }
+
+    [Fact]
+    public async Task The_engines_handler_shows_a_deadline_due_after_its_next_look_without_waking_it_and_wakes_it_for_an_unknown_one()
+    {
+        var look = CeasefireWatchFactory.StartInstant.UtcDateTime + TimeSpan.FromMinutes(10);
+        signal.WillLookAt(look);
+        var status = new EscalationEngineStatus();
+        var handler = new WakeEscalationEngine(signal, status);
+        var wait = signal.WaitAsync(TimeSpan.FromMinutes(10), clock, Ct);
+
+        await handler.Handle(new IncidentChanged(1) { NoDeadlineBefore = look + TimeSpan.FromHours(24) }, Ct);
+        await handler.Handle(new IncidentChanged(2) { NoDeadlineBefore = look + TimeSpan.FromHours(23) }, Ct);
+        await handler.Handle(new IncidentChanged(3) { NoDeadlineBefore = DateTime.MaxValue }, Ct);
+        Assert.False(wait.IsCompleted);
+        Assert.Equal(look + TimeSpan.FromHours(23), status.Current.NextWakeAt);
+
+        await handler.Handle(new IncidentChanged(1), Ct);
+        Assert.True(await wait.WaitAsync(Bound, Ct));
+    }
 }

@@ -44,7 +44,7 @@ public sealed partial class IncidentIntake(
     {
         var pending = new Pending(open, new TaskCompletionSource<Incident>(TaskCreationOptions.RunContinuationsAsynchronously));
         queue.Enqueue(pending);
-        var stored = new List<int>();
+        var stored = new List<Incident>();
         await turn.WaitAsync(CancellationToken.None);
         try
         {
@@ -78,7 +78,7 @@ public sealed partial class IncidentIntake(
 
     public void Dispose() => turn.Dispose();
 
-    private async Task CommitAsync(List<Pending> group, List<int> stored)
+    private async Task CommitAsync(List<Pending> group, List<Incident> stored)
     {
         try
         {
@@ -108,7 +108,7 @@ public sealed partial class IncidentIntake(
     }
 
     /// <summary>Builds the incidents, saves them in one transaction, and answers each request.</summary>
-    private async Task SaveAsync(List<Pending> items, List<int> stored)
+    private async Task SaveAsync(List<Pending> items, List<Incident> stored)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -139,18 +139,25 @@ public sealed partial class IncidentIntake(
 
         foreach (var (pending, incident) in built)
         {
-            stored.Add(incident.Id);
+            stored.Add(incident);
             pending.Stored.TrySetResult(incident);
         }
     }
 
-    /// <summary>One notification for everything this leader stored: one push to live pages, one wake-up of the engine.</summary>
-    private async Task AnnounceAsync(List<int> stored)
+    /// <summary>
+    /// One notification for everything this leader stored: one push to live pages, and a wake-up of the engine only
+    /// if one of them falls due before the engine looks again anyway (a new report's next tier is usually a day away).
+    /// </summary>
+    private async Task AnnounceAsync(List<Incident> stored)
     {
         try
         {
+            var changed = new IncidentChanged([.. stored.Select(i => i.Id)])
+            {
+                NoDeadlineBefore = stored.Min(i => i.NextStageAt) ?? DateTime.MaxValue,
+            };
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<IPublisher>().Publish(new IncidentChanged(stored), CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<IPublisher>().Publish(changed, CancellationToken.None);
         }
         catch (Exception ex)
         {

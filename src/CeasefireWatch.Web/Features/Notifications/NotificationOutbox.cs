@@ -29,10 +29,10 @@ public sealed class NotificationOutbox(
     };
 
     /// <summary>What a save in progress added, acted on once it has committed.</summary>
-    private readonly ConditionalWeakTable<DbContext, SaveState> pending = [];
+    private readonly LeasedState<SaveState> pending = new();
 
     /// <summary>Alerts of saves made inside a transaction, pushed only once it commits.</summary>
-    private readonly ConditionalWeakTable<DbContext, List<(Incident Incident, TimelineEntry Entry)>> awaitingCommit = [];
+    private readonly LeasedState<List<(Incident Incident, TimelineEntry Entry)>> awaitingCommit = new();
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -76,7 +76,7 @@ public sealed class NotificationOutbox(
             }
             else if (state.Alerts.Count > 0)
             {
-                awaitingCommit.GetOrCreateValue(db).AddRange(state.Alerts);
+                awaitingCommit.GetOrAdd(db, () => []).AddRange(state.Alerts);
             }
         }
 
@@ -159,7 +159,7 @@ public sealed class NotificationOutbox(
         }
 
         var alerts = AlertsOf(events);
-        pending.AddOrUpdate(db, new SaveState(alerts, added));
+        pending.Set(db, new SaveState(alerts, added));
     }
 
     /// <summary>
@@ -260,6 +260,47 @@ public sealed class NotificationOutbox(
 }
 
 internal sealed record SaveState(List<(Incident Incident, TimelineEntry Entry)> Alerts, bool DeliveriesAdded);
+
+/// <summary>
+/// State an interceptor keeps for a context between two of its events. Contexts are pooled (one instance serves
+/// scope after scope), and a scope can end between the two events (a save that threw, a transaction disposed without
+/// a commit), so each value belongs to the lease it was set in (<see cref="DbContext.ContextId"/>): a later lease of
+/// the same instance never sees it.
+/// </summary>
+internal sealed class LeasedState<T>
+    where T : class
+{
+    private readonly ConditionalWeakTable<DbContext, Entry> entries = [];
+
+    private sealed record Entry(DbContextId Lease, T Value);
+
+    public bool TryGetValue(DbContext db, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T value)
+    {
+        if (entries.TryGetValue(db, out var entry) && entry.Lease == db.ContextId)
+        {
+            value = entry.Value;
+            return true;
+        }
+
+        value = null;
+        return false;
+    }
+
+    public void Set(DbContext db, T value) => entries.AddOrUpdate(db, new Entry(db.ContextId, value));
+
+    public T GetOrAdd(DbContext db, Func<T> create)
+    {
+        if (!TryGetValue(db, out var value))
+        {
+            value = create();
+            Set(db, value);
+        }
+
+        return value;
+    }
+
+    public void Remove(DbContext db) => entries.Remove(db);
+}
 
 /// <summary>What a screen is pushed when a tier is entered: enough to show the alert without another request. The tier travels by its contract name.</summary>
 public sealed record StageAlert(int IncidentId, string Reference, string Title, string Oblast, string Stage, int Tier, string StageLabel, DateTime At)
