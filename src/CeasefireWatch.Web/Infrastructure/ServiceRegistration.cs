@@ -101,7 +101,9 @@ internal static class ServiceRegistration
             options.ServiceLifetime = ServiceLifetime.Scoped;
             options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(AuthorizationBehavior<,>), typeof(ValidationBehavior<,>)];
         });
-        services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Scoped, includeInternalTypes: true);
+        // Singletons: a validator holds only its rules (and the clock, read when a rule runs), and building one for every
+        // request was a few percent of it (docs/performance.md).
+        services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentActor, HttpCurrentActor>();
         services.AddScoped<Features.Incidents.IncidentWorkflow>();

@@ -1,4 +1,5 @@
 using CeasefireWatch.Web.Features.Dashboard;
+using CeasefireWatch.Web.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CeasefireWatch.Tests.Dashboard;

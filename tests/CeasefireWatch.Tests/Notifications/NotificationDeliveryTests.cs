@@ -273,6 +273,29 @@ public sealed class NotificationDeliveryTests
         static int Rank(string kind) => kind switch { "StageEntered" => 0, "Resolved" => 1, _ => 2 };
     }
 
+    [Fact]
+    public async Task A_rule_added_or_deleted_between_two_reports_applies_from_the_very_next_report()
+    {
+        await using var app = NewApp();
+        var api = app.CreateApiClient();
+
+        // The rules in force are read once and shared: this report has them read (none) before the rule exists.
+        var before = await app.LogIncidentAsync(api);
+        var rule = await CreateRuleAsync(api, new { name = "All", channel = "Webhook", target = "https://hooks.example.org/in", secret = Secret });
+        var after = await app.LogIncidentAsync(api);
+        using (var deleted = await api.DeleteAsync($"/api/notification-rules/{rule.GetProperty("id").GetInt32()}", Ct))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        var afterDeletion = await app.LogIncidentAsync(api);
+
+        var deliveries = await DeliveriesAsync(app);
+        var delivery = Assert.Single(deliveries);
+        Assert.Equal(after.Id, delivery.IncidentId);
+        Assert.DoesNotContain(deliveries, d => d.IncidentId == before.Id || d.IncidentId == afterDeletion.Id);
+    }
+
     [Theory]
     [InlineData("Notifications:PublicBaseUrl", "watch.example.org")]
     [InlineData("Notifications:GiveUpAfter", "-00:01:00")]

@@ -1,6 +1,7 @@
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Escalation;
+using CeasefireWatch.Web.Infrastructure;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 

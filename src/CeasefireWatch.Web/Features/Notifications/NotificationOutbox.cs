@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Features.Dashboard;
+using CeasefireWatch.Web.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -16,9 +17,21 @@ namespace CeasefireWatch.Web.Features.Notifications;
 /// commit it wakes the sender and pushes the on-screen alert for each tier entered.
 /// </summary>
 public sealed class NotificationOutbox(
-    TimeProvider clock, NotificationSignal signal, IHubContext<LiveHub> hub, ILogger<NotificationOutbox> logger)
+    TimeProvider clock, NotificationSignal signal, NotificationOutbox.RulesInForce rulesInForce, IHubContext<LiveHub> hub,
+    ILogger<NotificationOutbox> logger)
     : SaveChangesInterceptor, IDbTransactionInterceptor
 {
+    /// <summary>
+    /// The rules in force, read once and shared by every save until a save changes one: reading them cost every
+    /// report a query (docs/performance.md). On PostgreSQL another instance may change them, so each save reads them.
+    /// </summary>
+    public sealed class RulesInForce(TimeProvider clock, DatabaseSetup database)
+        : SharedReading<List<NotificationRule>>(clock, database.IsPostgres ? TimeSpan.Zero : Freshness)
+    {
+        /// <summary>A bound, should a rule ever change by a path that bypasses the save (none does).</summary>
+        public static readonly TimeSpan Freshness = TimeSpan.FromMinutes(1);
+    }
+
     /// <summary>The timeline kinds that notify. Adding one (e.g. EscalationHeld) is adding it here.</summary>
     public static readonly IReadOnlySet<TimelineKind> NotifyingKinds = new HashSet<TimelineKind>
     {
@@ -30,6 +43,9 @@ public sealed class NotificationOutbox(
 
     /// <summary>What a save in progress added, acted on once it has committed.</summary>
     private readonly LeasedState<SaveState> pending = new();
+
+    /// <summary>Saves in progress that change a notification rule.</summary>
+    private readonly LeasedState<DbContext> changingRules = new();
 
     /// <summary>Alerts of saves made inside a transaction, pushed only once it commits.</summary>
     private readonly LeasedState<List<(Incident Incident, TimelineEntry Entry)>> awaitingCommit = new();
@@ -50,6 +66,14 @@ public sealed class NotificationOutbox(
     {
         if (eventData.Context is { } db)
         {
+            if (db.ChangeTracker.Entries<NotificationRule>().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
+            {
+                // Forgotten before and after: a save reading the rules while this one writes them does not keep
+                // what it read for the saves after it.
+                rulesInForce.Forget();
+                changingRules.Set(db, db);
+            }
+
             await AddDeliveriesAsync(db, cancellationToken);
         }
 
@@ -59,7 +83,19 @@ public sealed class NotificationOutbox(
     public override async ValueTask<int> SavedChangesAsync(
         SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is { } db && pending.TryGetValue(db, out var state))
+        if (eventData.Context is not { } db)
+        {
+            return result;
+        }
+
+        if (changingRules.TryGetValue(db, out _))
+        {
+            // Committed (the rules' handlers save without a transaction of their own): read them again.
+            changingRules.Remove(db);
+            rulesInForce.Forget();
+        }
+
+        if (pending.TryGetValue(db, out var state))
         {
             pending.Remove(db);
             if (state.DeliveriesAdded)
@@ -88,6 +124,7 @@ public sealed class NotificationOutbox(
         if (eventData.Context is { } db)
         {
             pending.Remove(db);
+            changingRules.Remove(db);
         }
 
         return Task.CompletedTask;
@@ -196,11 +233,13 @@ public sealed class NotificationOutbox(
         await PushAlertsAsync(AlertsOf(events), cancellationToken);
     }
 
-    private static Task<List<NotificationRule>> ReadRulesAsync(DbContext db, CancellationToken cancellationToken) =>
-        db.Set<NotificationRule>().AsNoTracking()
-            .Where(r => r.DeletedAt == null)
-            .OrderBy(r => r.Id)
-            .ToListAsync(cancellationToken);
+    private Task<List<NotificationRule>> ReadRulesAsync(DbContext db, CancellationToken cancellationToken) =>
+        rulesInForce.ReadAsync(
+            () => db.Set<NotificationRule>().AsNoTracking()
+                .Where(r => r.DeletedAt == null)
+                .OrderBy(r => r.Id)
+                .ToListAsync(cancellationToken),
+            cancellationToken);
 
     private static IEnumerable<NotificationDelivery> Deliveries(
         IEnumerable<(Incident Incident, TimelineEntry Entry)> events, List<NotificationRule> rules, DateTimeOffset now,

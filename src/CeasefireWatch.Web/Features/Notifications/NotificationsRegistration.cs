@@ -21,6 +21,7 @@ public static class NotificationsRegistration
             .ValidateOnStart();
 
         services.AddSingleton<NotificationSignal>();
+        services.AddSingleton<NotificationOutbox.RulesInForce>();
         services.AddSingleton<NotificationOutbox>();
         // Every registered interceptor joins the context, whichever provider's subclass it is.
         services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<NotificationOutbox>());

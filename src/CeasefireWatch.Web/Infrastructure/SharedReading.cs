@@ -1,10 +1,10 @@
-namespace CeasefireWatch.Web.Features.Dashboard;
+namespace CeasefireWatch.Web.Infrastructure;
 
 /// <summary>
-/// One reading of something costly that every dashboard and wall would otherwise count for itself on each render
-/// (docs/performance.md: "dashboards at scale"). A reading is shared while it is younger than its freshness and,
-/// when <see cref="Forget"/> is called (an incident changed), read again by the next page that asks; pages asking
-/// while it is being read wait for that reading rather than counting too.
+/// One reading of something costly that many requests would otherwise read for themselves: the dashboards' counts
+/// (docs/performance.md: "dashboards at scale"), the notification rules every save consults. A reading is shared
+/// while it is younger than its freshness and, when <see cref="Forget"/> is called (what it counts changed), read
+/// again by the next caller; callers asking while it is being read wait for that reading rather than reading too.
 /// </summary>
 public class SharedReading<T>(TimeProvider clock, TimeSpan freshness) : IDisposable
     where T : class
