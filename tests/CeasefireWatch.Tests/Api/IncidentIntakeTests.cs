@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
 using System.Net;
 using CeasefireWatch.Tests.Infrastructure;
 using CeasefireWatch.Web.Domain;
@@ -30,10 +32,18 @@ public sealed class IncidentIntakeTests : IAsyncDisposable
 
     public ValueTask DisposeAsync() => factory.DisposeAsync();
 
+    /// <summary>A client of the started app; the probe watches only from then on (the migrations commit before).</summary>
+    private HttpClient StartedClient()
+    {
+        var client = factory.CreateApiClient();
+        probe.Armed = true;
+        return client;
+    }
+
     [Fact]
     public async Task Concurrent_reports_are_each_stored_exactly_once_with_their_own_first_tier()
     {
-        using var client = factory.CreateApiClient();
+        using var client = StartedClient();
         var titles = Enumerable.Range(1, 48).Select(n => $"Concurrent report {n}").ToList();
 
         var responses = await Task.WhenAll(titles.Select(title => factory.PostIncidentAsync(client, change: b => b["title"] = title)));
@@ -61,7 +71,7 @@ public sealed class IncidentIntakeTests : IAsyncDisposable
     [Fact]
     public async Task A_report_that_fails_in_a_group_fails_alone_and_the_others_are_stored()
     {
-        using var client = factory.CreateApiClient();
+        using var client = StartedClient();
 
         // Hold the writer inside its transaction so the next reports queue up behind it and form one group.
         probe.Pause = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -109,7 +119,7 @@ public sealed class IncidentIntakeTests : IAsyncDisposable
     [Fact]
     public async Task A_bad_report_among_good_ones_is_a_400_and_stores_nothing()
     {
-        using var client = factory.CreateApiClient();
+        using var client = StartedClient();
         var good = Enumerable.Range(1, 10).Select(n => factory.PostIncidentAsync(client, change: b => b["title"] = $"Good report {n}")).ToList();
         var bad = factory.PostIncidentAsync(client, change: b => b["oblast"] = "Atlantis");
 
@@ -125,22 +135,51 @@ public sealed class IncidentIntakeTests : IAsyncDisposable
         Assert.Equal(10, await factory.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
     }
 
-    /// <summary>Counts the incidents each save adds, can hold a save open, and fails any save holding a "poison" title.</summary>
-    private sealed class SaveProbe : SaveChangesInterceptor
+    /// <summary>
+    /// Watches every transaction as it is about to commit, through the database itself (the intake writes with prepared
+    /// statements, not SaveChanges): counts the incidents it adds, can hold it open, and fails any transaction holding
+    /// a "poison" title as a full disk would.
+    /// </summary>
+    private sealed class SaveProbe : DbTransactionInterceptor
     {
+        private readonly ConcurrentDictionary<string, bool> committed = new();
+        private readonly ConditionalWeakTable<DbTransaction, List<string>> adding = [];
+
+        public bool Armed { get; set; }
+
         public TaskCompletionSource? Pause { get; set; }
 
         public bool Paused { get; private set; }
 
         public ConcurrentBag<int> GroupSizes { get; } = [];
 
-        public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
-            DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        public override async ValueTask<InterceptionResult> TransactionCommittingAsync(
+            DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
         {
-            var added = eventData.Context!.ChangeTracker.Entries<Incident>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.Title).ToList();
+            if (!Armed)
+            {
+                return result;
+            }
+
+            await using var titles = transaction.Connection!.CreateCommand();
+            titles.Transaction = transaction;
+            titles.CommandText = "SELECT \"Title\" FROM \"Incidents\"";
+            var added = new List<string>();
+            await using (var reader = await titles.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    if (!committed.ContainsKey(reader.GetString(0)))
+                    {
+                        added.Add(reader.GetString(0));
+                    }
+                }
+            }
+
             if (added.Count > 0)
             {
                 GroupSizes.Add(added.Count);
+                adding.AddOrUpdate(transaction, added);
             }
 
             if (added.Any(t => t.StartsWith("pause", StringComparison.Ordinal)) && Pause is { } pause)
@@ -155,6 +194,19 @@ public sealed class IncidentIntakeTests : IAsyncDisposable
             }
 
             return result;
+        }
+
+        public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            if (adding.TryGetValue(transaction, out var added))
+            {
+                foreach (var title in added)
+                {
+                    committed[title] = true;
+                }
+            }
+
+            return Task.CompletedTask;
         }
     }
 }

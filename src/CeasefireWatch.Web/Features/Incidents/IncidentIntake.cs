@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Escalation;
+using CeasefireWatch.Web.Features.Notifications;
 using Mediator;
 
 namespace CeasefireWatch.Web.Features.Incidents;
@@ -9,21 +10,26 @@ namespace CeasefireWatch.Web.Features.Incidents;
 /// <summary>
 /// Group commit for new incidents. Each <c>POST /api/incidents</c> (and the form) queues its new incident and waits
 /// for the writer's turn. Whoever gets the turn is the leader: it saves EVERYTHING queued so far (up to
-/// <see cref="MaxGroup"/> per transaction) through EF Core in one transaction, answers every request in it once
-/// that transaction has committed, and hands the turn on; a waiter whose incident a leader already stored just
-/// returns. Under load, 32 reports cost one commit and one read of the notification rules instead of 32 writers
-/// taking turns through SQLite's sleeping busy handler; at one connection the request commits its own report on
-/// its own thread, with no hand-off, and costs what a direct save did.
+/// <see cref="MaxGroup"/> per transaction) in one transaction, answers every request in it once that transaction has
+/// committed, and hands the turn on; a waiter whose incident a leader already stored just returns. Under load, 32
+/// reports cost one commit instead of 32 writers taking turns through SQLite's sleeping busy handler; at one
+/// connection the request commits its own report on its own thread, with no hand-off.
+/// <para>
+/// The rows are written by <see cref="IncidentBatchWriter"/> (prepared statements, as the engine writes its tiers)
+/// rather than <c>SaveChanges</c>, whose change tracking and command building were four fifths of what a report
+/// allocated (docs/performance.md); the notifications the new entries call for are added to the same transaction by
+/// the outbox, as a save adds them.
+/// </para>
 /// <para>
 /// Guarantees, proved by <c>IncidentIntakeTests</c>: a request is answered 201 only after its incident committed
 /// (with WAL and <c>synchronous=NORMAL</c> a committed transaction survives the process being killed; a power cut
 /// may lose the last ones — docs/operations.md); every queued incident is stored exactly once; an incident that
 /// fails (a constraint, a bug) fails alone: the group is retried one incident per transaction, so the others are
-/// stored and only the failing request gets the error. Nothing here is SQLite-specific: it is plain EF Core.
+/// stored and only the failing request gets the error. Nothing here is SQLite-specific.
 /// </para>
 /// </summary>
 public sealed partial class IncidentIntake(
-    IServiceScopeFactory scopes, WriteGate writeGate, ILogger<IncidentIntake> logger) : IDisposable
+    IServiceScopeFactory scopes, WriteGate writeGate, NotificationOutbox outbox, ILogger<IncidentIntake> logger) : IDisposable
 {
     /// <summary>At most this many incidents per transaction, so one commit never holds the write lock for long.</summary>
     internal const int MaxGroup = 64;
@@ -131,16 +137,41 @@ public sealed partial class IncidentIntake(
             return;
         }
 
-        db.Incidents.AddRange(built.Select(b => b.Incident));
+        var events = new List<(Incident Incident, TimelineEntry Entry)>();
+        var deliveriesAdded = false;
         using (await writeGate.EnterAsync(CancellationToken.None))
         {
-            await db.SaveChangesAsync(CancellationToken.None);
+            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            await using var writer = IncidentBatchWriter.Create(db);
+            foreach (var (_, incident) in built)
+            {
+                await writer.InsertAsync(incident, CancellationToken.None);
+                events.AddRange(incident.Timeline.Select(entry => (incident, entry)));
+            }
+
+            foreach (var delivery in await outbox.DeliveriesForAsync(db, events, CancellationToken.None))
+            {
+                await writer.InsertAsync(delivery, CancellationToken.None);
+                deliveriesAdded = true;
+            }
+
+            await transaction.CommitAsync(CancellationToken.None);
         }
 
         foreach (var (pending, incident) in built)
         {
             stored.Add(incident);
             pending.Stored.TrySetResult(incident);
+        }
+
+        // Committed and answered: nothing after this line may throw into the group's retry, which would store them twice.
+        try
+        {
+            await outbox.CommittedAsync(events, deliveriesAdded, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogAnnounceFailed(ex, built.Count);
         }
     }
 
