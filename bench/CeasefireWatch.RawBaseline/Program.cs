@@ -76,8 +76,9 @@ namespace CeasefireWatch.RawBaseline
             connection.Open();
             using (var setup = connection.CreateCommand())
             {
-                // The same settings the app's SqlitePragmas and DatabaseInitializer apply.
-                setup.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; "
+                // The same settings the app's SqlitePragmas and DatabaseInitializer apply, and the same checkpointing:
+                // none in a commit, a PASSIVE checkpoint every second on a connection of its own (the app's WalCheckpointer).
+                setup.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0; "
                     + "DROP TABLE IF EXISTS Incidents; " + string.Join("; ", ddl) + ";";
                 setup.ExecuteNonQuery();
             }
@@ -96,6 +97,18 @@ namespace CeasefireWatch.RawBaseline
             }
 
             insert.Prepare();
+            _ = Task.Run(async () =>
+            {
+                using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+                while (await timer.WaitForNextTickAsync())
+                {
+                    using var checkpointer = new SqliteConnection($"Data Source={database}");
+                    checkpointer.Open();
+                    using var checkpoint = checkpointer.CreateCommand();
+                    checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+                    checkpoint.ExecuteNonQuery();
+                }
+            });
             return new RawStore(insert);
         }
 

@@ -91,6 +91,7 @@ internal static class ServiceRegistration
         services.AddSingleton<EscalationSignal>();
         services.AddSingleton<EscalationEngineStatus>();
         services.AddHostedService<EscalationEngine>();
+        services.AddHostedService<WalCheckpointer>();
         return services;
     }
 

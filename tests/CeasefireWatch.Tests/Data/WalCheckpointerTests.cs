@@ -1,0 +1,88 @@
+using CeasefireWatch.Tests.Infrastructure;
+using CeasefireWatch.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using static CeasefireWatch.Tests.Infrastructure.CeasefireWatchFactory;
+
+namespace CeasefireWatch.Tests.Data;
+
+/// <summary>
+/// No commit checkpoints SQLite's write-ahead log (a commit that did waited for an fsync with every other writer
+/// behind it); the background checkpointer folds it into the database file on the app's clock.
+/// </summary>
+[Trait("Database", "SqliteOnly")]
+public sealed class WalCheckpointerTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_apps_connections_never_checkpoint_in_a_commit()
+    {
+        await using var factory = new CeasefireWatchFactory();
+        _ = factory.CreateApiClient();
+
+        var (autocheckpoint, journal) = await factory.WithDbAsync(async db =>
+        {
+            await db.Database.OpenConnectionAsync(Ct);
+            try
+            {
+                await using var command = db.Database.GetDbConnection().CreateCommand();
+                command.CommandText = "PRAGMA wal_autocheckpoint;";
+                var pages = Convert.ToInt64(await command.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture);
+                command.CommandText = "PRAGMA journal_mode;";
+                return (pages, (string?)await command.ExecuteScalarAsync(Ct));
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        });
+
+        Assert.Equal(0, autocheckpoint);
+        Assert.Equal("wal", journal);
+    }
+
+    [Fact]
+    public async Task A_checkpoint_folds_every_committed_frame_into_the_database_file()
+    {
+        await using var factory = new CeasefireWatchFactory();
+        var client = factory.CreateApiClient();
+        var checkpointer = factory.Services.GetServices<IHostedService>().OfType<WalCheckpointer>().Single();
+        await checkpointer.CheckpointAsync(Ct);
+        var before = new FileInfo(factory.DatabasePath).Length;
+
+        for (var i = 0; i < 40; i++)
+        {
+            await factory.LogIncidentAsync(client);
+        }
+
+        var (frames, checkpointed) = await checkpointer.CheckpointAsync(Ct);
+
+        Assert.True(frames > 0, "The reports were committed to the log, not the file.");
+        Assert.Equal(frames, checkpointed);
+        Assert.True(new FileInfo(factory.DatabasePath).Length > before, "The database file grew by the pages folded into it.");
+        Assert.Equal(40, await factory.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task The_hosted_checkpointer_runs_when_the_apps_clock_passes_its_interval()
+    {
+        await using var factory = new CeasefireWatchFactory();
+        var client = factory.CreateApiClient();
+        for (var i = 0; i < 40; i++)
+        {
+            await factory.LogIncidentAsync(client);
+        }
+
+        var before = new FileInfo(factory.DatabasePath).Length;
+
+        await WaitUntilAsync(
+            () =>
+            {
+                factory.Clock.Advance(WalCheckpointer.Interval);
+                return Task.FromResult(new FileInfo(factory.DatabasePath).Length > before);
+            },
+            because: "the checkpointer folded the log into the database file on its own");
+    }
+}
