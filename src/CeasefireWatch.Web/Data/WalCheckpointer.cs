@@ -11,8 +11,13 @@ namespace CeasefireWatch.Web.Data;
 /// checkpoint every <see cref="Interval"/> on a connection of its own: it copies what no reader still needs, never
 /// blocks a writer or a reader, and commits stay a write to the log. Durability is unchanged: a committed transaction
 /// is in the log, and SQLite replays the log after a crash whether or not it was checkpointed.
+/// <para>
+/// When the app stops cleanly (every other service has stopped), it folds the whole log in and empties it, so the
+/// database file alone holds everything: copying the stopped app's <c>.db</c> is a complete backup (docs/operations.md).
+/// </para>
 /// </summary>
-internal sealed partial class WalCheckpointer(DatabaseSetup database, TimeProvider clock, ILogger<WalCheckpointer> logger) : BackgroundService
+internal sealed partial class WalCheckpointer(
+    DatabaseSetup database, TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<WalCheckpointer> logger) : BackgroundService
 {
     /// <summary>How often the log is folded in: at a few thousand reports a second, a few MB each time.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
@@ -24,6 +29,7 @@ internal sealed partial class WalCheckpointer(DatabaseSetup database, TimeProvid
             return;
         }
 
+        lifetime.ApplicationStopped.Register(FoldAtStop);
         using var timer = new PeriodicTimer(Interval, clock);
         try
         {
@@ -58,6 +64,36 @@ internal sealed partial class WalCheckpointer(DatabaseSetup database, TimeProvid
             return (0, 0);
         }
     }
+
+    /// <summary>
+    /// Closes the pool's idle connections (nothing else writes any more) and folds the log in on a connection that is
+    /// really closed afterwards; the log is emptied (TRUNCATE) and, with no connection left, removed by SQLite.
+    /// </summary>
+    private void FoldAtStop()
+    {
+        try
+        {
+            using (var pooled = new SqliteConnection(database.ConnectionString))
+            {
+                SqliteConnection.ClearPool(pooled);
+            }
+
+            var unpooled = new SqliteConnectionStringBuilder(database.ConnectionString) { Pooling = false };
+            using var connection = new SqliteConnection(unpooled.ConnectionString);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException ex)
+        {
+            // Nothing is lost: the log stays beside the file and the next start reads it.
+            LogStopCheckpointFailed(ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not fold the write-ahead log into the database at stop; it stays beside the file and the next start reads it")]
+    private partial void LogStopCheckpointFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not fold the write-ahead log into the database; trying again in a second")]
     private partial void LogCheckpointFailed(Exception exception);

@@ -85,4 +85,37 @@ public sealed class WalCheckpointerTests
             },
             because: "the checkpointer folded the log into the database file on its own");
     }
+
+    [Fact]
+    public async Task After_a_clean_stop_the_database_file_alone_holds_every_report()
+    {
+        var path = NewDatabasePath();
+        var copy = NewDatabasePath();
+        try
+        {
+            await using (var factory = new CeasefireWatchFactory { DatabasePath = path, KeepDatabase = true })
+            {
+                var client = factory.CreateApiClient();
+                for (var i = 0; i < 30; i++)
+                {
+                    await factory.LogIncidentAsync(client);
+                }
+            }
+
+            // A backup as an operator takes it: the .db file alone, without whatever -wal file may lie beside it.
+            File.Copy(path, copy);
+            await using var backup = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={copy};Pooling=False");
+            await backup.OpenAsync(Ct);
+            await using var count = backup.CreateCommand();
+            count.CommandText = "SELECT count(*) FROM Incidents";
+            Assert.Equal(30L, await count.ExecuteScalarAsync(Ct));
+        }
+        finally
+        {
+            foreach (var file in new[] { path, path + "-wal", path + "-shm", copy, copy + "-wal", copy + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
+    }
 }
