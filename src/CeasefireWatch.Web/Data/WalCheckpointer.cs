@@ -40,13 +40,17 @@ internal sealed partial class WalCheckpointer(
         }
         catch (OperationCanceledException)
         {
-            // Stopping. SQLite checkpoints the log itself when the last connection closes.
+            // Stopping: FoldAtStop folds the rest in once every other service has stopped.
         }
     }
+
+    /// <summary>Whether the last round failed: a fault is logged once when it starts and once when it clears.</summary>
+    private bool failing;
 
     /// <summary>One PASSIVE checkpoint; returns the log's frames and how many of them are now in the database file.</summary>
     internal async Task<(long Frames, long Checkpointed)> CheckpointAsync(CancellationToken cancellationToken)
     {
+        (long, long) result;
         try
         {
             await using var connection = new SqliteConnection(database.ConnectionString);
@@ -54,15 +58,29 @@ internal sealed partial class WalCheckpointer(
             await using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(1), reader.GetInt64(2)) : (0, 0);
+            result = await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(1), reader.GetInt64(2)) : (0, 0);
         }
         catch (SqliteException ex)
         {
             // A full disk or a read-only file: the log keeps every commit and the next round tries again; the health
-            // check reports the storage fault itself.
-            LogCheckpointFailed(ex);
+            // check reports the storage fault itself. Once, not every second: a warning a second onto a full disk
+            // would only make it fuller.
+            if (!failing)
+            {
+                failing = true;
+                LogCheckpointFailed(ex);
+            }
+
             return (0, 0);
         }
+
+        if (failing)
+        {
+            failing = false;
+            LogCheckpointRecovered();
+        }
+
+        return result;
     }
 
     /// <summary>
@@ -95,6 +113,9 @@ internal sealed partial class WalCheckpointer(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not fold the write-ahead log into the database at stop; it stays beside the file and the next start reads it")]
     private partial void LogStopCheckpointFailed(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not fold the write-ahead log into the database; trying again in a second")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not fold the write-ahead log into the database; trying again every second until it can")]
     private partial void LogCheckpointFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The write-ahead log is being folded into the database again")]
+    private partial void LogCheckpointRecovered();
 }

@@ -3,6 +3,7 @@ using CeasefireWatch.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using static CeasefireWatch.Tests.Infrastructure.CeasefireWatchFactory;
 
 namespace CeasefireWatch.Tests.Data;
@@ -115,6 +116,41 @@ public sealed class WalCheckpointerTests
             foreach (var file in new[] { path, path + "-wal", path + "-shm", copy, copy + "-wal", copy + "-shm" })
             {
                 File.Delete(file);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_storage_fault_is_logged_once_while_it_lasts_and_once_when_it_clears_and_never_thrown()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "cw-checkpoint-" + Guid.NewGuid().ToString("N"));
+        var logger = new RecordingLogger<WalCheckpointer>();
+        var setup = new DatabaseSetup(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(folder, "app.db")};Pooling=False");
+        var checkpointer = new WalCheckpointer(setup, TimeProvider.System, new Microsoft.Extensions.Hosting.Internal.ApplicationLifetime(
+            new RecordingLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>()), logger);
+        try
+        {
+            // The database's folder is missing: SQLite cannot open the file, round after round.
+            for (var i = 0; i < 5; i++)
+            {
+                Assert.Equal((0L, 0L), await checkpointer.CheckpointAsync(Ct));
+            }
+
+            var fault = Assert.Single(logger.Entries);
+            Assert.Equal(LogLevel.Warning, fault.Level);
+            Assert.IsType<Microsoft.Data.Sqlite.SqliteException>(fault.Exception);
+
+            Directory.CreateDirectory(folder);
+            await checkpointer.CheckpointAsync(Ct);
+            await checkpointer.CheckpointAsync(Ct);
+
+            Assert.Equal([LogLevel.Warning, LogLevel.Information], logger.Entries.Select(e => e.Level));
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
             }
         }
     }
