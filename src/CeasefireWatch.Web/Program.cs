@@ -15,7 +15,10 @@ if (args is [DatabaseCopy.Command, .. var copyArgs])
 
 // `-- reset-admin-password --email ...` recovers a lost administrator password from the console instead of serving.
 var recovery = AdminPasswordRecoveryCommand.Parse(args);
-var builder = WebApplication.CreateBuilder(recovery?.HostArgs ?? args);
+// The settings files are read once: no option here is re-read on a change, and watching them put an inotify watch on
+// every folder under the content root (under `dotnet run`, all of bin/ and obj/) at each start (docs/performance.md).
+// A later --hostBuilder:reloadConfigOnChange=true on the command line still wins.
+var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. recovery?.HostArgs ?? args]);
 
 builder.Services.AddSerilog((services, logging) => logging
     .ReadFrom.Configuration(builder.Configuration)
