@@ -36,6 +36,61 @@ public sealed class ExportReadingTests
     }
 
     [Fact]
+    public async Task Rows_write_the_contracts_time_patterns_whatever_kind_a_utc_time_came_with()
+    {
+        // The writer uses the round-trip format, which writes a Z only for a time marked UTC: every 11 minutes (and
+        // 1.2345678 s) over 1990–1992 and 2025–2027, the UTC times given marked and unmarked in turn, each cell must be
+        // what the contract's patterns give.
+        var expected = new List<string[]>();
+        var rows = new List<TimelineCsvRow>();
+        foreach (var year in (int[])[1990, 2025])
+        {
+            var start = new DateTime(year, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddTicks(12_345_678);
+            for (var (t, n) = (start, 0); t < start.AddYears(3); t = t.AddMinutes(11), n++)
+            {
+                var given = n % 2 == 0 ? t : DateTime.SpecifyKind(t, DateTimeKind.Unspecified);
+                var due = n % 3 == 0 ? (DateTime?)null : given.AddHours(24);
+                rows.Add(new TimelineCsvRow
+                {
+                    AtUtc = given, AtKyiv = CsvTime.Kyiv(t), DueAtUtc = due, DueAtKyiv = CsvTime.Kyiv(due),
+                    IncidentOccurredAtUtc = given, IncidentOccurredAtKyiv = CsvTime.Kyiv(t),
+                });
+                expected.Add([
+                    Pattern(t), KyivPattern(t), due is null ? "" : Pattern(t.AddHours(24)), due is null ? "" : KyivPattern(t.AddHours(24))]);
+            }
+        }
+
+        using var stream = new MemoryStream();
+        await TimelineCsv.WriteAsync(stream, Each(rows), TestContext.Current.CancellationToken);
+        stream.Position = 0;
+        using var reader = CsvHelper.CsvReader.Create(stream, CsvHelper.CsvReaderOptions.Default);
+        var i = 0;
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            string[] written = [reader.GetString("at_utc"), reader.GetString("at_kyiv"), reader.GetString("due_at_utc"), reader.GetString("due_at_kyiv")];
+            Assert.Equal(expected[i], written);
+            Assert.Equal(expected[i][0], reader.GetString("incident_occurred_at_utc"));
+            Assert.Equal(expected[i][1], reader.GetString("incident_occurred_at_kyiv"));
+            i++;
+        }
+
+        Assert.Equal(rows.Count, i);
+
+        static string Pattern(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+        static string KyivPattern(DateTime utc) =>
+            TimeZoneInfo.ConvertTime(new DateTimeOffset(utc), KyivTime.Zone).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", CultureInfo.InvariantCulture);
+        static async IAsyncEnumerable<TimelineCsvRow> Each(List<TimelineCsvRow> all)
+        {
+            foreach (var row in all)
+            {
+                yield return row;
+            }
+
+            await Task.CompletedTask;
+        }
+    }
+
+    [Fact]
     public void Kyiv_times_in_alternating_hours_are_not_mixed_up()
     {
         var winter = new DateTime(2026, 1, 15, 10, 30, 0, DateTimeKind.Utc);

@@ -76,9 +76,6 @@ public static class ExportIncidents
 [CsvRecord]
 public sealed partial class IncidentCsvRow
 {
-    private const string Utc = CsvTime.UtcFormat;
-    private const string Kyiv = CsvTime.KyivFormat;
-
     [CsvColumn("id")]
     public int Id { get; init; }
 
@@ -89,19 +86,19 @@ public sealed partial class IncidentCsvRow
     public string Title { get; init; } = string.Empty;
 
     [CsvColumn("occurred_at")]
-    [CsvFormat(Utc)]
-    public DateTime OccurredAt { get; init; }
+    [CsvFormat(CsvTime.Format)]
+    public DateTime OccurredAt { get; init => field = CsvTime.AsUtc(value); }
 
     [CsvColumn("occurred_at_kyiv")]
-    [CsvFormat(Kyiv)]
+    [CsvFormat(CsvTime.Format)]
     public DateTimeOffset OccurredAtKyiv { get; init; }
 
     [CsvColumn("ceased_at")]
-    [CsvFormat(Utc)]
-    public DateTime? CeasedAt { get; init; }
+    [CsvFormat(CsvTime.Format)]
+    public DateTime? CeasedAt { get; init => field = CsvTime.AsUtc(value); }
 
     [CsvColumn("ceased_at_kyiv")]
-    [CsvFormat(Kyiv)]
+    [CsvFormat(CsvTime.Format)]
     public DateTimeOffset? CeasedAtKyiv { get; init; }
 
     [CsvColumn("oblast")]
@@ -141,11 +138,11 @@ public sealed partial class IncidentCsvRow
     public IncidentStatus Status { get; init; }
 
     [CsvColumn("next_stage_at")]
-    [CsvFormat(Utc)]
-    public DateTime? NextStageAt { get; init; }
+    [CsvFormat(CsvTime.Format)]
+    public DateTime? NextStageAt { get; init => field = CsvTime.AsUtc(value); }
 
     [CsvColumn("next_stage_at_kyiv")]
-    [CsvFormat(Kyiv)]
+    [CsvFormat(CsvTime.Format)]
     public DateTimeOffset? NextStageAtKyiv { get; init; }
 }
 
