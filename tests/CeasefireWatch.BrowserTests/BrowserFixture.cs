@@ -100,7 +100,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.Locator("#Input_Email").FillAsync(AdminEmail);
         await page.Locator("#Input_Password").FillAsync(AdminPassword);
         await page.Locator("main form button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(BaseUrl + "/");
+        // Commit, not the default load: the cookie came with the redirect, and nothing here needs the dashboard's
+        // subresources. Waiting for "load" once hung for 30 s in CI with the app logging nothing (Playwright's log
+        // showed the page's network idle, so the page had loaded; the wait had missed its load event).
+        await page.WaitForURLAsync(BaseUrl + "/", new() { WaitUntil = WaitUntilState.Commit });
         await page.CloseAsync();
         return context;
     }

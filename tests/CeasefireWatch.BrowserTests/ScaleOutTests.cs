@@ -182,7 +182,8 @@ public sealed class ScaleOutTests
         await page.GetByLabel("Email").FillAsync(AdminEmail);
         await page.GetByLabel("Password").FillAsync(AdminPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(a.Address.ToString());
+        // Commit is enough (see BrowserFixture.SignedInContextAsync); the expectation below waits for the page itself.
+        await page.WaitForURLAsync(a.Address.ToString(), new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(page.Locator("#live-status")).ToHaveAttributeAsync("data-state", "live");
 
         using (var throughB = b.Client())

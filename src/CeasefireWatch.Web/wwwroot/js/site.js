@@ -218,10 +218,13 @@
       dismiss.className = "dismiss";
       dismiss.textContent = tr("Dismiss");
       dismiss.setAttribute("aria-label", tr("Dismiss the alert for {0}", alert.reference));
-      dismiss.addEventListener("click", () => { banner.remove(); updateTitle(); });
+      // A banner comes and goes above the page's content; the wall fits its cards again at once (cw:layout), in
+      // this same task, so a card is never left cut off at the foot of the screen nor a gap left where one would fit.
+      dismiss.addEventListener("click", () => { banner.remove(); updateTitle(); document.dispatchEvent(new CustomEvent("cw:layout")); });
       banner.append(text, dismiss);
       list.prepend(banner);
       updateTitle();
+      document.dispatchEvent(new CustomEvent("cw:layout"));
       if (soundOn()) beep();
       if ("Notification" in window && Notification.permission === "granted") {
         try {
@@ -359,6 +362,7 @@
   if (wall) {
     wall.place();
     document.addEventListener("cw:refreshed", wall.place);
+    document.addEventListener("cw:layout", wall.place);
     window.addEventListener("resize", wall.place);
     setInterval(wall.advance, 12000);
   }
