@@ -1,10 +1,26 @@
--- The soak's mix (bench/soak): what analysts' browsers and monitoring pipelines send during a day, paced so that
--- each connection sends about 1000 / BENCH_DELAY_MS requests per second (wrk's delay()), with an X-Api-Key.
+-- The soak's mix (bench/soak): what analysts' browsers and monitoring pipelines send during a day, with an X-Api-Key,
+-- paced to BENCH_RATE requests/s for each wrk thread (bench/soak runs one). Each answer claims the next free slot
+-- on a schedule of one request every 1000 / BENCH_RATE ms, and the connection waits for it (wrk's delay()): the
+-- rate holds whatever the answer times, as long as the connections are not all busy at once. A pause after each
+-- answer instead (the first soak's 100 ms) made the rate fall with every slow answer: 42/s, not 50.
 --   30 % POST /api/incidents        15 % GET /api/incidents?status=Active   15 % GET /health
 --   10 % GET / (dashboard)           10 % GET /Incidents                     10 % GET /api/incidents/{id}
 --    5 % GET /api/incidents/{id}/timeline.csv                                  5 % GET /api/stats
 local key = os.getenv("BENCH_API_KEY") or "bench-key"
-local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "100")
+local interval_ms = 1000 / tonumber(os.getenv("BENCH_RATE") or "50")
+
+-- wrk's Lua has no clock finer than a second; LuaJIT's FFI reaches the C library's monotonic one.
+local ffi = require("ffi")
+ffi.cdef [[
+  typedef struct { long tv_sec; long tv_nsec; } cw_timespec;
+  int clock_gettime(int clock, cw_timespec *now);
+]]
+local timespec = ffi.new("cw_timespec")
+local function now_ms()
+  ffi.C.clock_gettime(1, timespec) -- CLOCK_MONOTONIC
+  return tonumber(timespec.tv_sec) * 1000 + tonumber(timespec.tv_nsec) / 1e6
+end
+local next_slot = 0
 local oblasts = { "Kharkiv", "Donetsk", "Zaporizhzhia", "Kherson", "Sumy", "Dnipropetrovsk", "Luhansk", "Mykolaiv" }
 local counter = 0
 local seeded = tonumber(os.getenv("BENCH_KNOWN_IDS") or "1")
@@ -37,7 +53,13 @@ request = function()
   else return get("/api/stats") end
 end
 
-delay = function() return pause end
+-- The wait before this connection's next request: until the next free slot, claimed now. Slots missed while every
+-- connection was busy are not made up later in a burst.
+delay = function()
+  local now = now_ms()
+  next_slot = math.max(now, next_slot + interval_ms)
+  return math.floor(next_slot - now + 0.5)
+end
 
 -- A 404 for an id not yet written is expected; anything else that is not 2xx is an error.
 errors = 0 -- a global: read from each thread's state by done()
