@@ -171,7 +171,7 @@ public sealed class KillNineTests
             var address = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
             var start = new ProcessStartInfo("dotnet")
             {
-                WorkingDirectory = WebProjectDirectory(),
+                WorkingDirectory = RepositoryFiles.WebProject,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
@@ -239,26 +239,11 @@ public sealed class KillNineTests
             return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
 
-        private static string RepositoryRoot()
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "CeasefireWatch.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("CeasefireWatch.sln not found above " + AppContext.BaseDirectory);
-        }
-
-        private static string WebProjectDirectory() => Path.Combine(RepositoryRoot(), "src", "CeasefireWatch.Web");
-
         /// <summary>The web project's own build output, in the configuration these tests were built in.</summary>
         private static string WebOutputDirectory()
         {
             var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;   // bin/<Configuration>/net10.0
-            var output = Path.Combine(WebProjectDirectory(), "bin", configuration, "net10.0");
+            var output = Path.Combine(RepositoryFiles.WebProject, "bin", configuration, "net10.0");
             Assert.True(File.Exists(Path.Combine(output, "CeasefireWatch.Web.dll")), $"Build the solution first: no app in {output}.");
             return output;
         }

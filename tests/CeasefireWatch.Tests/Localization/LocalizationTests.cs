@@ -116,7 +116,7 @@ public sealed partial class LocalizationTests(CeasefireWatchFactory factory) : I
     [Fact]
     public void Every_text_the_UI_shows_has_a_Ukrainian_translation()
     {
-        var source = Path.Combine(RepositoryRoot(), "src", "CeasefireWatch.Web");
+        var source = RepositoryFiles.WebProject;
         var keys = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var file in Directory.EnumerateFiles(source, "*.cs*", SearchOption.AllDirectories)
                      .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
@@ -146,17 +146,6 @@ public sealed partial class LocalizationTests(CeasefireWatchFactory factory) : I
 
         Assert.True(keys.Count > 400, $"only {keys.Count} texts found: is the scan still reading the pages?");
         Assert.True(missing.Count == 0, "No Ukrainian for: " + string.Join(" | ", missing));
-    }
-
-    private static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "CeasefireWatch.sln")))
-        {
-            folder = folder.Parent;
-        }
-
-        return folder?.FullName ?? throw new InvalidOperationException("CeasefireWatch.sln not found above the test binaries.");
     }
 
     [GeneratedRegex("(?:\\bL\\[|Text\\.Get\\(|Text\\.Format\\(\\s*|WithMessage\\()\"(?<key>(?:[^\"\\\\]|\\\\.)*)\"")]
