@@ -13,6 +13,7 @@ public sealed class SeedData
     {
         Converters = { new JsonStringEnumConverter(allowIntegerValues: false) },
         ReadCommentHandling = JsonCommentHandling.Skip,
+        TypeInfoResolver = SeedJsonContext.Default,
     };
 
     public required IReadOnlyList<Region> Regions { get; init; }
@@ -63,6 +64,16 @@ public sealed class SeedData
             ?? throw new InvalidOperationException($"The seed file seeds/{name} is not embedded in {assembly.GetName().Name}.");
     }
 }
+
+/// <summary>
+/// The seed files' shapes, read by serializer code generated at build time: the reflection-based serializer built
+/// its readers on first use (about 600 methods compiled, with Reflection.Emit), and the map is read at each start.
+/// </summary>
+[JsonSerializable(typeof(List<Region>))]
+[JsonSerializable(typeof(CoalitionSeed))]
+[JsonSerializable(typeof(PolicySeed))]
+[JsonSerializable(typeof(Features.Dashboard.RegionMap))]
+internal sealed partial class SeedJsonContext : JsonSerializerContext;
 
 public sealed class PolicySeed
 {

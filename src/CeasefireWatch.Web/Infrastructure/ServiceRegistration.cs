@@ -73,7 +73,8 @@ internal static class ServiceRegistration
         // the database at start): nothing may meet an unmigrated database.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DatabaseInitializer>());
         services.AddSingleton<WriteGate>();
-        services.AddSingleton(Features.Dashboard.RegionMap.Load());
+        // Read on first use (the first dashboard), not on the way to listening: nothing before that needs the map.
+        services.AddSingleton(_ => Features.Dashboard.RegionMap.Load());
         services.AddSingleton<Features.Dashboard.GetDashboard.TiersEnteredTally>();
         services.AddSingleton<Features.Dashboard.GetDashboard.SharedCounts>();
         services.AddCeasefireWatchHealth(configuration);
