@@ -114,6 +114,7 @@ public sealed class WallModeTests(BrowserFixture app)
         var id = await app.LogIncidentAsync("Late report on a crowded wall", DateTimeOffset.UtcNow - BrowserFixture.Tier2After - TimeSpan.FromSeconds(10), "Sumy");
         var banner = page.Locator($".stage-alert[data-alert-incident-id='{id}']");
         await Expect(banner).ToBeAttachedAsync(new() { Timeout = 10_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "wall-with-alert.png") });
         // Dispatched rather than clicked: other tests' incidents enter tiers too, and the wall shows only the two
         // newest banners, so this one may already be hidden behind theirs.
         await banner.Locator("button.dismiss").DispatchEventAsync("click");
