@@ -21,7 +21,7 @@ var recovery = AdminPasswordRecoveryCommand.Parse(args);
 var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. recovery?.HostArgs ?? args]);
 
 builder.Services.AddSerilog((services, logging) => logging
-    .ReadFrom.Configuration(builder.Configuration, LoggingSettings.ReaderOptions())
+    .ReadFrom.Configuration(builder.Configuration, LoggingSettings.ReaderOptions(builder.Configuration))
     .ReadFrom.Services(services)
     .Enrich.FromLogContext());
 

@@ -46,6 +46,35 @@ public sealed class LoggingSettingsTests
         Assert.Contains(problems, p => p.Contains("Seq", StringComparison.Ordinal));
     }
 
+    /// <summary>An operator's own sink: its assembly named in <c>Using</c> is searched too (here, this test assembly's).</summary>
+    [Fact]
+    public void A_sink_from_an_assembly_named_in_Using_is_found()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Serilog:Using:0"] = typeof(CountingSinkSettings).Assembly.GetName().Name,
+            ["Serilog:WriteTo:0:Name"] = nameof(CountingSinkSettings.Counting),
+        }).Build();
+        var before = CountingSinkSettings.Emitted;
+        using (var logger = new LoggerConfiguration().ReadFrom.Configuration(configuration, LoggingSettings.ReaderOptions(configuration)).CreateLogger())
+        {
+            logger.Information("Counted");
+        }
+
+        Assert.True(CountingSinkSettings.Emitted > before, "the sink named through Using was not configured");
+    }
+
+    [Fact]
+    public void An_assembly_in_Using_that_is_not_there_stops_the_start_naming_it()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Serilog:Using:0"] = "Serilog.Sinks.NotInstalled",
+        }).Build();
+        var refused = Assert.Throws<InvalidOperationException>(() => LoggingSettings.ReaderOptions(configuration));
+        Assert.Contains("Serilog.Sinks.NotInstalled", refused.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_file_sink_behind_async_writes_compact_json_when_settings_ask_for_it()
     {
@@ -58,7 +87,7 @@ public sealed class LoggingSettingsTests
                 ["configure:0:Args:path"] = path,
                 ["configure:0:Args:formatter"] = "Serilog.Formatting.Compact.CompactJsonFormatter, Serilog.Formatting.Compact",
             });
-            await using (var logger = new LoggerConfiguration().ReadFrom.Configuration(configuration, LoggingSettings.ReaderOptions()).CreateLogger())
+            await using (var logger = new LoggerConfiguration().ReadFrom.Configuration(configuration, LoggingSettings.ReaderOptions(configuration)).CreateLogger())
             {
                 logger.Information("Incident {Reference} entered {Stage}", "CW-00042", "Coalition");
             }
@@ -106,7 +135,7 @@ public sealed class LoggingSettingsTests
             });
             try
             {
-                using var logger = new LoggerConfiguration().ReadFrom.Configuration(configuration, LoggingSettings.ReaderOptions()).CreateLogger();
+                using var logger = new LoggerConfiguration().ReadFrom.Configuration(configuration, LoggingSettings.ReaderOptions(configuration)).CreateLogger();
             }
             catch (InvalidOperationException e)
             {
@@ -122,4 +151,19 @@ public sealed class LoggingSettingsTests
     }
 
     private static readonly Lock SelfLogGate = new();
+}
+
+/// <summary>A sink outside the shipped assemblies, reachable only through <c>Serilog:Using</c>.</summary>
+public static class CountingSinkSettings
+{
+    private static int emitted;
+
+    public static int Emitted => Volatile.Read(ref emitted);
+
+    public static LoggerConfiguration Counting(this Serilog.Configuration.LoggerSinkConfiguration writeTo) => writeTo.Sink(new Counter());
+
+    private sealed class Counter : Serilog.Core.ILogEventSink
+    {
+        public void Emit(Serilog.Events.LogEvent logEvent) => Interlocked.Increment(ref emitted);
+    }
 }
