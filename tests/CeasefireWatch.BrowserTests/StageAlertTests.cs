@@ -41,6 +41,9 @@ public sealed partial class StageAlertTests(BrowserFixture app)
         var titleAndBanners = await dashboard.EvaluateAsync<string[]>(
             "() => { const open = document.querySelectorAll('.stage-alert'); return [document.title, `(${open.length}) ${open[0].dataset.title} · `]; }");
         Assert.StartsWith(titleAndBanners[1], titleAndBanners[0], StringComparison.Ordinal);
+        // What this incident's banner gives the title when it is the newest.
+        await Expect(dashboard.Locator($".stage-alert[data-alert-incident-id='{id}']"))
+            .ToHaveAttributeAsync("data-title", $"CW-{id:D5} Tier 2 · Coalition of the Willing");
 
         // Tiers 1 and 2 were entered by the same save: one banner, for the higher.
         await Expect(dashboard.Locator($".stage-alert[data-alert-incident-id='{id}']")).ToHaveCountAsync(1);
