@@ -61,7 +61,7 @@ public sealed class ExportReadingTests
         }
 
         using var stream = new MemoryStream();
-        await TimelineCsv.WriteAsync(stream, Each(rows), TestContext.Current.CancellationToken);
+        await TimelineCsv.WriteAsync(stream, rows.ToAsyncEnumerable(), TestContext.Current.CancellationToken);
         stream.Position = 0;
         using var reader = CsvHelper.CsvReader.Create(stream, CsvHelper.CsvReaderOptions.Default);
         var i = 0;
@@ -79,15 +79,6 @@ public sealed class ExportReadingTests
         static string Pattern(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
         static string KyivPattern(DateTime utc) =>
             TimeZoneInfo.ConvertTime(new DateTimeOffset(utc), KyivTime.Zone).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", CultureInfo.InvariantCulture);
-        static async IAsyncEnumerable<TimelineCsvRow> Each(List<TimelineCsvRow> all)
-        {
-            foreach (var row in all)
-            {
-                yield return row;
-            }
-
-            await Task.CompletedTask;
-        }
     }
 
     [Fact]
