@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using CeasefireWatch.Web.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace CeasefireWatch.Web.Data;
 
@@ -24,64 +27,46 @@ namespace CeasefireWatch.Web.Data;
 /// </summary>
 internal sealed class IncidentBatchWriter : IAsyncDisposable
 {
+    /// <summary>
+    /// The statements' text and bindings depend on the model alone, so they are built once per model: building them
+    /// for every group commit (SQL text from the model's names, getters, type mappings) was a tenth of a report's
+    /// time on the request thread at one connection (docs/performance.md, seventh round).
+    /// </summary>
+    private static readonly ConditionalWeakTable<IModel, Statements> ByModel = [];
+
     private readonly DbTransaction transaction;
     private readonly bool providerParameters;
-    private readonly IEntityType incidentType;
-    private readonly IReadOnlyList<IProperty> incidentColumns;
-    private readonly int versionIndex;
+    private readonly Statements statements;
 
     /// <summary>One prepared UPDATE per set of changed columns (entering tier 2 always changes the same few).</summary>
     private readonly Dictionary<ulong, RowCommand> updates = [];
     private readonly RowCommand insertEntry;
     private readonly RowCommand insertDelivery;
-    private readonly IEntityType reportType;
 
     /// <summary>For new incidents only, made on first use (the engine never inserts one).</summary>
     private RowCommand? insertIncident;
     private RowCommand? insertReport;
 
-    private IncidentBatchWriter(
-        DbTransaction transaction, bool providerParameters, IEntityType incidentType, IEntityType reportType, RowCommand insertEntry, RowCommand insertDelivery)
+    private IncidentBatchWriter(DbTransaction transaction, Statements statements)
     {
         this.transaction = transaction;
-        this.providerParameters = providerParameters;
-        this.incidentType = incidentType;
-        this.reportType = reportType;
-        incidentColumns = [.. incidentType.GetProperties().Where(p => !p.IsPrimaryKey() && !p.IsShadowProperty())];
-        if (incidentColumns.Count > 64)
-        {
-            throw new InvalidOperationException("Incidents have more than 64 columns: widen the changed-column mask.");
-        }
-
-        versionIndex = incidentColumns.ToList().FindIndex(p => p.IsConcurrencyToken);
-        this.insertEntry = insertEntry;
-        this.insertDelivery = insertDelivery;
+        this.statements = statements;
+        // PostgreSQL's parameters are made per value by the type mapping (see RowCommand.Bind); SQLite's are bound in place.
+        providerParameters = transaction.Connection is NpgsqlConnection;
+        insertEntry = new RowCommand(transaction, providerParameters, statements.InsertEntry);
+        insertDelivery = new RowCommand(transaction, providerParameters, statements.InsertDelivery);
     }
 
     public static IncidentBatchWriter Create(AppDbContext db)
     {
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("Begin a transaction first: a batch is written all or nothing.");
-        var providerParameters = db.Database.IsNpgsql();
-
-        var entry = Entity(db, typeof(TimelineEntry));
-        var entryKey = entry.FindPrimaryKey()!.Properties.Single();
-        var entryColumns = entry.GetProperties().Where(p => !p.IsPrimaryKey()).ToList();
-        var insert = RowCommand.Create(transaction, providerParameters, entryColumns, names =>
-            $"INSERT INTO \"{entry.GetTableName()}\" ({string.Join(", ", entryColumns.Select(p => $"\"{p.GetColumnName()}\""))}) " +
-            $"VALUES ({string.Join(", ", names)}) RETURNING \"{entryKey.GetColumnName()}\"");
-
-        var delivery = Entity(db, typeof(NotificationDelivery));
-        var deliveryColumns = delivery.GetProperties().ToList();
-        var deliver = RowCommand.Create(transaction, providerParameters, deliveryColumns, names =>
-            $"INSERT INTO \"{delivery.GetTableName()}\" ({string.Join(", ", deliveryColumns.Select(p => $"\"{p.GetColumnName()}\""))}) " +
-            $"VALUES ({string.Join(", ", names)})");
-        return new IncidentBatchWriter(transaction, providerParameters, Entity(db, typeof(Incident)), Entity(db, typeof(ViolationReport)), insert, deliver);
+        return new IncidentBatchWriter(transaction, ByModel.GetValue(db.Model, static model => new Statements(model)));
     }
 
     /// <summary>The incident's column values as read, for <see cref="UpdateAsync"/> to write only what the domain changed.</summary>
     public object?[] Snapshot(Incident incident) =>
-        [.. incidentColumns.Select(p => p.GetGetter().GetClrValueUsingContainingEntity(incident))];
+        [.. statements.IncidentColumns.Select(p => p.GetGetter().GetClrValueUsingContainingEntity(incident))];
 
     /// <summary>
     /// Writes the columns the domain changed since <paramref name="read"/> (an UPDATE of every column would rewrite
@@ -95,10 +80,11 @@ internal sealed class IncidentBatchWriter : IAsyncDisposable
             throw new InvalidOperationException($"{incident.Reference} was read with its collections; the batch writer writes only what the domain appends.");
         }
 
+        var columns = statements.IncidentColumns;
         var mask = 0UL;
-        for (var i = 0; i < incidentColumns.Count; i++)
+        for (var i = 0; i < columns.Count; i++)
         {
-            if (!Equals(read[i], incidentColumns[i].GetGetter().GetClrValueUsingContainingEntity(incident)))
+            if (!Equals(read[i], columns[i].GetGetter().GetClrValueUsingContainingEntity(incident)))
             {
                 mask |= 1UL << i;
             }
@@ -107,7 +93,7 @@ internal sealed class IncidentBatchWriter : IAsyncDisposable
         if (mask != 0)
         {
             var update = UpdateFor(mask);
-            var affected = await update.ExecuteNonQueryAsync(incident, cancellationToken, incident.Id, read[versionIndex]);
+            var affected = await update.ExecuteNonQueryAsync(incident, cancellationToken, incident.Id, read[statements.VersionIndex]);
             if (affected != 1)
             {
                 throw new DbUpdateConcurrencyException($"{incident.Reference} changed after the engine read it.");
@@ -128,8 +114,8 @@ internal sealed class IncidentBatchWriter : IAsyncDisposable
             throw new InvalidOperationException("Only an incident the domain has just opened is inserted whole.");
         }
 
-        insertIncident ??= InsertReturningKey(incidentType);
-        insertReport ??= InsertReturningKey(reportType);
+        insertIncident ??= new RowCommand(transaction, providerParameters, statements.InsertIncident);
+        insertReport ??= new RowCommand(transaction, providerParameters, statements.InsertReport);
         RowCommand.SetMember(incident, nameof(Incident.Id), Convert.ToInt32(await insertIncident.ExecuteScalarAsync(incident, cancellationToken), CultureInfo.InvariantCulture));
         foreach (var report in incident.Reports)
         {
@@ -150,26 +136,11 @@ internal sealed class IncidentBatchWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>An INSERT of every column but the key, returning the key the database assigned.</summary>
-    private RowCommand InsertReturningKey(IEntityType type)
-    {
-        var key = type.FindPrimaryKey()!.Properties.Single();
-        var columns = type.GetProperties().Where(p => !p.IsPrimaryKey()).ToList();
-        return RowCommand.Create(transaction, providerParameters, columns, names =>
-            $"INSERT INTO \"{type.GetTableName()}\" ({string.Join(", ", columns.Select(p => $"\"{p.GetColumnName()}\""))}) " +
-            $"VALUES ({string.Join(", ", names)}) RETURNING \"{key.GetColumnName()}\"");
-    }
-
     private RowCommand UpdateFor(ulong mask)
     {
         if (!updates.TryGetValue(mask, out var command))
         {
-            var version = incidentColumns[versionIndex];
-            var key = incidentType.FindPrimaryKey()!.Properties.Single();
-            var set = incidentColumns.Where((_, i) => (mask & (1UL << i)) != 0).ToList();
-            command = RowCommand.Create(transaction, providerParameters, [.. set, key, version], names =>
-                $"UPDATE \"{incidentType.GetTableName()}\" SET {string.Join(", ", set.Select((p, i) => $"\"{p.GetColumnName()}\" = {names[i]}"))} " +
-                $"WHERE \"{key.GetColumnName()}\" = {names[set.Count]} AND \"{version.GetColumnName()}\" = {names[set.Count + 1]}");
+            command = new RowCommand(transaction, providerParameters, statements.UpdateFor(mask));
             updates.Add(mask, command);
         }
 
@@ -199,53 +170,112 @@ internal sealed class IncidentBatchWriter : IAsyncDisposable
         }
     }
 
-    private static IEntityType Entity(AppDbContext db, Type clrType) =>
-        db.Model.FindEntityType(clrType) ?? throw new InvalidOperationException($"{clrType.Name} is not mapped.");
-
-    /// <summary>
-    /// One prepared statement over model properties: each row's values are read from the entity through the model's
-    /// getters and converted by its type mappings (so they are stored exactly as SaveChanges would store them).
-    /// </summary>
-    private sealed class RowCommand : IAsyncDisposable
+    /// <summary>The statements of one model: their SQL text, the columns they bind and how each value is read and converted.</summary>
+    private sealed class Statements
     {
-        private readonly DbCommand command;
-        private readonly bool providerParameters;
-        private readonly IClrPropertyGetter[] getters;
-        private readonly RelationalTypeMapping[] mappings;
+        private readonly IEntityType incidentType;
+        private readonly ConcurrentDictionary<ulong, RowShape> updates = new();
 
-        private RowCommand(DbCommand command, IReadOnlyList<IProperty> columns, bool providerParameters)
+        public Statements(IModel model)
         {
-            this.command = command;
-            Columns = columns;
-            this.providerParameters = providerParameters;
-            getters = [.. columns.Select(p => p.GetGetter())];
-            mappings = [.. columns.Select(p => p.GetRelationalTypeMapping())];
+            incidentType = Entity(model, typeof(Incident));
+            IncidentColumns = [.. incidentType.GetProperties().Where(p => !p.IsPrimaryKey() && !p.IsShadowProperty())];
+            if (IncidentColumns.Count > 64)
+            {
+                throw new InvalidOperationException("Incidents have more than 64 columns: widen the changed-column mask.");
+            }
+
+            VersionIndex = IncidentColumns.ToList().FindIndex(p => p.IsConcurrencyToken);
+            InsertIncident = InsertReturningKey(incidentType);
+            InsertReport = InsertReturningKey(Entity(model, typeof(ViolationReport)));
+            InsertEntry = InsertReturningKey(Entity(model, typeof(TimelineEntry)));
+
+            var delivery = Entity(model, typeof(NotificationDelivery));
+            var deliveryColumns = delivery.GetProperties().ToList();
+            InsertDelivery = RowShape.Create(deliveryColumns, names =>
+                $"INSERT INTO \"{delivery.GetTableName()}\" ({ColumnList(deliveryColumns)}) VALUES ({string.Join(", ", names)})");
         }
 
-        public IReadOnlyList<IProperty> Columns { get; }
+        public IReadOnlyList<IProperty> IncidentColumns { get; }
 
-        public static RowCommand Create(DbTransaction transaction, bool providerParameters, IReadOnlyList<IProperty> columns, Func<string[], string> sql)
+        public int VersionIndex { get; }
+
+        public RowShape InsertIncident { get; }
+
+        public RowShape InsertReport { get; }
+
+        public RowShape InsertEntry { get; }
+
+        public RowShape InsertDelivery { get; }
+
+        /// <summary>An UPDATE of the columns in <paramref name="mask"/>, guarded by the key and the version read.</summary>
+        public RowShape UpdateFor(ulong mask) => updates.GetOrAdd(mask, static (mask, self) =>
+        {
+            var version = self.IncidentColumns[self.VersionIndex];
+            var key = self.incidentType.FindPrimaryKey()!.Properties.Single();
+            var set = self.IncidentColumns.Where((_, i) => (mask & (1UL << i)) != 0).ToList();
+            return RowShape.Create([.. set, key, version], names =>
+                $"UPDATE \"{self.incidentType.GetTableName()}\" SET {string.Join(", ", set.Select((p, i) => $"\"{p.GetColumnName()}\" = {names[i]}"))} " +
+                $"WHERE \"{key.GetColumnName()}\" = {names[set.Count]} AND \"{version.GetColumnName()}\" = {names[set.Count + 1]}");
+        }, this);
+
+        /// <summary>An INSERT of every column but the key, returning the key the database assigned.</summary>
+        private static RowShape InsertReturningKey(IEntityType type)
+        {
+            var key = type.FindPrimaryKey()!.Properties.Single();
+            var columns = type.GetProperties().Where(p => !p.IsPrimaryKey()).ToList();
+            return RowShape.Create(columns, names =>
+                $"INSERT INTO \"{type.GetTableName()}\" ({ColumnList(columns)}) VALUES ({string.Join(", ", names)}) RETURNING \"{key.GetColumnName()}\"");
+        }
+
+        private static string ColumnList(IEnumerable<IProperty> columns) => string.Join(", ", columns.Select(p => $"\"{p.GetColumnName()}\""));
+
+        private static IEntityType Entity(IModel model, Type clrType) =>
+            model.FindEntityType(clrType) ?? throw new InvalidOperationException($"{clrType.Name} is not mapped.");
+    }
+
+    /// <summary>
+    /// A statement over model properties: its text, with one parameter per column (<c>@p0</c>, <c>@p1</c>, …), and how
+    /// each row's values are read from the entity (the model's getters) and converted (its type mappings), so they are
+    /// stored exactly as SaveChanges would store them.
+    /// </summary>
+    private sealed record RowShape(string Sql, IReadOnlyList<IProperty> Columns, IClrPropertyGetter[] Getters, RelationalTypeMapping[] Mappings)
+    {
+        public static RowShape Create(IReadOnlyList<IProperty> columns, Func<string[], string> sql)
         {
             if (columns.FirstOrDefault(p => p.IsShadowProperty()) is { } shadow)
             {
                 throw new InvalidOperationException($"{shadow.DeclaringType.DisplayName()}.{shadow.Name} is a shadow property; the batch writer reads CLR members only.");
             }
 
-            var command = transaction.Connection!.CreateCommand();
-            command.Transaction = transaction;
             var names = columns.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
-            command.CommandText = sql(names);
+            return new RowShape(sql(names), columns, [.. columns.Select(p => p.GetGetter())], [.. columns.Select(p => p.GetRelationalTypeMapping())]);
+        }
+    }
+
+    /// <summary>One prepared statement of a <see cref="RowShape"/> in the writer's transaction.</summary>
+    private sealed class RowCommand : IAsyncDisposable
+    {
+        private readonly DbCommand command;
+        private readonly bool providerParameters;
+        private readonly RowShape shape;
+
+        public RowCommand(DbTransaction transaction, bool providerParameters, RowShape shape)
+        {
+            this.providerParameters = providerParameters;
+            this.shape = shape;
+            command = transaction.Connection!.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = shape.Sql;
             if (!providerParameters)
             {
-                foreach (var name in names)
+                for (var i = 0; i < shape.Columns.Count; i++)
                 {
                     var parameter = command.CreateParameter();
-                    parameter.ParameterName = name;
+                    parameter.ParameterName = "@p" + i.ToString(CultureInfo.InvariantCulture);
                     command.Parameters.Add(parameter);
                 }
             }
-
-            return new RowCommand(command, columns, providerParameters);
         }
 
         /// <summary>Runs the statement for <paramref name="entity"/>; the last columns may take given values (a WHERE's key and version).</summary>
@@ -261,7 +291,7 @@ internal sealed class IncidentBatchWriter : IAsyncDisposable
             return await command.ExecuteScalarAsync(cancellationToken);
         }
 
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Type, string), System.Reflection.PropertyInfo> Members = new();
+        private static readonly ConcurrentDictionary<(Type, string), System.Reflection.PropertyInfo> Members = new();
 
         /// <summary>Sets a member the domain keeps private (ids the database assigns), as EF Core's materializer does.</summary>
         public static void SetMember(object entity, string name, object value)
@@ -280,14 +310,15 @@ internal sealed class IncidentBatchWriter : IAsyncDisposable
                 command.Parameters.Clear();
             }
 
+            var getters = shape.Getters;
             var given = getters.Length - lastValues.Length;
             for (var i = 0; i < getters.Length; i++)
             {
                 var value = i < given ? getters[i].GetClrValueUsingContainingEntity(entity) : lastValues[i - given];
-                var mapping = mappings[i];
+                var mapping = shape.Mappings[i];
                 if (providerParameters)
                 {
-                    command.Parameters.Add(mapping.CreateParameter(command, "p" + i.ToString(CultureInfo.InvariantCulture), value, Columns[i].IsNullable));
+                    command.Parameters.Add(mapping.CreateParameter(command, "p" + i.ToString(CultureInfo.InvariantCulture), value, shape.Columns[i].IsNullable));
                     continue;
                 }
 
