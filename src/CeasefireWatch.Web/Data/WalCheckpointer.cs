@@ -22,6 +22,9 @@ internal sealed partial class WalCheckpointer(
     /// <summary>How often the log is folded in: at a few thousand reports a second, a few MB each time.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long the checkpoint at stop waits for a connection still writing or reading.</summary>
+    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(5);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (database.IsPostgres)
@@ -100,8 +103,17 @@ internal sealed partial class WalCheckpointer(
             using var connection = new SqliteConnection(unpooled.ConnectionString);
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
-            command.ExecuteNonQuery();
+            // A TRUNCATE checkpoint waits for a writer to finish and for readers to leave the log, but only through the
+            // busy handler: without one it gives up at once on any other connection still in a transaction (an
+            // operator's sqlite3 shell, a straggler) and leaves the log beside the file. Its answer's first column
+            // says whether it had to give up.
+            command.CommandText = $"PRAGMA busy_timeout={(long)StopWait.TotalMilliseconds}; PRAGMA wal_checkpoint(TRUNCATE);";
+            using var reader = command.ExecuteReader();
+            reader.NextResult();
+            if (reader.Read() && reader.GetInt64(0) != 0)
+            {
+                LogStopCheckpointBusy(StopWait.TotalSeconds);
+            }
         }
         catch (SqliteException ex)
         {
@@ -109,6 +121,9 @@ internal sealed partial class WalCheckpointer(
             LogStopCheckpointFailed(ex);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database was still in use {Seconds} s after the stop; the rest of the write-ahead log stays beside the file and the next start reads it")]
+    private partial void LogStopCheckpointBusy(double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not fold the write-ahead log into the database at stop; it stays beside the file and the next start reads it")]
     private partial void LogStopCheckpointFailed(Exception exception);

@@ -103,17 +103,88 @@ public sealed class WalCheckpointerTests
                 }
             }
 
-            // A backup as an operator takes it: the .db file alone, without whatever -wal file may lie beside it.
-            File.Copy(path, copy);
-            await using var backup = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={copy};Pooling=False");
-            await backup.OpenAsync(Ct);
-            await using var count = backup.CreateCommand();
-            count.CommandText = "SELECT count(*) FROM Incidents";
-            Assert.Equal(30L, await count.ExecuteScalarAsync(Ct));
+            Assert.Equal(30L, await IncidentsInFileAloneAsync(path, copy));
         }
         finally
         {
-            foreach (var file in new[] { path, path + "-wal", path + "-shm", copy, copy + "-wal", copy + "-shm" })
+            DeleteDatabases(path, copy);
+        }
+    }
+
+    [Fact]
+    public async Task A_transaction_still_open_at_the_stop_is_waited_for_and_the_file_alone_then_holds_every_report()
+    {
+        var path = NewDatabasePath();
+        var copy = NewDatabasePath();
+        Microsoft.Data.Sqlite.SqliteConnection? straggler = null;
+        try
+        {
+            await using (var factory = new CeasefireWatchFactory { DatabasePath = path, KeepDatabase = true })
+            {
+                var client = factory.CreateApiClient();
+                await factory.LogIncidentAsync(client);
+
+                // A straggler: a connection that began reading before the reports below and is still in its
+                // transaction when the app stops. No checkpoint can copy past what it may still read.
+                straggler = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+                await straggler.OpenAsync(Ct);
+                await using (var read = straggler.CreateCommand())
+                {
+                    read.CommandText = "BEGIN; SELECT count(*) FROM Incidents;";
+                    Assert.Equal(1L, await read.ExecuteScalarAsync(Ct));
+                }
+
+                for (var i = 0; i < 30; i++)
+                {
+                    await factory.LogIncidentAsync(client);
+                }
+
+                // It ends its transaction while the app is stopping; the checkpoint at stop waits for that (up to
+                // 5 s). The connection itself stays open until the backup is taken: closing the last connection would
+                // make SQLite fold the log in on its own and hide whether the app did.
+                var open = straggler;
+                var finishing = Task.Run(
+                    async () =>
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(500), Ct);
+                        await using var commit = open.CreateCommand();
+                        commit.CommandText = "COMMIT;";
+                        await commit.ExecuteNonQueryAsync(Ct);
+                    },
+                    Ct);
+                await factory.DisposeAsync();
+                await finishing;
+            }
+
+            Assert.Equal(31L, await IncidentsInFileAloneAsync(path, copy));
+        }
+        finally
+        {
+            if (straggler is not null)
+            {
+                await straggler.DisposeAsync();
+            }
+
+            DeleteDatabases(path, copy);
+        }
+    }
+
+    /// <summary>A backup as an operator takes it: the .db file alone, without whatever -wal file may lie beside it.</summary>
+    private static async Task<object?> IncidentsInFileAloneAsync(string path, string copy)
+    {
+        File.Copy(path, copy);
+        await using var backup = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={copy};Pooling=False");
+        await backup.OpenAsync(Ct);
+        await using var count = backup.CreateCommand();
+        count.CommandText = "SELECT count(*) FROM Incidents";
+        return await count.ExecuteScalarAsync(Ct);
+    }
+
+    private static void DeleteDatabases(params string[] paths)
+    {
+        foreach (var path in paths)
+        {
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
             {
                 File.Delete(file);
             }
