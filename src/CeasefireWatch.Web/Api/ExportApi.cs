@@ -32,7 +32,7 @@ internal static class ExportApi
 
     /// <summary>One incident's timeline.</summary>
     public static Task ExportIncidentTimelineAsync(int id, bool? bom, HttpContext http, IMediator mediator, TimeProvider clock) =>
-        WriteCsvAsync(http, mediator.CreateStream(new ExportTimelines.Query { IncidentId = id }, http.RequestAborted),
+        WriteCsvAsync(http, mediator.CreateStream(new ExportTimelines.Query(IncidentId: id), http.RequestAborted),
             TimelineCsv.FileName($"incident-{id}", clock.GetUtcNow().UtcDateTime),
             (body, rows, ct) => TimelineCsv.WriteAsync(body, rows, ct, bom == true));
 

@@ -87,27 +87,9 @@ internal static class IncidentsApi
     /// The list call's query as CONTRACT.md names it. The incident list page also searches and sorts (q, sort); those
     /// are the page's, not part of the contract, so the API does not take them.
     /// </summary>
-    // Properties rather than a positional record: see ExportTimelines.Query.
-    public sealed record ListParameters
-    {
-        public string? Status { get; init; }
-
-        public string? Stage { get; init; }
-
-        public string? Oblast { get; init; }
-
-        public string? From { get; init; }
-
-        public string? To { get; init; }
-
-        public int? Page { get; init; }
-
-        public int? PageSize { get; init; }
-
-        public string? Verification { get; init; }
-
-        public string? Overdue { get; init; }
-    }
+    public sealed record ListParameters(
+        string? Status = null, string? Stage = null, string? Oblast = null, string? From = null, string? To = null,
+        int? Page = null, int? PageSize = null, string? Verification = null, string? Overdue = null);
 
     /// <summary>Add a follow-up report.</summary>
     public static async Task<Created<IncidentDto>> AddFollowUpReportAsync(

@@ -17,21 +17,13 @@ namespace CeasefireWatch.Web.Features.Export;
 /// </summary>
 public static class ExportIncidents
 {
-    // Properties rather than a positional record: see ExportTimelines.Query.
-    public sealed record Query : IStreamQuery<IncidentCsvRow>, IIncidentFilter
-    {
-        public string? Status { get; init; }
-
-        public string? Stage { get; init; }
-
-        public string? Oblast { get; init; }
-
-        public string? From { get; init; }
-
-        public string? To { get; init; }
-
-        public string? Verification { get; init; }
-    }
+    public sealed record Query(
+        string? Status = null,
+        string? Stage = null,
+        string? Oblast = null,
+        string? From = null,
+        string? To = null,
+        string? Verification = null) : IStreamQuery<IncidentCsvRow>, IIncidentFilter;
 
     public sealed class Validator : AbstractValidator<Query>
     {

@@ -14,24 +14,14 @@ namespace CeasefireWatch.Web.Features.Export;
 /// </summary>
 public static class ExportTimelines
 {
-    // Properties rather than a positional record: the Request Delegate Generator binds [AsParameters] through the
-    // constructor's parameters otherwise, and its code for nullable ones does not compile (CS8639, typeof(string?)).
-    public sealed record Query : IStreamQuery<TimelineCsvRow>, IIncidentFilter
-    {
-        public string? Status { get; init; }
-
-        public string? Stage { get; init; }
-
-        public string? Oblast { get; init; }
-
-        public string? From { get; init; }
-
-        public string? To { get; init; }
-
-        public int? IncidentId { get; init; }
-
-        public string? Verification { get; init; }
-    }
+    public sealed record Query(
+        string? Status = null,
+        string? Stage = null,
+        string? Oblast = null,
+        string? From = null,
+        string? To = null,
+        int? IncidentId = null,
+        string? Verification = null) : IStreamQuery<TimelineCsvRow>, IIncidentFilter;
 
     public sealed class Validator : AbstractValidator<Query>
     {
