@@ -152,7 +152,7 @@ public sealed class WalCheckpointerTests
                         await commit.ExecuteNonQueryAsync(Ct);
                     },
                     Ct);
-                await factory.DisposeAsync();
+                await factory.DisposeAsync(); // stops the app now; the block's own dispose is then a no-op
                 await finishing;
             }
 
