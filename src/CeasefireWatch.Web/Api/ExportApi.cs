@@ -31,24 +31,64 @@ internal static class ExportApi
     }
 
     /// <summary>One incident's timeline.</summary>
-    public static Task ExportIncidentTimelineAsync(int id, bool? bom, HttpContext http, IMediator mediator, TimeProvider clock) =>
-        WriteCsvAsync(http, mediator.CreateStream(new ExportTimelines.Query(IncidentId: id), http.RequestAborted),
+    public static Task ExportIncidentTimelineAsync(int id, string? bom, HttpContext http, IMediator mediator, TimeProvider clock)
+    {
+        var values = new QueryValues();
+        var withBom = values.Flag(bom, nameof(bom));
+        values.ThrowIfInvalid();
+        return WriteCsvAsync(http, mediator.CreateStream(new ExportTimelines.Query(IncidentId: id), http.RequestAborted),
             TimelineCsv.FileName($"incident-{id}", clock.GetUtcNow().UtcDateTime),
-            (body, rows, ct) => TimelineCsv.WriteAsync(body, rows, ct, bom == true));
+            (body, rows, ct) => TimelineCsv.WriteAsync(body, rows, ct, withBom));
+    }
 
     /// <summary>Every matching incident's timeline.</summary>
     public static Task ExportTimelinesAsync(
-        [AsParameters] ExportTimelines.Query query, bool? bom, HttpContext http, IMediator mediator, TimeProvider clock) =>
-        WriteCsvAsync(http, mediator.CreateStream(query with { IncidentId = null }, http.RequestAborted),
+        [AsParameters] FilterParameters filter, HttpContext http, IMediator mediator, TimeProvider clock)
+    {
+        var values = new QueryValues();
+        var withBom = values.Flag(filter.Bom, "bom");
+        values.ThrowIfInvalid();
+        var query = new ExportTimelines.Query(filter.Status, filter.Stage, filter.Oblast, filter.From, filter.To, Verification: filter.Verification);
+        return WriteCsvAsync(http, mediator.CreateStream(query, http.RequestAborted),
             TimelineCsv.FileName("timelines", clock.GetUtcNow().UtcDateTime),
-            (body, rows, ct) => TimelineCsv.WriteAsync(body, rows, ct, bom == true));
+            (body, rows, ct) => TimelineCsv.WriteAsync(body, rows, ct, withBom));
+    }
 
     /// <summary>Every matching incident, one row each.</summary>
     public static Task ExportIncidentsAsync(
-        [AsParameters] ExportIncidents.Query query, bool? bom, HttpContext http, IMediator mediator, TimeProvider clock) =>
-        WriteCsvAsync(http, mediator.CreateStream(query, http.RequestAborted),
+        [AsParameters] FilterParameters filter, HttpContext http, IMediator mediator, TimeProvider clock)
+    {
+        var values = new QueryValues();
+        var withBom = values.Flag(filter.Bom, "bom");
+        values.ThrowIfInvalid();
+        var query = new ExportIncidents.Query(filter.Status, filter.Stage, filter.Oblast, filter.From, filter.To, filter.Verification);
+        return WriteCsvAsync(http, mediator.CreateStream(query, http.RequestAborted),
             TimelineCsv.FileName("incidents", clock.GetUtcNow().UtcDateTime),
-            (body, rows, ct) => IncidentsCsv.WriteAsync(body, rows, bom == true, ct));
+            (body, rows, ct) => IncidentsCsv.WriteAsync(body, rows, withBom, ct));
+    }
+
+    /// <summary>
+    /// The filters both bulk exports take, and <c>bom</c>, as text: the mediator's validators name a bad filter, and
+    /// <see cref="QueryValues"/> a <c>bom</c> that is not true or false.
+    /// </summary>
+    // Properties rather than a positional record: the Request Delegate Generator binds [AsParameters] through a
+    // positional record's constructor, and its code for nullable strings there does not compile (CS8639, typeof(string?)).
+    public sealed record FilterParameters
+    {
+        public string? Status { get; init; }
+
+        public string? Stage { get; init; }
+
+        public string? Oblast { get; init; }
+
+        public string? From { get; init; }
+
+        public string? To { get; init; }
+
+        public string? Verification { get; init; }
+
+        public string? Bom { get; init; }
+    }
 
     /// <summary>
     /// Reads the first row before anything is written, so a bad filter or a missing incident still gets a

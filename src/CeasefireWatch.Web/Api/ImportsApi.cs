@@ -36,7 +36,7 @@ internal static class ImportsApi
     public sealed record ImportAnswer(string Format, bool DryRun, int Rows, int Imported, ReplaySummary Replay);
 
     public static async Task<Results<Ok<ImportAnswer>, ValidationProblem, ProblemHttpResult>> ImportAsync(
-        IFormFile? file, bool? dryRun, HttpContext http, IMediator mediator, IAntiforgery antiforgery, CancellationToken ct)
+        IFormFile? file, string? dryRun, HttpContext http, IMediator mediator, IAntiforgery antiforgery, CancellationToken ct)
     {
         if (http.User.Identity?.AuthenticationType != ApiKeyAuthenticationHandler.SchemeName
             && !await antiforgery.IsRequestValidAsync(http))
@@ -45,6 +45,10 @@ internal static class ImportsApi
                 statusCode: StatusCodes.Status400BadRequest, title: "The antiforgery token is missing or invalid.",
                 detail: "A signed-in browser must send the page's antiforgery token; machines send X-Api-Key instead.");
         }
+
+        var values = new QueryValues();
+        var dryRunOnly = values.Flag(dryRun, nameof(dryRun));
+        values.ThrowIfInvalid();
 
         if (file is null || file.Length == 0)
         {
@@ -61,7 +65,7 @@ internal static class ImportsApi
         }
 
         await using var content = file.OpenReadStream();
-        var outcome = await mediator.Send(new ImportIncidents.Command(content, dryRun == true), ct);
+        var outcome = await mediator.Send(new ImportIncidents.Command(content, dryRunOnly), ct);
         return outcome.Accepted
             ? TypedResults.Ok(new ImportAnswer(outcome.Format!.Value.ToString(), outcome.DryRun, outcome.Rows, outcome.Imported, outcome.Replay!))
             : Rejected(outcome);

@@ -79,17 +79,43 @@ internal static class IncidentsApi
 
     /// <summary>Incidents matching the filters, a page at a time.</summary>
     public static async Task<Ok<PagedResult<IncidentDto>>> ListIncidentsAsync(
-        [AsParameters] ListParameters query, IMediator mediator, CancellationToken ct) =>
-        TypedResults.Ok(await mediator.Send(new ListIncidents.Query(
-            query.Status, query.Stage, query.Oblast, query.From, query.To, query.Page, query.PageSize, query.Verification, query.Overdue), ct));
+        [AsParameters] ListParameters query, IMediator mediator, CancellationToken ct)
+    {
+        var values = new QueryValues();
+        var page = values.WholeNumber(query.Page, "page");
+        var pageSize = values.WholeNumber(query.PageSize, "pageSize");
+        values.ThrowIfInvalid();
+        return TypedResults.Ok(await mediator.Send(new ListIncidents.Query(
+            query.Status, query.Stage, query.Oblast, query.From, query.To, page, pageSize, query.Verification, query.Overdue), ct));
+    }
 
     /// <summary>
     /// The list call's query as CONTRACT.md names it. The incident list page also searches and sorts (q, sort); those
-    /// are the page's, not part of the contract, so the API does not take them.
+    /// are the page's, not part of the contract, so the API does not take them. Page and PageSize are text, read by
+    /// <see cref="QueryValues"/> so that one that does not parse is named in the 400.
     /// </summary>
-    public sealed record ListParameters(
-        string? Status = null, string? Stage = null, string? Oblast = null, string? From = null, string? To = null,
-        int? Page = null, int? PageSize = null, string? Verification = null, string? Overdue = null);
+    // Properties rather than a positional record: the Request Delegate Generator binds [AsParameters] through a
+    // positional record's constructor, and its code for nullable strings there does not compile (CS8639, typeof(string?)).
+    public sealed record ListParameters
+    {
+        public string? Status { get; init; }
+
+        public string? Stage { get; init; }
+
+        public string? Oblast { get; init; }
+
+        public string? From { get; init; }
+
+        public string? To { get; init; }
+
+        public string? Page { get; init; }
+
+        public string? PageSize { get; init; }
+
+        public string? Verification { get; init; }
+
+        public string? Overdue { get; init; }
+    }
 
     /// <summary>Add a follow-up report.</summary>
     public static async Task<Created<IncidentDto>> AddFollowUpReportAsync(

@@ -34,7 +34,13 @@ internal static class NotificationsApi
         return TypedResults.NoContent();
     }
 
+    /// <summary>The delivery log; page and pageSize are read by <see cref="QueryValues"/> so that one that does not parse is named.</summary>
     public static async Task<Ok<PagedResult<ListNotifications.DeliveryDto>>> ListDeliveries(
-        [AsParameters] ListNotifications.Query query, IMediator mediator, CancellationToken ct) =>
-        TypedResults.Ok(await mediator.Send(query, ct));
+        string? page, string? pageSize, IMediator mediator, CancellationToken ct)
+    {
+        var values = new QueryValues();
+        var query = new ListNotifications.Query(values.WholeNumber(page, nameof(page)), values.WholeNumber(pageSize, nameof(pageSize)));
+        values.ThrowIfInvalid();
+        return TypedResults.Ok(await mediator.Send(query, ct));
+    }
 }

@@ -42,6 +42,21 @@ internal static class ApiDocumentation
                 return Task.CompletedTask;
             });
 
+            // The API binds its optional numbers and flags in the query as text and reads them itself (Api.QueryValues),
+            // so that one that does not parse is named in the 400; the document says what they take.
+            options.AddOperationTransformer((operation, _, _) =>
+            {
+                foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+                {
+                    if (parameter.In == ParameterLocation.Query && Api.QueryValues.DeclaredType(parameter.Name) is { } type)
+                    {
+                        parameter.Schema = new OpenApiSchema { Type = type, Format = type == JsonSchemaType.Integer ? "int32" : null };
+                    }
+                }
+
+                return Task.CompletedTask;
+            });
+
             // The app reads and writes enums by name only (ContractEnumConverterFactory), which the generator cannot
             // see: without this every enum would be described as an integer.
             options.AddSchemaTransformer((schema, context, _) =>

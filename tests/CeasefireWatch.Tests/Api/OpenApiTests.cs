@@ -73,7 +73,19 @@ public sealed class OpenApiTests(CeasefireWatchFactory app) : IClassFixture<Ceas
         var import = document.Paths["/api/imports"].Operations![HttpMethod.Post];
         Assert.Contains("multipart/form-data", import.RequestBody!.Content!.Keys);
         Assert.Contains("413", import.Responses!.Keys);
+
+        // Bound as text so a bad value is named in the 400 (QueryValues), described as what they take.
+        var list = document.Paths["/api/incidents"].Operations![HttpMethod.Get];
+        Assert.Equal(JsonSchemaType.Integer, QueryParameter(list, "page").Schema!.Type);
+        Assert.Equal(JsonSchemaType.Integer, QueryParameter(list, "pageSize").Schema!.Type);
+        Assert.Equal(JsonSchemaType.String, QueryParameter(list, "oblast").Schema!.Type & JsonSchemaType.String);
+        Assert.Equal(JsonSchemaType.Boolean, QueryParameter(document.Paths["/api/timeline.csv"].Operations![HttpMethod.Get], "bom").Schema!.Type);
+        Assert.Equal(JsonSchemaType.Integer, QueryParameter(document.Paths["/api/notifications"].Operations![HttpMethod.Get], "pageSize").Schema!.Type);
+        Assert.Equal(JsonSchemaType.Boolean, QueryParameter(import, "dryRun").Schema!.Type);
     }
+
+    private static IOpenApiParameter QueryParameter(OpenApiOperation operation, string name) =>
+        Assert.Single(operation.Parameters!, p => p.In == ParameterLocation.Query && string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
 
     [Fact]
     public async Task The_document_needs_a_key_or_a_session_like_the_api()

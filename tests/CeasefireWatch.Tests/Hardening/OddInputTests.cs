@@ -95,21 +95,68 @@ public sealed class OddInputTests
         Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
     }
 
-    // The Request Delegate Generator answers an optional query value that does not parse with a bare 400 (it ignores
-    // ThrowOnBadRequest there), which the status pages turn into a problem saying only "Bad Request" (docs/performance.md).
+    // The Request Delegate Generator answers a nullable number or flag in the query that does not parse with a bare 400
+    // naming nothing (it ignores ThrowOnBadRequest there), so the API binds them as text and reads them itself.
     [Theory]
     [InlineData("/api/incidents?page=abc", "page")]
-    [InlineData("/api/incidents?pageSize=99999999999", "pageSize")]
-    [InlineData("/api/timeline.csv?incidentId=x", "incidentId")]
-    [InlineData("/api/incidents.csv?bom=maybe", "bom")]
-    public async Task A_query_value_that_does_not_parse_is_a_400_naming_the_parameter(string path, string parameter)
+    [InlineData("/api/incidents?page=abc&pageSize=99999999999", "page", "pageSize")]
+    [InlineData("/api/incidents?status=Active&pageSize=1.5", "pageSize")]
+    [InlineData("/api/notifications?page=1&pageSize=ten", "pageSize")]
+    [InlineData("/api/timeline.csv?bom=maybe", "bom")]
+    [InlineData("/api/incidents.csv?oblast=Sumy&bom=1", "bom")]
+    [InlineData("/api/incidents/1/timeline.csv?bom=yes", "bom")]
+    public async Task A_query_value_that_does_not_parse_is_a_400_naming_each_bad_parameter(string path, params string[] parameters)
     {
         await using var app = new CeasefireWatchFactory();
         using var response = await app.CreateApiClient().GetAsync(path, Ct);
 
-        var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);
-        // The framework names the bound member as declared (Page, IncidentId); a query name is case-insensitive.
-        Assert.Contains($" {parameter}\"", problem.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+        var errors = await Problems.AssertValidationProblemAsync(response, parameters);
+        foreach (var parameter in parameters)
+        {
+            Assert.Contains($"'{parameter}' must be", errors.GetProperty(parameter)[0].GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task An_import_with_a_dry_run_flag_that_does_not_parse_is_a_400_and_imports_nothing()
+    {
+        await using var app = new CeasefireWatchFactory();
+        using var form = Imports.Form(Encoding.UTF8.GetBytes(
+            "title,occurred_at,oblast\r\n" + Imports.Line("Imported", CeasefireWatchFactory.Iso(app.Now.AddHours(-1)), "Sumy")));
+        using var response = await app.CreateApiClient().PostAsync("/api/imports?dryRun=perhaps", form, Ct);
+
+        var errors = await Problems.AssertValidationProblemAsync(response, "dryRun");
+        Assert.Contains("true or false", errors.GetProperty("dryRun")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
+    }
+
+    [Theory]
+    [InlineData("/api/incidents?page=2&pageSize=5")]
+    [InlineData("/api/incidents?page=&pageSize=")]
+    [InlineData("/api/timeline.csv?bom=TRUE")]
+    [InlineData("/api/incidents.csv?bom=false")]
+    [InlineData("/api/notifications?page=1")]
+    public async Task A_query_value_that_parses_or_is_empty_is_taken(string path)
+    {
+        await using var app = new CeasefireWatchFactory();
+        using var response = await app.CreateApiClient().GetAsync(path, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Bom_true_starts_the_file_with_a_byte_order_mark_and_bom_false_does_not()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var client = app.CreateApiClient();
+        using var created = await app.PostIncidentAsync(client);
+
+        var withMark = await client.GetByteArrayAsync("/api/timeline.csv?bom=True", Ct);
+        var without = await client.GetByteArrayAsync("/api/timeline.csv?bom=false", Ct);
+
+        Assert.Equal([0xEF, 0xBB, 0xBF], withMark[..3]);
+        Assert.NotEqual(0xEF, without[0]);
+        Assert.Equal(without, withMark[3..]);
     }
 
     [Theory]
