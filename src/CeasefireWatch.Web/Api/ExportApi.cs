@@ -33,9 +33,7 @@ internal static class ExportApi
     /// <summary>One incident's timeline.</summary>
     public static Task ExportIncidentTimelineAsync(int id, string? bom, HttpContext http, IMediator mediator, TimeProvider clock)
     {
-        var values = new QueryValues();
-        var withBom = values.Flag(bom, nameof(bom));
-        values.ThrowIfInvalid();
+        var withBom = ReadBom(bom);
         return WriteCsvAsync(http, mediator.CreateStream(new ExportTimelines.Query(IncidentId: id), http.RequestAborted),
             TimelineCsv.FileName($"incident-{id}", clock.GetUtcNow().UtcDateTime),
             (body, rows, ct) => TimelineCsv.WriteAsync(body, rows, ct, withBom));
@@ -45,9 +43,7 @@ internal static class ExportApi
     public static Task ExportTimelinesAsync(
         [AsParameters] FilterParameters filter, HttpContext http, IMediator mediator, TimeProvider clock)
     {
-        var values = new QueryValues();
-        var withBom = values.Flag(filter.Bom, "bom");
-        values.ThrowIfInvalid();
+        var withBom = ReadBom(filter.Bom);
         var query = new ExportTimelines.Query(filter.Status, filter.Stage, filter.Oblast, filter.From, filter.To, Verification: filter.Verification);
         return WriteCsvAsync(http, mediator.CreateStream(query, http.RequestAborted),
             TimelineCsv.FileName("timelines", clock.GetUtcNow().UtcDateTime),
@@ -58,13 +54,20 @@ internal static class ExportApi
     public static Task ExportIncidentsAsync(
         [AsParameters] FilterParameters filter, HttpContext http, IMediator mediator, TimeProvider clock)
     {
-        var values = new QueryValues();
-        var withBom = values.Flag(filter.Bom, "bom");
-        values.ThrowIfInvalid();
+        var withBom = ReadBom(filter.Bom);
         var query = new ExportIncidents.Query(filter.Status, filter.Stage, filter.Oblast, filter.From, filter.To, filter.Verification);
         return WriteCsvAsync(http, mediator.CreateStream(query, http.RequestAborted),
             TimelineCsv.FileName("incidents", clock.GetUtcNow().UtcDateTime),
             (body, rows, ct) => IncidentsCsv.WriteAsync(body, rows, withBom, ct));
+    }
+
+    /// <summary><c>bom</c>: absent or empty is false; anything but true or false is a 400 naming it.</summary>
+    private static bool ReadBom(string? bom)
+    {
+        var values = new QueryValues();
+        var withBom = values.Flag(bom, nameof(bom));
+        values.ThrowIfInvalid();
+        return withBom;
     }
 
     /// <summary>

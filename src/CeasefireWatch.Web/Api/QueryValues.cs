@@ -9,7 +9,8 @@ namespace CeasefireWatch.Web.Api;
 /// Reads the API's optional numeric and true/false query values, which the endpoints bind as text. The Request
 /// Delegate Generator answers a nullable value type that does not parse (<c>?page=abc</c>) with a bare 400 that names
 /// nothing; read here, every such value is a 400 with an <c>errors</c> object keyed by the query name, as CONTRACT.md
-/// says a validation failure is, and all of a request's bad values are named at once.
+/// says a validation failure is. All the values one reader reads are named at once; a filter the mediator's validators
+/// check (a status, a date) is named in the answer to the next try, once these parse.
 /// </summary>
 internal sealed class QueryValues
 {
