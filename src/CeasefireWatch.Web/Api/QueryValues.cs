@@ -67,6 +67,16 @@ internal sealed class QueryValues
         }
     }
 
-    // The value goes back into the answer: keep a hostile one short.
-    private static string Shown(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "…");
+    // The value goes back into the answer: keep a hostile one short, and whole characters (an emoji is two chars).
+    private static string Shown(string text)
+    {
+        const int Longest = 40;
+        if (text.Length <= Longest)
+        {
+            return text;
+        }
+
+        var cut = char.IsHighSurrogate(text[Longest - 1]) ? Longest - 1 : Longest;
+        return string.Concat(text.AsSpan(0, cut), "…");
+    }
 }

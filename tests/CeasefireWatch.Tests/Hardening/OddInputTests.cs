@@ -118,6 +118,17 @@ public sealed class OddInputTests
     }
 
     [Fact]
+    public async Task A_long_bad_query_value_is_shown_cut_short_between_whole_characters()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var value = new string('9', 39) + "😀" + new string('x', 5000);
+        using var response = await app.CreateApiClient().GetAsync($"/api/incidents?page={Uri.EscapeDataString(value)}", Ct);
+
+        var errors = await Problems.AssertValidationProblemAsync(response, "page");
+        Assert.Equal($"'page' must be a whole number; '{new string('9', 39)}…' is not.", errors.GetProperty("page")[0].GetString());
+    }
+
+    [Fact]
     public async Task An_import_with_a_dry_run_flag_that_does_not_parse_is_a_400_and_imports_nothing()
     {
         await using var app = new CeasefireWatchFactory();
