@@ -12,7 +12,7 @@ internal static class ImportsApi
 {
     public static RouteGroupBuilder MapImportsApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/imports", ImportAsync).WithName("ImportIncidents")
+        api.MapPost("/imports", ImportAsync).WithName("ImportIncidents").RequiresPolicyOf<ImportIncidents.Command>()
             .WithTags("Import")
             .WithSummary("Import incidents from a CSV: the Incidents format or an ACLED export, detected by the header (Analyst)")
             .WithDescription(

@@ -1,4 +1,5 @@
 using CeasefireWatch.Web.Features.Incidents;
+using CeasefireWatch.Web.Infrastructure.Security;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,7 +15,7 @@ internal static class IncidentsApi
     {
         var incidents = api.MapGroup("/incidents").WithTags("Incidents").ProducesProblem(StatusCodes.Status401Unauthorized);
 
-        incidents.MapPost("/", LogIncidentAsync).WithName("LogIncident")
+        incidents.MapPost("/", LogIncidentAsync).WithName("LogIncident").RequiresPolicyOf<LogIncident.Command>()
             .WithSummary("Log an incident from its first violation report")
             .WithDescription("Tiers already due (a report typed in late) are entered at once, each with the instant it fell due.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden);
@@ -27,32 +28,32 @@ internal static class IncidentsApi
             .WithSummary("Incidents matching the filters, a page at a time: { items, total }")
             .ProducesValidationProblem();
 
-        incidents.MapPost("/{id:int}/reports", AddFollowUpReportAsync).WithName("AddFollowUpReport")
+        incidents.MapPost("/{id:int}/reports", AddFollowUpReportAsync).WithName("AddFollowUpReport").RequiresPolicyOf<AddFollowUpReport.Command>()
             .WithSummary("Add a follow-up report")
             .WithDescription("A violation earlier than the first moves T0 earlier, and every deadline still ahead with it.")
             .ProducesChangeProblems();
 
-        incidents.MapPost("/{id:int}/notes", AddNoteAsync).WithName("AddNote")
+        incidents.MapPost("/{id:int}/notes", AddNoteAsync).WithName("AddNote").RequiresPolicyOf<AddNote.Command>()
             .WithSummary("Add a note to the timeline")
             .ProducesChangeProblems();
 
-        incidents.MapPost("/{id:int}/diplomatic-warning", RecordDiplomaticWarningAsync).WithName("RecordDiplomaticWarning")
+        incidents.MapPost("/{id:int}/diplomatic-warning", RecordDiplomaticWarningAsync).WithName("RecordDiplomaticWarning").RequiresPolicyOf<RecordDiplomaticWarning.Command>()
             .WithSummary("Record that the diplomatic warning was issued")
             .ProducesChangeProblems();
 
-        incidents.MapPost("/{id:int}/resolve", ResolveAsync).WithName("ResolveIncident")
+        incidents.MapPost("/{id:int}/resolve", ResolveAsync).WithName("ResolveIncident").RequiresPolicyOf<ResolveIncident.Command>()
             .WithSummary("Hostilities ceased: stop the clock (Supervisor)")
             .ProducesChangeProblems();
 
-        incidents.MapPost("/{id:int}/reopen", ReopenAsync).WithName("ReopenIncident")
+        incidents.MapPost("/{id:int}/reopen", ReopenAsync).WithName("ReopenIncident").RequiresPolicyOf<ReopenIncident.Command>()
             .WithSummary("Hostilities resumed: the clock runs again (Supervisor)")
             .ProducesChangeProblems();
 
-        incidents.MapPost("/{id:int}/escalate", EscalateAsync).WithName("EscalateIncident")
+        incidents.MapPost("/{id:int}/escalate", EscalateAsync).WithName("EscalateIncident").RequiresPolicyOf<EscalateIncident.Command>()
             .WithSummary("Escalate ahead of the clock, with a reason (Supervisor)")
             .ProducesChangeProblems();
 
-        incidents.MapPost("/{id:int}/reports/{reportId:long}/verify", VerifyReportAsync).WithName("VerifyReport")
+        incidents.MapPost("/{id:int}/reports/{reportId:long}/verify", VerifyReportAsync).WithName("VerifyReport").RequiresPolicyOf<VerifyReport.Command>()
             .WithSummary("Confirm one of the incident's reports (Supervisor)")
             .ProducesChangeProblems();
 

@@ -12,10 +12,10 @@ internal static class NotificationsApi
     public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").RequireAuthorization(Policies.Read).WithTags("Notifications");
-        api.MapPost("/notification-rules", CreateRule).WithName("CreateNotificationRule").WithSummary("Add a notification rule: Email or Webhook, for some tiers and oblasts (Supervisor)");
-        api.MapGet("/notification-rules", ListRules).WithName("ListNotificationRules").WithSummary("The notification rules in force; webhook secrets are never shown (Supervisor)");
-        api.MapDelete("/notification-rules/{id:int}", DeleteRule).WithName("DeleteNotificationRule").WithSummary("Delete a notification rule; its pending deliveries are not sent (Supervisor)");
-        api.MapGet("/notifications", ListDeliveries).WithName("ListNotificationDeliveries").WithSummary("The delivery log, newest first: { items, total } (Supervisor)");
+        api.MapPost("/notification-rules", CreateRule).WithName("CreateNotificationRule").RequiresPolicyOf<CreateNotificationRule.Command>().WithSummary("Add a notification rule: Email or Webhook, for some tiers and oblasts (Supervisor)");
+        api.MapGet("/notification-rules", ListRules).WithName("ListNotificationRules").RequiresPolicyOf<ListNotificationRules.Query>().WithSummary("The notification rules in force; webhook secrets are never shown (Supervisor)");
+        api.MapDelete("/notification-rules/{id:int}", DeleteRule).WithName("DeleteNotificationRule").RequiresPolicyOf<DeleteNotificationRule.Command>().WithSummary("Delete a notification rule; its pending deliveries are not sent (Supervisor)");
+        api.MapGet("/notifications", ListDeliveries).WithName("ListNotificationDeliveries").RequiresPolicyOf<ListNotifications.Query>().WithSummary("The delivery log, newest first: { items, total } (Supervisor)");
         return app;
     }
 

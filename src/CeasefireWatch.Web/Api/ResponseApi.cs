@@ -1,5 +1,6 @@
 using CeasefireWatch.Web.Features.Coalition;
 using CeasefireWatch.Web.Features.Incidents;
+using CeasefireWatch.Web.Infrastructure.Security;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,15 +16,15 @@ internal static class ResponseApi
     {
         var incidents = api.MapGroup("/incidents").WithTags("Response")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
-        incidents.MapPost("/{id:int}/verification", SetVerificationAsync).WithName("SetVerification").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+        incidents.MapPost("/{id:int}/verification", SetVerificationAsync).WithName("SetVerification").RequiresPolicyOf<SetVerification.Command>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Set whether the incident is confirmed: Verified, Disputed, FalseReport (dismissed) or Unverified (Supervisor)");
-        incidents.MapPost("/{id:int}/acknowledgements", RecordCoalitionAnswerAsync).WithName("RecordCoalitionAnswer").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+        incidents.MapPost("/{id:int}/acknowledgements", RecordCoalitionAnswerAsync).WithName("RecordCoalitionAnswer").RequiresPolicyOf<RecordCoalitionAnswer.Command>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Record a coalition member's answer to an incident at tier 2 or above (Analyst)");
-        incidents.MapPost("/{id:int}/checklist", CompleteChecklistItemAsync).WithName("CompleteChecklistItem").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+        incidents.MapPost("/{id:int}/checklist", CompleteChecklistItemAsync).WithName("CompleteChecklistItem").RequiresPolicyOf<CompleteChecklistItem.Command>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Record a checklist item: UkrainianForcesResponse or UsBackstopActivation (Analyst)");
-        incidents.MapPost("/{id:int}/larger-scale-review", ReviewLargerScaleAsync).WithName("ReviewLargerScale").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+        incidents.MapPost("/{id:int}/larger-scale-review", ReviewLargerScaleAsync).WithName("ReviewLargerScale").RequiresPolicyOf<ReviewLargerScale.Command>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Decide a Major report was not a larger-scale attack; escalate to UsBackstop to decide it was (Supervisor)");
-        incidents.MapPost("/{id:int}/merge", MergeAsync).WithName("MergeIncident").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+        incidents.MapPost("/{id:int}/merge", MergeAsync).WithName("MergeIncident").RequiresPolicyOf<MergeIncident.Command>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Merge this incident into intoId, the same violation reported twice (Supervisor)");
         incidents.MapGet("/{id:int}/duplicates", LikelyDuplicatesAsync).WithName("LikelyDuplicates")
             .WithSummary("Incidents that may be the same violation: same oblast, first violations within six hours");

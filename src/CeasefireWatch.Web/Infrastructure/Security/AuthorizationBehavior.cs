@@ -1,4 +1,3 @@
-using System.Reflection;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 
@@ -14,7 +13,7 @@ public sealed class AuthorizationBehavior<TMessage, TResponse>(
     IHttpContextAccessor accessor, IAuthorizationService authorization) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
-    private static readonly string? Policy = typeof(TMessage).GetCustomAttribute<RequiresPolicyAttribute>()?.Policy;
+    private static readonly string? Policy = RequiresPolicyAttribute.Of(typeof(TMessage));
 
     public async ValueTask<TResponse> Handle(
         TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace CeasefireWatch.Web.Infrastructure.Security;
 
 /// <summary>
@@ -51,6 +53,26 @@ public static class Policies
 public sealed class RequiresPolicyAttribute(string policy) : Attribute
 {
     public string Policy { get; } = policy;
+
+    /// <summary>The policy a mediator request's sender must hold; null when any signed-in reader may send it.</summary>
+    public static string? Of(Type request) => request.GetCustomAttribute<RequiresPolicyAttribute>(inherit: false)?.Policy;
+}
+
+/// <summary>Puts a mediator request's policy on the API endpoint that sends it.</summary>
+public static class EndpointPolicies
+{
+    /// <summary>
+    /// The endpoint requires the policy of <typeparamref name="TMessage"/>'s <see cref="RequiresPolicyAttribute"/>, so the
+    /// authorization middleware refuses a caller without the role before the request's body or query is read: a 403
+    /// for a well-formed and a broken request alike, never a 400 that names the fields of a call the caller may not
+    /// make. The mediator's <see cref="AuthorizationBehavior{TMessage,TResponse}"/> still checks it (the pages send the
+    /// same requests); the policy is written once, on the request.
+    /// </summary>
+    public static RouteHandlerBuilder RequiresPolicyOf<TMessage>(this RouteHandlerBuilder endpoint)
+        where TMessage : Mediator.IMessage =>
+        endpoint.RequireAuthorization(
+            RequiresPolicyAttribute.Of(typeof(TMessage))
+            ?? throw new InvalidOperationException($"{typeof(TMessage).FullName} has no [RequiresPolicy]: the endpoint would require nothing more."));
 }
 
 /// <summary>The sender lacks the rights for the request; API 403 problem, page 403.</summary>

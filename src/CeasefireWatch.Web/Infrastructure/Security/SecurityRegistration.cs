@@ -81,6 +81,7 @@ internal static class SecurityRegistration
 
 
         services.AddAuthorizationBuilder().AddPolicies();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ApiForbiddenHandler>();
         services.AddScoped<SecurityLog>();
         services.AddScoped<UnknownAccountTimingShield>();
         services.AddCredentialGuessingLimiter(configuration);

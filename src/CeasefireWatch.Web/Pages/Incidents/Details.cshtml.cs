@@ -68,7 +68,7 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
         ZonePreference.Remember(HttpContext, FollowUp.OccurredAtZone);
         if (!FollowUp.TryGetOccurredAt(ModelState, nameof(FollowUp), out var occurredAt))
         {
-            return await ShowAsync(id, ct);
+            return await ShowFormErrorsAsync(typeof(AddFollowUpReport.Command), id, ct);
         }
 
         return await SendAsync(id, FollowUp.ToCommand(id, occurredAt), nameof(FollowUp), Text.Get("Follow-up report added."), ct);
@@ -86,7 +86,7 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
         ZonePreference.Remember(HttpContext, Resolve.CeasedAtZone);
         if (!TimeInput.TryToUtc(Resolve.CeasedAt, Resolve.CeasedAtZone, ModelState, key, out var ceasedAt))
         {
-            return await ShowAsync(id, ct);
+            return await ShowFormErrorsAsync(typeof(ResolveIncident.Command), id, ct);
         }
 
         return await SendAsync(id, new ResolveIncident.Command(ceasedAt, Resolve.Reason) { IncidentId = id }, nameof(Resolve), Text.Get("Incident resolved: the clock has stopped."), ct);
@@ -128,12 +128,21 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
     /// Sends an action's command. Success redirects back (post/redirect/get); a field error re-renders
     /// the page with the message by its field; a rule of the incident's state shows as a page message.
     /// </summary>
+    /// <summary>
+    /// A form that did not bind is shown again with its errors, but only to a role that may send its request: the others
+    /// get the 403 they would get for a well-formed form (the mediator checks the role only once a request is sent).
+    /// </summary>
+    private async Task<IActionResult> ShowFormErrorsAsync(Type request, int id, CancellationToken ct) =>
+        RequiresPolicyAttribute.Of(request) is { } policy && !(await authorization.AuthorizeAsync(User, policy)).Succeeded
+            ? Forbid()
+            : await ShowAsync(id, ct);
+
     private async Task<IActionResult> SendAsync(
         int id, ICommand<IncidentDto> command, string prefix, string done, CancellationToken ct, int? redirectTo = null)
     {
         if (ModelState.HasErrorsFor(prefix))
         {
-            return await ShowAsync(redirectTo ?? id, ct);
+            return await ShowFormErrorsAsync(command.GetType(), redirectTo ?? id, ct);
         }
 
         try
