@@ -1,4 +1,5 @@
 using CeasefireWatch.Web.Features.Export;
+using FluentValidation;
 using Mediator;
 
 namespace CeasefireWatch.Web.Api;
@@ -40,23 +41,27 @@ internal static class ExportApi
     }
 
     /// <summary>Every matching incident's timeline.</summary>
-    public static Task ExportTimelinesAsync(
-        [AsParameters] FilterParameters filter, HttpContext http, IMediator mediator, TimeProvider clock)
+    public static async Task ExportTimelinesAsync(
+        [AsParameters] FilterParameters filter, HttpContext http, IMediator mediator, IValidator<ExportTimelines.Query> validator, TimeProvider clock)
     {
-        var withBom = ReadBom(filter.Bom);
+        var values = new QueryValues();
+        var withBom = values.Flag(filter.Bom, "bom");
         var query = new ExportTimelines.Query(filter.Status, filter.Stage, filter.Oblast, filter.From, filter.To, Verification: filter.Verification);
-        return WriteCsvAsync(http, mediator.CreateStream(query, http.RequestAborted),
+        await values.ThrowIfInvalidAsync(query, validator, http.RequestAborted);
+        await WriteCsvAsync(http, mediator.CreateStream(query, http.RequestAborted),
             TimelineCsv.FileName("timelines", clock.GetUtcNow().UtcDateTime),
             (body, rows, ct) => TimelineCsv.WriteAsync(body, rows, ct, withBom));
     }
 
     /// <summary>Every matching incident, one row each.</summary>
-    public static Task ExportIncidentsAsync(
-        [AsParameters] FilterParameters filter, HttpContext http, IMediator mediator, TimeProvider clock)
+    public static async Task ExportIncidentsAsync(
+        [AsParameters] FilterParameters filter, HttpContext http, IMediator mediator, IValidator<ExportIncidents.Query> validator, TimeProvider clock)
     {
-        var withBom = ReadBom(filter.Bom);
+        var values = new QueryValues();
+        var withBom = values.Flag(filter.Bom, "bom");
         var query = new ExportIncidents.Query(filter.Status, filter.Stage, filter.Oblast, filter.From, filter.To, filter.Verification);
-        return WriteCsvAsync(http, mediator.CreateStream(query, http.RequestAborted),
+        await values.ThrowIfInvalidAsync(query, validator, http.RequestAborted);
+        await WriteCsvAsync(http, mediator.CreateStream(query, http.RequestAborted),
             TimelineCsv.FileName("incidents", clock.GetUtcNow().UtcDateTime),
             (body, rows, ct) => IncidentsCsv.WriteAsync(body, rows, withBom, ct));
     }
@@ -71,8 +76,8 @@ internal static class ExportApi
     }
 
     /// <summary>
-    /// The filters both bulk exports take, and <c>bom</c>, as text: the mediator's validators name a bad filter, and
-    /// <see cref="QueryValues"/> a <c>bom</c> that is not true or false.
+    /// The filters both bulk exports take, and <c>bom</c>, as text: the export's validator names a bad filter, and
+    /// <see cref="QueryValues"/> a <c>bom</c> that is not true or false (both in one answer).
     /// </summary>
     // Properties rather than a positional record: the Request Delegate Generator binds [AsParameters] through a
     // positional record's constructor, and its code for nullable strings there does not compile (CS8639, typeof(string?)).

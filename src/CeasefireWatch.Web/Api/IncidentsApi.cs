@@ -1,5 +1,6 @@
 using CeasefireWatch.Web.Features.Incidents;
 using CeasefireWatch.Web.Infrastructure.Security;
+using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -80,14 +81,13 @@ internal static class IncidentsApi
 
     /// <summary>Incidents matching the filters, a page at a time.</summary>
     public static async Task<Ok<PagedResult<IncidentDto>>> ListIncidentsAsync(
-        [AsParameters] ListParameters query, IMediator mediator, CancellationToken ct)
+        [AsParameters] ListParameters query, IMediator mediator, IValidator<ListIncidents.Query> validator, CancellationToken ct)
     {
         var values = new QueryValues();
-        var page = values.WholeNumber(query.Page, "page");
-        var pageSize = values.WholeNumber(query.PageSize, "pageSize");
-        values.ThrowIfInvalid();
-        return TypedResults.Ok(await mediator.Send(new ListIncidents.Query(
-            query.Status, query.Stage, query.Oblast, query.From, query.To, page, pageSize, query.Verification, query.Overdue), ct));
+        var request = new ListIncidents.Query(query.Status, query.Stage, query.Oblast, query.From, query.To,
+            values.WholeNumber(query.Page, "page"), values.WholeNumber(query.PageSize, "pageSize"), query.Verification, query.Overdue);
+        await values.ThrowIfInvalidAsync(request, validator, ct);
+        return TypedResults.Ok(await mediator.Send(request, ct));
     }
 
     /// <summary>

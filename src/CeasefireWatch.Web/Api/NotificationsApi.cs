@@ -1,6 +1,7 @@
 using CeasefireWatch.Web.Features.Incidents;
 using CeasefireWatch.Web.Features.Notifications;
 using CeasefireWatch.Web.Infrastructure.Security;
+using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -36,11 +37,11 @@ internal static class NotificationsApi
 
     /// <summary>The delivery log; page and pageSize are read by <see cref="QueryValues"/> so that one that does not parse is named.</summary>
     public static async Task<Ok<PagedResult<ListNotifications.DeliveryDto>>> ListDeliveries(
-        string? page, string? pageSize, IMediator mediator, CancellationToken ct)
+        string? page, string? pageSize, IMediator mediator, IValidator<ListNotifications.Query> validator, CancellationToken ct)
     {
         var values = new QueryValues();
         var query = new ListNotifications.Query(values.WholeNumber(page, nameof(page)), values.WholeNumber(pageSize, nameof(pageSize)));
-        values.ThrowIfInvalid();
+        await values.ThrowIfInvalidAsync(query, validator, ct);
         return TypedResults.Ok(await mediator.Send(query, ct));
     }
 }

@@ -9,8 +9,8 @@ namespace CeasefireWatch.Web.Api;
 /// Reads the API's optional numeric and true/false query values, which the endpoints bind as text. The Request
 /// Delegate Generator answers a nullable value type that does not parse (<c>?page=abc</c>) with a bare 400 that names
 /// nothing; read here, every such value is a 400 with an <c>errors</c> object keyed by the query name, as CONTRACT.md
-/// says a validation failure is. All the values one reader reads are named at once; a filter the mediator's validators
-/// check (a status, a date) is named in the answer to the next try, once these parse.
+/// says a validation failure is. All the values one reader reads are named at once, and with them whatever the request's
+/// own validator finds in the rest (a status, a date), so one answer names every bad value of the query.
 /// </summary>
 internal sealed class QueryValues
 {
@@ -65,6 +65,22 @@ internal sealed class QueryValues
         {
             throw new ValidationException(failures);
         }
+    }
+
+    /// <summary>
+    /// If any value read here was bad, runs <paramref name="validator"/> on <paramref name="request"/> (built with those
+    /// values left out) and throws every failure of both at once; otherwise does nothing, and the mediator validates the
+    /// request as usual.
+    /// </summary>
+    public async ValueTask ThrowIfInvalidAsync<TRequest>(TRequest request, IValidator<TRequest> validator, CancellationToken cancellationToken)
+    {
+        if (failures.Count == 0)
+        {
+            return;
+        }
+
+        var rest = await validator.ValidateAsync(request, cancellationToken);
+        throw new ValidationException([.. failures, .. rest.Errors]);
     }
 
     // The value goes back into the answer: keep a hostile one short, and whole characters (an emoji is two chars).

@@ -117,6 +117,21 @@ public sealed class OddInputTests
         }
     }
 
+    // One answer names every bad value of the query: those read as text beside the ones the request's validator checks.
+    [Theory]
+    [InlineData("/api/incidents?status=Nope&page=abc", "status", "page")]
+    [InlineData("/api/incidents?from=yesterday&stage=Nope&pageSize=ten", "from", "stage", "pageSize")]
+    [InlineData("/api/notifications?page=abc&pageSize=0", "page", "pageSize")]
+    [InlineData("/api/timeline.csv?status=Nope&bom=maybe", "status", "bom")]
+    [InlineData("/api/incidents.csv?to=soon&bom=1", "to", "bom")]
+    public async Task A_bad_filter_and_a_query_value_that_does_not_parse_are_named_in_one_answer(string path, params string[] parameters)
+    {
+        await using var app = new CeasefireWatchFactory();
+        using var response = await app.CreateApiClient().GetAsync(path, Ct);
+
+        await Problems.AssertValidationProblemAsync(response, parameters);
+    }
+
     [Fact]
     public async Task A_long_bad_query_value_is_shown_cut_short_between_whole_characters()
     {
