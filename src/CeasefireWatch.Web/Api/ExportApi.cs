@@ -1,6 +1,7 @@
 using CeasefireWatch.Web.Features.Export;
 using FluentValidation;
 using Mediator;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CeasefireWatch.Web.Api;
 
@@ -81,20 +82,29 @@ internal static class ExportApi
     /// </summary>
     // Properties rather than a positional record: the Request Delegate Generator binds [AsParameters] through a
     // positional record's constructor, and its code for nullable strings there does not compile (CS8639, typeof(string?)).
+    // Each named as the contract spells it, so the OpenAPI document lists `status`, not the property's `Status` (binding
+    // ignores case either way).
     public sealed record FilterParameters
     {
+        [FromQuery(Name = "status")]
         public string? Status { get; init; }
 
+        [FromQuery(Name = "stage")]
         public string? Stage { get; init; }
 
+        [FromQuery(Name = "oblast")]
         public string? Oblast { get; init; }
 
+        [FromQuery(Name = "from")]
         public string? From { get; init; }
 
+        [FromQuery(Name = "to")]
         public string? To { get; init; }
 
+        [FromQuery(Name = "verification")]
         public string? Verification { get; init; }
 
+        [FromQuery(Name = "bom")]
         public string? Bom { get; init; }
     }
 

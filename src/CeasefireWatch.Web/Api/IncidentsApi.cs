@@ -2,6 +2,7 @@ using CeasefireWatch.Web.Features.Incidents;
 using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CeasefireWatch.Web.Api;
@@ -97,24 +98,35 @@ internal static class IncidentsApi
     /// </summary>
     // Properties rather than a positional record: the Request Delegate Generator binds [AsParameters] through a
     // positional record's constructor, and its code for nullable strings there does not compile (CS8639, typeof(string?)).
+    // Each named as the contract spells it, so the OpenAPI document lists `status`, not the property's `Status` (binding
+    // ignores case either way).
     public sealed record ListParameters
     {
+        [FromQuery(Name = "status")]
         public string? Status { get; init; }
 
+        [FromQuery(Name = "stage")]
         public string? Stage { get; init; }
 
+        [FromQuery(Name = "oblast")]
         public string? Oblast { get; init; }
 
+        [FromQuery(Name = "from")]
         public string? From { get; init; }
 
+        [FromQuery(Name = "to")]
         public string? To { get; init; }
 
+        [FromQuery(Name = "page")]
         public string? Page { get; init; }
 
+        [FromQuery(Name = "pageSize")]
         public string? PageSize { get; init; }
 
+        [FromQuery(Name = "verification")]
         public string? Verification { get; init; }
 
+        [FromQuery(Name = "overdue")]
         public string? Overdue { get; init; }
     }
 

@@ -82,10 +82,18 @@ public sealed class OpenApiTests(CeasefireWatchFactory app) : IClassFixture<Ceas
         Assert.Equal(JsonSchemaType.Boolean, QueryParameter(document.Paths["/api/timeline.csv"].Operations![HttpMethod.Get], "bom").Schema!.Type);
         Assert.Equal(JsonSchemaType.Integer, QueryParameter(document.Paths["/api/notifications"].Operations![HttpMethod.Get], "pageSize").Schema!.Type);
         Assert.Equal(JsonSchemaType.Boolean, QueryParameter(import, "dryRun").Schema!.Type);
+
+        // The query names as CONTRACT.md spells them (a client generated from the document sends these).
+        Assert.Subset(list.Parameters!.Select(p => p.Name).ToHashSet(), new HashSet<string?> { "status", "stage", "oblast", "from", "to", "page", "pageSize" });
+        foreach (var export in new[] { "/api/timeline.csv", "/api/incidents.csv" })
+        {
+            Assert.Subset(document.Paths[export].Operations![HttpMethod.Get].Parameters!.Select(p => p.Name).ToHashSet(),
+                new HashSet<string?> { "status", "stage", "oblast", "from", "to", "bom" });
+        }
     }
 
     private static IOpenApiParameter QueryParameter(OpenApiOperation operation, string name) =>
-        Assert.Single(operation.Parameters!, p => p.In == ParameterLocation.Query && string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+        Assert.Single(operation.Parameters!, p => p.In == ParameterLocation.Query && p.Name == name);
 
     [Fact]
     public async Task The_document_needs_a_key_or_a_session_like_the_api()
