@@ -15,18 +15,18 @@ internal static class ExportApi
     {
         api.MapGet("/incidents/{id:int}/timeline.csv", ExportIncidentTimelineAsync).WithName("ExportIncidentTimeline")
             .WithTags("Export").WithSummary("One incident's timeline as CSV")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/timeline.csv", ExportTimelinesAsync).WithName("ExportTimelines")
             .WithTags("Export").WithSummary("Every matching incident's timeline as CSV, streamed")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesValidationProblem();
 
         api.MapGet("/incidents.csv", ExportIncidentsAsync).WithName("ExportIncidents")
             .WithTags("Export").WithSummary("One row per matching incident, in the Incidents import format plus id, reference, stage, status")
             .WithDescription("Imported into an empty instance, the file yields the same incidents, tiers and due instants.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesValidationProblem();
 
         return api;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CeasefireWatch.Web.Infrastructure.Security;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
 namespace CeasefireWatch.Web.Infrastructure;
@@ -17,6 +18,13 @@ internal static class ApiDocumentation
     public static IServiceCollection AddApiDocumentation(this IServiceCollection services) =>
         services.AddOpenApi("v1", options =>
         {
+            // Each use case's request is a nested type named Command or Query (LogIncident.Command, EscalateIncident.Command):
+            // by the default, named by the type alone, they would all share one schema, "Command". Named with the use case.
+            options.CreateSchemaReferenceId = type =>
+                type.Type.DeclaringType is { } useCase && OpenApiOptions.CreateDefaultSchemaReferenceId(type) is { } name
+                    ? useCase.Name + name
+                    : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+
             options.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info = new OpenApiInfo

@@ -92,6 +92,39 @@ public sealed class OpenApiTests(CeasefireWatchFactory app) : IClassFixture<Ceas
         }
     }
 
+    [Fact]
+    public async Task Each_call_describes_its_own_body_and_the_csv_answers_are_csv()
+    {
+        var (document, _) = await ReadDocumentAsync();
+
+        // Every request is a nested Command or Query: each body must point at a schema of its own, with its own fields.
+        var bodies = new Dictionary<string, (HttpMethod Method, string Field)>
+        {
+            ["/api/incidents"] = (HttpMethod.Post, "title"),
+            ["/api/incidents/{id}/escalate"] = (HttpMethod.Post, "toStage"),
+            ["/api/incidents/{id}/acknowledgements"] = (HttpMethod.Post, "country"),
+            ["/api/incidents/{id}/merge"] = (HttpMethod.Post, "intoId"),
+            ["/api/notification-rules"] = (HttpMethod.Post, "channel"),
+        };
+        var schemas = new HashSet<string>();
+        foreach (var (path, (method, field)) in bodies)
+        {
+            var body = document.Paths[path].Operations![method].RequestBody!.Content!["application/json"].Schema;
+            var reference = Assert.IsType<OpenApiSchemaReference>(body);
+            Assert.True(schemas.Add(reference.Reference.Id!), $"{path} shares the schema {reference.Reference.Id}.");
+            Assert.Contains(field, document.Components!.Schemas![reference.Reference.Id!].Properties!.Keys);
+        }
+
+        var escalate = document.Components!.Schemas!["EscalateIncidentCommand"];
+        Assert.DoesNotContain("title", escalate.Properties!.Keys);
+        Assert.DoesNotContain("incidentId", escalate.Properties!.Keys);
+
+        foreach (var export in new[] { "/api/timeline.csv", "/api/incidents.csv", "/api/incidents/{id}/timeline.csv" })
+        {
+            Assert.Contains("text/csv", document.Paths[export].Operations![HttpMethod.Get].Responses!["200"].Content!.Keys);
+        }
+    }
+
     private static IOpenApiParameter QueryParameter(OpenApiOperation operation, string name) =>
         Assert.Single(operation.Parameters!, p => p.In == ParameterLocation.Query && p.Name == name);
 
