@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using CeasefireWatch.Tests.Infrastructure;
 using CeasefireWatch.Web.Data;
+using CeasefireWatch.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,7 +43,7 @@ public sealed class CredentialTests
     }
 
     [Fact]
-    public async Task Wrong_api_keys_beyond_the_limit_get_429_with_retry_after_are_logged_and_other_addresses_are_unaffected()
+    public async Task Wrong_api_keys_beyond_the_limit_get_429_with_retry_after_are_logged_and_good_keys_are_unaffected()
     {
         await using var app = Throttled(limit: 5, window: "00:01:00");
         var guesser = app.CreateApiClient("cw_guess_0000000000000000000000000000");
@@ -55,19 +56,28 @@ public sealed class CredentialTests
         await Problems.AssertProblemAsync(throttled, HttpStatusCode.TooManyRequests);
         Assert.InRange(throttled.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
 
-        // The right key from another address is served; from the throttled address it waits like everything else.
+        // Another wrong key from that address is refused too, and is not one more security-log row.
+        using var another = await app.CreateApiClient("cw_guess_1111111111111111111111111111").GetAsync("/api/incidents", Ct);
+        await Problems.AssertProblemAsync(another, HttpStatusCode.TooManyRequests);
+
+        // A good key is served from anywhere, the throttled address too (a pipeline behind the same NAT or proxy as a
+        // guesser, or as a script with an old key, must not be locked out by it), and its requests never count.
         var elsewhere = app.CreateApiClient();
         elsewhere.DefaultRequestHeaders.Add(CeasefireWatchFactory.ClientAddressHeader, "198.51.100.20");
         Assert.Equal(HttpStatusCode.OK, (await elsewhere.GetAsync("/api/incidents", Ct)).StatusCode);
+        var sameAddress = app.CreateApiClient(await app.CreateApiKeyAsync(Roles.Analyst));
+        Assert.Equal(HttpStatusCode.Created, (await app.PostIncidentAsync(sameAddress)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.CreateApiClient().GetAsync("/api/incidents", Ct)).StatusCode);
+        await Problems.AssertProblemAsync(await guesser.GetAsync("/api/incidents", Ct), HttpStatusCode.TooManyRequests);
 
         var events = await app.WithDbAsync(db => db.SecurityEvents.Select(e => new { e.Kind, e.Subject, e.SourceAddress }).ToListAsync(Ct));
         Assert.Equal(5, events.Count(e => e.Kind == SecurityEventKind.ApiKeyRejected && e.SourceAddress == CeasefireWatchFactory.ClientAddress));
         Assert.All(events.Where(e => e.Kind == SecurityEventKind.ApiKeyRejected), e => Assert.DoesNotContain("0000000000", e.Subject, StringComparison.Ordinal));
         Assert.Single(events, e => e.Kind == SecurityEventKind.CredentialGuessingThrottled);
 
-        // The window ends on the app's clock.
+        // The window ends on the app's clock: the wrong key is a 401 again.
         app.Clock.Advance(TimeSpan.FromMinutes(1));
-        Assert.Equal(HttpStatusCode.OK, (await app.CreateApiClient().GetAsync("/api/incidents", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await guesser.GetAsync("/api/incidents", Ct)).StatusCode);
     }
 
     [Fact]

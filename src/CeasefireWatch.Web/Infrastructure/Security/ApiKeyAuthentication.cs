@@ -11,7 +11,9 @@ namespace CeasefireWatch.Web.Infrastructure.Security;
 /// <summary>
 /// Authenticates machine callers by the <c>X-Api-Key</c> header: the key's name becomes the identity's
 /// name (the actor on the timeline) and its role the identity's role. A missing, unknown or revoked key
-/// gets a 401 problem; a key without the rights for a call gets a 403 problem.
+/// gets a 401 problem, and a 429 once its address is over the failure budget (<see cref="CredentialGuessingGuard"/>);
+/// a known key is never refused for what others sent from its address. A key without the rights for a call gets a
+/// 403 problem.
 /// </summary>
 internal sealed partial class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -31,6 +33,9 @@ internal sealed partial class ApiKeyAuthenticationHandler(
     /// <summary>Last use is written at most this often per key, so a busy pipeline does not turn every read into a write.</summary>
     private static readonly TimeSpan LastUseResolution = TimeSpan.FromMinutes(1);
 
+    /// <summary>Set on a request whose unknown key came from a throttled address: its challenge is a 429, not a 401.</summary>
+    private static readonly object ThrottledFor = new();
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(HeaderName, out var values) || string.IsNullOrWhiteSpace(values.ToString()))
@@ -48,6 +53,13 @@ internal sealed partial class ApiKeyAuthenticationHandler(
                 .FirstOrDefaultAsync(Context.RequestAborted);
             if (key is null)
             {
+                if (guessing.IsBlocked(CredentialGuessingGuard.AddressOf(Context), out var retryAfter))
+                {
+                    // Already logged once as throttled: no security-log row per further guess.
+                    Context.Items[ThrottledFor] = retryAfter;
+                    return AuthenticateResult.Fail("Too many unknown API keys from this address.");
+                }
+
                 await RecordRejectedKeyAsync(values.ToString().Trim());
                 return AuthenticateResult.Fail("The API key is unknown or revoked.");
             }
@@ -117,8 +129,10 @@ internal sealed partial class ApiKeyAuthenticationHandler(
     private static partial void LastUseNotRecorded(ILogger logger, int keyId, string reason);
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        WriteProblemAsync(Context, problemDetails, StatusCodes.Status401Unauthorized, "Authentication required.",
-            $"Send a valid {HeaderName} header, or sign in.");
+        Context.Items.TryGetValue(ThrottledFor, out var retryAfter)
+            ? CredentialGuessingLimiter.WriteThrottledAsync(Context, (TimeSpan)retryAfter!)
+            : WriteProblemAsync(Context, problemDetails, StatusCodes.Status401Unauthorized, "Authentication required.",
+                $"Send a valid {HeaderName} header, or sign in.");
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         WriteProblemAsync(Context, problemDetails, StatusCodes.Status403Forbidden, "Not allowed.",

@@ -103,9 +103,12 @@ public sealed class CredentialGuessingGuard(TimeProvider clock, Microsoft.Extens
 }
 
 /// <summary>
-/// Puts <see cref="CredentialGuessingGuard"/> behind ASP.NET Core's rate limiter: requests that present credentials
-/// (a sign-in post, any <c>X-Api-Key</c>) are partitioned by client address, and a partition is refused while its
-/// address is over its failure budget. The middleware answers 429; <see cref="OnRejectedAsync"/> words it.
+/// Puts <see cref="CredentialGuessingGuard"/> behind ASP.NET Core's rate limiter for sign-ins: a sign-in post is
+/// partitioned by client address, and refused while its address is over its failure budget (a right password too, or
+/// the answer would tell a guesser it was right). The middleware answers 429; <see cref="WriteThrottledAsync"/> words it.
+/// API keys are not refused here but by <see cref="ApiKeyAuthenticationHandler"/>, and only unknown ones: a known key is
+/// served whatever others sent from its address (a NAT, a proxy), and the keys the app makes are 256 random bits,
+/// beyond guessing at any rate.
 /// </summary>
 internal static class CredentialGuessingLimiter
 {
@@ -128,15 +131,17 @@ internal static class CredentialGuessingLimiter
     }
 
     private static bool PresentsCredentials(HttpContext context) =>
-        context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
-        || (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/Account/SignIn", StringComparison.OrdinalIgnoreCase));
+        HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/Account/SignIn", StringComparison.OrdinalIgnoreCase);
 
-    private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    private static ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken) =>
+        new(WriteThrottledAsync(rejected.HttpContext,
+            rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(60)));
+
+    /// <summary>The 429 problem for an address over its failure budget, with <c>Retry-After</c> in whole seconds.</summary>
+    public static async Task WriteThrottledAsync(HttpContext context, TimeSpan retryAfter)
     {
-        var context = rejected.HttpContext;
-        var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
-            ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
-            : 60;
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
