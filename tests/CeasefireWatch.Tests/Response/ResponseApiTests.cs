@@ -124,6 +124,12 @@ public sealed class ResponseApiTests
             var state = member.GetProperty("lead").GetBoolean() ? "Deployed" : "Notified";
             using var answer = await PostAsync(api, $"/api/incidents/{incident.Id}/acknowledgements", new { country = member.GetProperty("name").GetString(), state, note = "By phone." });
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+
+            // The call's answer is the incident with the answer just recorded in its coalition.
+            var answered = JsonDocument.Parse(await answer.Content.ReadAsStringAsync(Ct)).RootElement;
+            var row = Assert.Single(answered.GetProperty("coalition").EnumerateArray(), m => m.GetProperty("country").GetString() == member.GetProperty("name").GetString());
+            Assert.Equal(state, row.GetProperty("state").GetString());
+            Assert.Equal(roster.Count, answered.GetProperty("coalition").GetArrayLength());
         }
 
         var after = await GetAsync(api, incident.Id);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CeasefireWatch.Web.Domain;
 
 namespace CeasefireWatch.Web.Features.Incidents;
@@ -30,7 +31,10 @@ public sealed record IncidentDto(
     int? MergedIntoId,
     bool Held,
     bool LargerScaleFlagged,
-    IReadOnlyList<ChecklistItemDto> Checklist)
+    IReadOnlyList<ChecklistItemDto> Checklist,
+    // Only where the call read the coalition's answers (recording one); left out of the answer otherwise, as the list's
+    // rows and the other calls do not read them.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<CoalitionAnswerDto>? Coalition = null)
 {
     /// <summary>The incident as it stands at <paramref name="now"/> (the checklist's overdue flags depend on it).</summary>
     public static IncidentDto From(Incident i, DateTime now, TimeSpan overdueAfter) => new(

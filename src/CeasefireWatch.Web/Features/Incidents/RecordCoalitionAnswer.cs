@@ -38,9 +38,17 @@ public static class RecordCoalitionAnswer
             var member = roster.FirstOrDefault(m => string.Equals(m.Country, command.Country!.Trim(), StringComparison.OrdinalIgnoreCase))
                 ?? throw new ValidationException([new ValidationFailure(nameof(Command.Country),
                     $"'{command.Country}' is not on the coalition roster; use one of: {string.Join(", ", roster.Select(m => m.Country))}.")]);
-            return await workflow.ActAsync(command.IncidentId,
-                (incident, x) => incident.RecordCoalitionAnswer(member, command.State!.Value, command.Note?.Trim() ?? string.Empty, roster, x.Now, x.Actor),
+            Incident? answered = null; // the incident as last acted on (a retry reads it again)
+            var incident = await workflow.ActAsync(command.IncidentId,
+                (incident, x) =>
+                {
+                    incident.RecordCoalitionAnswer(member, command.State!.Value, command.Note?.Trim() ?? string.Empty, roster, x.Now, x.Actor);
+                    answered = incident;
+                },
                 cancellationToken, withAnswers: true);
+
+            // The answer just recorded, with every other member's, in the incident this call answers.
+            return incident with { Coalition = CoalitionAnswerDto.Matrix(answered!, roster) };
         }
     }
 }
