@@ -43,6 +43,15 @@ public static partial class ContractText
     private static partial Regex InstantWithOffset();
 }
 
+/// <summary>
+/// A JSON value the contract's converters refuse, with what they take ("one of: Minor, Serious, Major"), so the 400 can
+/// say it for whichever field it was.
+/// </summary>
+internal sealed class ContractValueException(string expected) : JsonException($"Expected {expected}.")
+{
+    public string Expected { get; } = expected;
+}
+
 /// <summary>Enums travel as their exact names (CONTRACT.md); anything else is a 400 naming the field.</summary>
 internal sealed class ContractEnumConverterFactory : JsonConverterFactory
 {
@@ -57,7 +66,7 @@ internal sealed class ContractEnumConverterFactory : JsonConverterFactory
         public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             reader.TokenType == JsonTokenType.String && ContractText.TryParseName<T>(reader.GetString(), out var value)
                 ? value
-                : throw new JsonException($"Expected one of: {string.Join(", ", Enum.GetNames<T>())}.");
+                : throw new ContractValueException($"one of: {string.Join(", ", Enum.GetNames<T>())}");
 
         public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
             writer.WriteStringValue(value.ToString());
@@ -76,7 +85,7 @@ internal sealed class OffsetRequiredDateTimeOffsetConverter : JsonConverter<Date
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         reader.TokenType == JsonTokenType.String && ContractText.TryParseInstant(reader.GetString(), out var value)
             ? value
-            : throw new JsonException($"Expected an ISO 8601 time with an offset, such as {ContractText.InstantExample}.");
+            : throw new ContractValueException($"an ISO 8601 time with an offset, such as {ContractText.InstantExample}");
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
         writer.WriteStringValue(value.UtcDateTime);

@@ -104,13 +104,15 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             };
         }
 
-        return new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [ExpectedValue(field)] })
+        var expected = json is ContractValueException contract ? $"'{field}' must be {contract.Expected}." : ExpectedValue(field);
+        return new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [expected] })
         {
             Status = bad.StatusCode,
             Title = "The request has invalid fields.",
         };
     }
 
+    /// <summary>For a value the JSON reader itself refused (a number, a bare time): what the field takes, where known by its name.</summary>
     private static string ExpectedValue(string field) => field.ToUpperInvariant() switch
     {
         "VIOLATIONTYPE" => Names<ViolationType>(field),

@@ -132,6 +132,24 @@ public sealed class OddInputTests
         await Problems.AssertValidationProblemAsync(response, parameters);
     }
 
+    // A name the contract does not list is a 400 that lists the names it does, whichever call and field it came in.
+    [Theory]
+    [InlineData("verification", "{\"status\":\"Nope\"}", "status", typeof(Web.Domain.Verification))]
+    [InlineData("acknowledgements", "{\"country\":\"France\",\"state\":\"Nope\"}", "state", typeof(Web.Domain.AcknowledgementState))]
+    [InlineData("checklist", "{\"item\":\"Nope\"}", "item", typeof(Web.Domain.ChecklistItem))]
+    [InlineData("escalate", "{\"reason\":\"Why\",\"toStage\":\"Nope\"}", "toStage", typeof(Web.Domain.Stage))]
+    public async Task A_name_the_contract_does_not_list_is_a_400_that_lists_the_names(string call, string body, string field, Type names)
+    {
+        await using var app = new CeasefireWatchFactory();
+        var api = app.CreateApiClient();
+        var incident = await app.LogIncidentAsync(api);
+
+        using var response = await api.PostAsync($"/api/incidents/{incident.Id}/{call}", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+
+        var errors = await Problems.AssertValidationProblemAsync(response, field);
+        Assert.Equal($"'{field}' must be one of: {string.Join(", ", Enum.GetNames(names))}.", errors.GetProperty(field)[0].GetString());
+    }
+
     [Fact]
     public async Task A_long_bad_query_value_is_shown_cut_short_between_whole_characters()
     {
