@@ -53,7 +53,7 @@ internal static class ImportsApi
         if (file is null || file.Length == 0)
         {
             return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["file"] = ["Attach a CSV file in the form field 'file'."] },
+                new Dictionary<string, string[]> { ["file"] = [file is null ? "Attach a CSV file in the form field 'file'." : "The file is empty: there is nothing to import."] },
                 title: "The request has invalid fields.");
         }
 

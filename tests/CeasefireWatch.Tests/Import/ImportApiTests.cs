@@ -155,7 +155,19 @@ public sealed class ImportApiTests
         using var empty = new MultipartFormDataContent { { new StringContent("x"), "other" } };
         using var response = await app.CreateApiClient().PostAsync("/api/imports", empty, Ct);
 
-        await Problems.AssertValidationProblemAsync(response, "file");
+        var errors = await Problems.AssertValidationProblemAsync(response, "file");
+        Assert.StartsWith("Attach a CSV file", errors.GetProperty("file")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_empty_file_is_a_400_that_says_it_is_empty()
+    {
+        await using var app = new CeasefireWatchFactory();
+        using var form = Imports.Form([]);
+        using var response = await app.CreateApiClient().PostAsync("/api/imports", form, Ct);
+
+        var errors = await Problems.AssertValidationProblemAsync(response, "file");
+        Assert.Equal("The file is empty: there is nothing to import.", errors.GetProperty("file")[0].GetString());
     }
 
     [Fact]

@@ -53,6 +53,17 @@ public sealed class ImportPageTests(CeasefireWatchFactory app) : IClassFixture<C
     }
 
     [Fact]
+    public async Task An_empty_file_is_a_field_message_that_says_so()
+    {
+        var person = await app.SignedInAsRoleAsync("Analyst");
+
+        using var response = await PostFileAsync(person, string.Empty);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("The file is empty: there is nothing to import.", PageForms.Summary(await response.HtmlAsync()), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_bad_file_shows_every_bad_line_and_imports_nothing()
     {
         var person = await app.SignedInAsRoleAsync("Analyst");

@@ -28,7 +28,7 @@ public sealed class ImportModel(IMediator mediator) : PageModel
     {
         if (file is null || file.Length == 0)
         {
-            ModelState.AddModelError("file", Text.Get("Choose a CSV file to import."));
+            ModelState.AddModelError("file", Text.Get(file is null ? "Choose a CSV file to import." : "The file is empty: there is nothing to import."));
             return Page();
         }
 
