@@ -15,6 +15,7 @@ internal static class NotificationsApi
         var api = app.MapGroup("/api").RequireAuthorization(Policies.Read).WithTags("Notifications");
         api.MapPost("/notification-rules", CreateRule).WithName("CreateNotificationRule").RequiresPolicyOf<CreateNotificationRule.Command>().WithSummary("Add a notification rule: Email or Webhook, for some tiers and oblasts (Supervisor)");
         api.MapGet("/notification-rules", ListRules).WithName("ListNotificationRules").RequiresPolicyOf<ListNotificationRules.Query>().WithSummary("The notification rules in force; webhook secrets are never shown (Supervisor)");
+        api.MapGet("/notification-rules/{id:int}", GetRule).WithName("GetNotificationRule").RequiresPolicyOf<GetNotificationRule.Query>().WithSummary("One notification rule in force (where a new rule's Location points); 404 once deleted (Supervisor)");
         api.MapDelete("/notification-rules/{id:int}", DeleteRule).WithName("DeleteNotificationRule").RequiresPolicyOf<DeleteNotificationRule.Command>().WithSummary("Delete a notification rule; its pending deliveries are not sent (Supervisor)");
         api.MapGet("/notifications", ListDeliveries).WithName("ListNotificationDeliveries").RequiresPolicyOf<ListNotifications.Query>().WithSummary("The delivery log, newest first: { items, total } (Supervisor)");
         return app;
@@ -28,6 +29,9 @@ internal static class NotificationsApi
 
     public static async Task<Ok<IReadOnlyList<NotificationRuleDto>>> ListRules(IMediator mediator, CancellationToken ct) =>
         TypedResults.Ok(await mediator.Send(new ListNotificationRules.Query(), ct));
+
+    public static async Task<Ok<NotificationRuleDto>> GetRule(int id, IMediator mediator, CancellationToken ct) =>
+        TypedResults.Ok(await mediator.Send(new GetNotificationRule.Query(id), ct));
 
     public static async Task<NoContent> DeleteRule(int id, IMediator mediator, CancellationToken ct)
     {

@@ -50,11 +50,16 @@ public sealed class NotificationRulesApiTests(CeasefireWatchFactory app) : IClas
         Assert.Contains("\"Liaison hook\"", list, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", list, StringComparison.Ordinal);
 
+        // The Location leads to the rule, shown as the 201 showed it.
+        var one = await api.GetStringAsync(created.Headers.Location, Ct);
+        Assert.Equal(text, one);
+
         using var deleted = await api.DeleteAsync($"/api/notification-rules/{id}", Ct);
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.DoesNotContain("\"Liaison hook\"", await api.GetStringAsync("/api/notification-rules", Ct), StringComparison.Ordinal);
         using var again = await api.DeleteAsync($"/api/notification-rules/{id}", Ct);
         await AssertProblemAsync(again, HttpStatusCode.NotFound);
+        await AssertProblemAsync(await api.GetAsync(created.Headers.Location, Ct), HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -69,6 +69,7 @@ public sealed partial class AccessTests(CeasefireWatchFactory app) : IClassFixtu
         { "POST", "/api/incidents/1/escalate" },
         { "POST", "/api/notification-rules" },
         { "GET", "/api/notification-rules" },
+        { "GET", "/api/notification-rules/1" },
         { "DELETE", "/api/notification-rules/1" },
         { "GET", "/api/notifications" },
     };

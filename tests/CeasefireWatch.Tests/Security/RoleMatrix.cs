@@ -71,6 +71,7 @@ internal static class RoleMatrix
         ["POST /api/notification-rules"] = new(Roles.Supervisor, false, (_, c, _) =>
             c.PostAsJsonAsync("/api/notification-rules", new { name = "Desk", channel = "Email", target = "desk@example.org", oblasts = new[] { "Volyn" } }, Ct)),
         ["GET /api/notification-rules"] = new(Roles.Supervisor, false, (_, c, _) => c.GetAsync("/api/notification-rules", Ct)),
+        ["GET /api/notification-rules/{id}"] = new(Roles.Supervisor, false, (_, c, t) => c.GetAsync($"/api/notification-rules/{t.RuleId}", Ct)),
         ["DELETE /api/notification-rules/{id}"] = new(Roles.Supervisor, false, (_, c, t) => c.DeleteAsync($"/api/notification-rules/{t.RuleId}", Ct)),
         ["GET /api/notifications"] = new(Roles.Supervisor, false, (_, c, _) => c.GetAsync("/api/notifications", Ct)),
     };

@@ -159,6 +159,21 @@ public static class ListNotificationRules
     }
 }
 
+/// <summary>One rule in force, as the list shows it: the address a new rule's 201 points at.</summary>
+public static class GetNotificationRule
+{
+    [RequiresPolicy(Policies.Supervise)]
+    public sealed record Query(int Id) : IQuery<NotificationRuleDto>;
+
+    public sealed class Handler(AppDbContext db) : IQueryHandler<Query, NotificationRuleDto>
+    {
+        public async ValueTask<NotificationRuleDto> Handle(Query query, CancellationToken cancellationToken) =>
+            NotificationRuleDto.From(
+                await db.Set<NotificationRule>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == query.Id && r.DeletedAt == null, cancellationToken)
+                ?? throw new NotFoundException($"There is no notification rule with id {query.Id}."));
+    }
+}
+
 /// <summary>
 /// Stops a rule: nothing new is queued for it, and its deliveries still pending are marked failed rather than sent.
 /// Its past deliveries stay in the log under its name.
