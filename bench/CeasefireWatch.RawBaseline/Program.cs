@@ -151,25 +151,10 @@ namespace CeasefireWatch.RawBaseline
 
         public async Task<long> InsertAsync(IncidentBody body)
         {
-            var occurred = (body.OccurredAt ?? DateTimeOffset.UtcNow).UtcDateTime;
             await writeQueue.WaitAsync();
             try
             {
-                var p = insert.Parameters;
-                p[0].Value = body.Title ?? "";
-                p[1].Value = occurred.ToString(TimeFormat, CultureInfo.InvariantCulture);
-                p[2].Value = occurred.AddDays(1).ToString(TimeFormat, CultureInfo.InvariantCulture);
-                p[3].Value = body.Oblast ?? "";
-                p[4].Value = body.Location ?? "";
-                p[5].Value = (object?)body.Latitude ?? DBNull.Value;
-                p[6].Value = (object?)body.Longitude ?? DBNull.Value;
-                p[7].Value = body.ViolationType ?? "Other";
-                p[8].Value = body.Severity ?? "Minor";
-                p[9].Value = body.SourceType ?? "Other";
-                p[10].Value = body.Description ?? "";
-                p[11].Value = (object?)body.Killed ?? DBNull.Value;
-                p[12].Value = (object?)body.Wounded ?? DBNull.Value;
-                p[13].Value = DateTime.UtcNow.ToString(TimeFormat, CultureInfo.InvariantCulture);
+                BindIncident(body, DateTime.UtcNow.ToString(TimeFormat, CultureInfo.InvariantCulture));
                 // Autocommit: one transaction per report, like the app's one save per report.
                 return (long)(await insert.ExecuteScalarAsync())!;
             }
@@ -179,30 +164,38 @@ namespace CeasefireWatch.RawBaseline
             }
         }
 
+        /// <summary>Binds the incident INSERT's values (T0, tier 2 a day later, the body's fields) and returns its parameters.</summary>
+        private SqliteParameterCollection BindIncident(IncidentBody body, string created)
+        {
+            var occurred = (body.OccurredAt ?? DateTimeOffset.UtcNow).UtcDateTime;
+            var p = insert.Parameters;
+            p[0].Value = body.Title ?? "";
+            p[1].Value = occurred.ToString(TimeFormat, CultureInfo.InvariantCulture);
+            p[2].Value = occurred.AddDays(1).ToString(TimeFormat, CultureInfo.InvariantCulture);
+            p[3].Value = body.Oblast ?? "";
+            p[4].Value = body.Location ?? "";
+            p[5].Value = (object?)body.Latitude ?? DBNull.Value;
+            p[6].Value = (object?)body.Longitude ?? DBNull.Value;
+            p[7].Value = body.ViolationType ?? "Other";
+            p[8].Value = body.Severity ?? "Minor";
+            p[9].Value = body.SourceType ?? "Other";
+            p[10].Value = body.Description ?? "";
+            p[11].Value = (object?)body.Killed ?? DBNull.Value;
+            p[12].Value = (object?)body.Wounded ?? DBNull.Value;
+            p[13].Value = created;
+            return p;
+        }
+
         /// <summary>The incident row, its first report and its two timeline entries, in one transaction, as the app stores a report.</summary>
         public async Task<long> InsertWithReportAndTimelineAsync(IncidentBody body)
         {
-            var occurred = (body.OccurredAt ?? DateTimeOffset.UtcNow).UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
             await writeQueue.WaitAsync();
             try
             {
                 await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
                 var created = DateTime.UtcNow.ToString(TimeFormat, CultureInfo.InvariantCulture);
-                var p = insert.Parameters;
-                p[0].Value = body.Title ?? "";
-                p[1].Value = occurred;
-                p[2].Value = (body.OccurredAt ?? DateTimeOffset.UtcNow).UtcDateTime.AddDays(1).ToString(TimeFormat, CultureInfo.InvariantCulture);
-                p[3].Value = body.Oblast ?? "";
-                p[4].Value = body.Location ?? "";
-                p[5].Value = (object?)body.Latitude ?? DBNull.Value;
-                p[6].Value = (object?)body.Longitude ?? DBNull.Value;
-                p[7].Value = body.ViolationType ?? "Other";
-                p[8].Value = body.Severity ?? "Minor";
-                p[9].Value = body.SourceType ?? "Other";
-                p[10].Value = body.Description ?? "";
-                p[11].Value = (object?)body.Killed ?? DBNull.Value;
-                p[12].Value = (object?)body.Wounded ?? DBNull.Value;
-                p[13].Value = created;
+                var p = BindIncident(body, created);
+                var occurred = (string)p[1].Value!;
                 insert.Transaction = transaction;
                 var id = (long)(await insert.ExecuteScalarAsync())!;
 
