@@ -149,6 +149,46 @@ public sealed class ImportApiTests
     }
 
     [Fact]
+    public async Task A_header_naming_a_column_twice_is_a_400_and_imports_nothing()
+    {
+        await using var app = new CeasefireWatchFactory();
+        using var response = await PostAsync(app.CreateApiClient(),
+            "title,occurred_at,oblast,Title\r\n" + Line("Twice", Iso(app.Now.AddHours(-1)), "Sumy", "Again"));
+
+        var errors = await Problems.AssertValidationProblemAsync(response, "file");
+        Assert.Contains("title more than once", errors.GetProperty("file")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
+    }
+
+    // The rule every request's text follows (no control characters but tab and line breaks), and text that is not
+    // UTF-8, are no different in a file: each such cell is a bad line, and nothing is imported.
+    [Fact]
+    public async Task Control_characters_and_bytes_that_are_not_utf8_are_bad_lines_and_nothing_is_imported()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var at = Iso(app.Now.AddHours(-1));
+        var file = new List<byte>(Encoding.UTF8.GetBytes("title,occurred_at,oblast,location,description\r\n"
+            + $"Good,{at},Sumy,Town,Fine\r\n"                     // 2
+            + $"nul\0x,{at},Sumy,Town,Fine\r\n"                  // 3
+            + $"Esc,{at},Sumy,\u001b[31mred,Fine\r\n"            // 4
+            + $"Bell,{at},Sumy,Town,ring\u0007\r\n"              // 5
+            + $"Tab\tok,{at},Sumy,Town,\"two\nlines\"\r\n"))  // 6: tab and line break are fine
+            ;
+        file.AddRange(Encoding.UTF8.GetBytes($"Bytes,{at},Sumy,Town,bad"));   // 7: not UTF-8
+        file.AddRange([0xFF, 0xFE]);
+        file.AddRange(Encoding.UTF8.GetBytes("\r\n"));
+
+        using var response = await PostAsync(app.CreateApiClient(), [.. file]);
+        var lines = await AssertRejectedAsync(response);
+
+        Assert.Equal([(3, "title"), (4, "location"), (5, "description"), (7, "description")], lines.Select(l => (l.Line, l.Column)));
+        Assert.Contains("U+0000", lines[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("U+001B", lines[1].Reason, StringComparison.Ordinal);
+        Assert.Contains("UTF-8", lines[3].Reason, StringComparison.Ordinal);
+        Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
+    }
+
+    [Fact]
     public async Task No_file_is_a_400_on_the_file_field()
     {
         await using var app = new CeasefireWatchFactory();

@@ -132,6 +132,12 @@ public static partial class ImportCsv
             return new Result(null, [], [], $"Unknown format: {seen}. {ExpectedHeaders}");
         }
 
+        // Two columns of one name: which one is meant cannot be known, and reading either would drop the other silently.
+        if (headers.Where(h => h.Length > 0).GroupBy(h => h, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            return new Result(null, [], [], $"The header names {twice.Key} more than once; keep one column of each name.");
+        }
+
         var index = headers.Select((h, i) => (h, i)).GroupBy(x => x.h, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.First().i, StringComparer.OrdinalIgnoreCase);
         var rows = new List<ImportRow>();
@@ -329,6 +335,21 @@ public static partial class ImportCsv
             }
 
             var text = reader.GetString(i).Trim();
+            if (PlainTextRule.FirstControlCharacter(text) is { } control)
+            {
+                // The rule every request's text follows (Infrastructure.PlainTextRule): the file is no side door.
+                Fail(column, string.Create(CultureInfo.InvariantCulture,
+                    $"The cell contains an invisible control character (U+{(int)control:X4}); only tabs and line breaks are allowed."));
+                return null;
+            }
+
+            if (text.Contains('\uFFFD', StringComparison.Ordinal))
+            {
+                // What the decoder put in for bytes that are not UTF-8: stored, the text would be silently changed.
+                Fail(column, "The cell is not valid UTF-8 text; save the file as UTF-8 (CSV UTF-8 in a spreadsheet).");
+                return null;
+            }
+
             return text.Length == 0 ? null : Unneutralise(text);
         }
 
