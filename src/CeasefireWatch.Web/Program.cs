@@ -61,6 +61,7 @@ app.UseWhen(c => !SecurityRegistration.IsApi(c.Request), pages => pages.UseStatu
 
 app.UseStaticFiles();
 app.UseMiddleware<FormNulMiddleware>();
+app.UseMiddleware<HubOriginCheck>();
 app.UseRouting();
 app.UseMiddleware<SetupRedirectMiddleware>();
 app.UseRateLimiter();

@@ -103,6 +103,34 @@ public sealed partial class AccessTests(CeasefireWatchFactory app) : IClassFixtu
         await Problems.AssertProblemAsync(response, HttpStatusCode.Unauthorized);
     }
 
+    // Cross-site WebSocket hijacking: the cookie goes with a handshake from any page of the same site, so the hub
+    // checks the page's origin itself.
+    [Theory]
+    [InlineData(null, HttpStatusCode.OK)]
+    [InlineData("http://localhost", HttpStatusCode.OK)]
+    [InlineData("https://LOCALHOST", HttpStatusCode.OK)]
+    [InlineData("http://evil.example", HttpStatusCode.Forbidden)]
+    [InlineData("http://localhost:8080", HttpStatusCode.Forbidden)]
+    [InlineData("http://localhost.evil.example", HttpStatusCode.Forbidden)]
+    [InlineData("null", HttpStatusCode.Forbidden)]
+    public async Task The_live_hub_answers_only_pages_of_its_own_origin(string? origin, HttpStatusCode expected)
+    {
+        var person = await app.SignedInAsRoleAsync(Web.Infrastructure.Security.Roles.Viewer);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/hubs/live/negotiate?negotiateVersion=1");
+        if (origin is not null)
+        {
+            request.Headers.Add("Origin", origin);
+        }
+
+        using var response = await person.SendAsync(request, Ct);
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.Forbidden)
+        {
+            await Problems.AssertProblemAsync(response, HttpStatusCode.Forbidden);
+        }
+    }
+
     [Fact]
     public async Task Sign_in_health_and_static_files_need_no_identity()
     {
