@@ -81,6 +81,9 @@ public sealed class SetupTests
         using var second = await app.CreateBrowser().PostFormAsync("/Account/SignIn", "/Setup",
             ("Input.Email", "second@example.org"), ("Input.Password", Password), ("Input.ConfirmPassword", Password));
         Assert.Equal(HttpStatusCode.NotFound, second.StatusCode);
+        using var broken = await app.CreateBrowser().PostFormAsync("/Account/SignIn", "/Setup",
+            ("Input.Email", "not an email"), ("Input.Password", "short"), ("Input.ConfirmPassword", "other"));
+        Assert.Equal(HttpStatusCode.NotFound, broken.StatusCode);
         Assert.Equal(1, await app.WithDbAsync(db => db.Users.CountAsync(Ct)));
         Assert.True(await app.CreateBrowser().TrySignInAsync(Email, Password));
     }
