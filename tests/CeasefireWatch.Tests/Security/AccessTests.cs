@@ -113,13 +113,20 @@ public sealed partial class AccessTests(CeasefireWatchFactory app) : IClassFixtu
     [InlineData("http://localhost:8080", HttpStatusCode.Forbidden)]
     [InlineData("http://localhost.evil.example", HttpStatusCode.Forbidden)]
     [InlineData("null", HttpStatusCode.Forbidden)]
-    public async Task The_live_hub_answers_only_pages_of_its_own_origin(string? origin, HttpStatusCode expected)
+    [InlineData("https://cw.example.org:8443", HttpStatusCode.OK, "cw.example.org:8443")] // a proxy naming the public host
+    [InlineData("https://evil.example", HttpStatusCode.Forbidden, "cw.example.org")]
+    public async Task The_live_hub_answers_only_pages_of_its_own_origin(string? origin, HttpStatusCode expected, string? forwardedHost = null)
     {
         var person = await app.SignedInAsRoleAsync(Web.Infrastructure.Security.Roles.Viewer);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/hubs/live/negotiate?negotiateVersion=1");
         if (origin is not null)
         {
             request.Headers.Add("Origin", origin);
+        }
+
+        if (forwardedHost is not null)
+        {
+            request.Headers.Add("X-Forwarded-Host", forwardedHost);
         }
 
         using var response = await person.SendAsync(request, Ct);

@@ -14,7 +14,8 @@ internal sealed class HubOriginCheck(RequestDelegate next)
     {
         if (context.Request.Path.StartsWithSegments(LiveHub.Path)
             && context.Request.Headers.Origin is { Count: > 0 } origin
-            && !IsOwnOrigin(origin.ToString(), context.Request.Host))
+            && !IsOwnOrigin(origin.ToString(), context.Request.Host)
+            && !ForwardedHosts(context.Request).Any(host => IsOwnOrigin(origin.ToString(), host)))
         {
             return ApiKeyAuthenticationHandler.WriteProblemAsync(context, context.RequestServices.GetRequiredService<IProblemDetailsService>(),
                 StatusCodes.Status403Forbidden, "Not allowed.", "The live updates answer this app's own pages only.");
@@ -22,6 +23,14 @@ internal sealed class HubOriginCheck(RequestDelegate next)
 
         return next(context);
     }
+
+    /// <summary>
+    /// The public host a proxy says the browser asked for (<c>X-Forwarded-Host</c>), for a proxy that passes the backend's
+    /// address as <c>Host</c>. A page's script cannot set this header on a WebSocket handshake, so it cannot lie with it.
+    /// </summary>
+    private static IEnumerable<HostString> ForwardedHosts(HttpRequest request) =>
+        request.Headers["X-Forwarded-Host"].SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .Select(HostString.FromUriComponent);
 
     /// <summary>
     /// The same host, and the same port: the Host header's when it names one, else a default one (80 or 443). The scheme
