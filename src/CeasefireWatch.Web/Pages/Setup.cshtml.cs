@@ -24,7 +24,7 @@ public sealed class SetupModel(IMediator mediator, SetupGate gate, AppDbContext 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         // Once an account exists the page is gone for a bad form too, not shown again saying none exists. (The handler
-        // checks again inside its transaction: two first administrators racing still make one.)
+        // closes the gate itself, one request at a time: two first administrators racing still make one.)
         if (!await gate.IsOpenAsync(db, ct))
         {
             return NotFound();

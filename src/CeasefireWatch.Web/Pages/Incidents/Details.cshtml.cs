@@ -125,10 +125,6 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
     public bool Failed(string prefix) => ModelState.HasErrorsFor(prefix);
 
     /// <summary>
-    /// Sends an action's command. Success redirects back (post/redirect/get); a field error re-renders
-    /// the page with the message by its field; a rule of the incident's state shows as a page message.
-    /// </summary>
-    /// <summary>
     /// A form that did not bind is shown again with its errors, but only to a role that may send its request: the others
     /// get the 403 they would get for a well-formed form (the mediator checks the role only once a request is sent).
     /// </summary>
@@ -137,6 +133,10 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
             ? Forbid()
             : await ShowAsync(id, ct);
 
+    /// <summary>
+    /// Sends an action's command. Success redirects back (post/redirect/get); a field error re-renders
+    /// the page with the message by its field; a rule of the incident's state shows as a page message.
+    /// </summary>
     private async Task<IActionResult> SendAsync(
         int id, ICommand<IncidentDto> command, string prefix, string done, CancellationToken ct, int? redirectTo = null)
     {
