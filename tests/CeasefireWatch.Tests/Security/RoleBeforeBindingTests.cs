@@ -1,9 +1,12 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.RegularExpressions;
 using CeasefireWatch.Tests.Infrastructure;
 using CeasefireWatch.Tests.Pages;
 using CeasefireWatch.Web.Infrastructure.Security;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CeasefireWatch.Tests.Security;
 
@@ -29,6 +32,21 @@ public sealed class RoleBeforeBindingTests(CeasefireWatchFactory app) : IClassFi
         }
 
         return data;
+    }
+
+    // The matrix is what these tests and RoleMatrixTests walk: a call mapped later without an entry (and perhaps
+    // without its endpoint's policy) would go unchecked, so every call mapped under /api must be in it.
+    [Fact]
+    public void Every_api_call_the_app_maps_is_in_the_role_matrix()
+    {
+        var mapped = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [])
+                .Select(method => $"{method} {Regex.Replace(e.RoutePattern.RawText!, @"\{(\w+):[^}]+\}", "{$1}").TrimEnd('/')}"))
+            .ToList();
+
+        Assert.Contains("POST /api/incidents", mapped);
+        Assert.Empty(mapped.Except(RoleMatrix.Api.Keys));
     }
 
     [Theory]
