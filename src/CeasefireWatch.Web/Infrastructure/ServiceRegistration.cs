@@ -5,6 +5,7 @@ using CeasefireWatch.Web.Infrastructure.Localization;
 using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
@@ -65,10 +66,12 @@ internal static class ServiceRegistration
                 .ConfigureWarnings(w => w.Log((RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug))));
         }
 
-        // Keys that sign cookies and antiforgery tokens live in the database, so every instance honours what any issued.
-        services.AddDataProtection()
-            .SetApplicationName("CeasefireWatch")
-            .PersistKeysToDbContext<AppDbContext>();
+        // Keys that sign cookies and antiforgery tokens live in the database, so every instance honours what any issued
+        // (PersistKeysToDbContext's table, read without a LINQ query: DataProtectionKeyStore).
+        services.AddDataProtection().SetApplicationName("CeasefireWatch");
+        services.AddSingleton<DataProtectionKeyStore>();
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<DataProtectionKeyStore>((keys, store) => keys.XmlRepository = store);
         // The first hosted service of all, ahead even of the framework's own (data protection reads its key ring from
         // the database at start): nothing may meet an unmigrated database.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DatabaseInitializer>());

@@ -17,6 +17,22 @@ internal sealed partial class AccountBootstrapper(
     {
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
+        var bootstrap = options.Value;
+        var secret = string.IsNullOrWhiteSpace(bootstrap.ApiKey) ? null : bootstrap.ApiKey.Trim();
+
+        // Every start but the first finds everything in place. Asked with one plain command: the LINQ queries below were
+        // the first of the process, and compiled EF Core's query pipeline on the way to listening (docs/performance.md).
+        var found = await FindInPlaceAsync(
+            services.GetRequiredService<AppDbContext>(), services.GetRequiredService<ILookupNormalizer>(), bootstrap, secret, cancellationToken);
+        if (found.NothingToDo)
+        {
+            if (found.KeyRevoked)
+            {
+                LogApiKeyRevoked(BootstrapOptions.ApiKeyName);
+            }
+
+            return;
+        }
 
         // Instances starting together on one PostgreSQL database take turns: one creates, the others find it done.
         await using var turn = await StartupLock.AcquireAsync(services.GetRequiredService<AppDbContext>(), cancellationToken);
@@ -29,7 +45,6 @@ internal sealed partial class AccountBootstrapper(
             }
         }
 
-        var bootstrap = options.Value;
         var db = services.GetRequiredService<AppDbContext>();
         if (!string.IsNullOrWhiteSpace(bootstrap.AdminEmail) && !await db.Users.AnyAsync(cancellationToken))
         {
@@ -39,9 +54,66 @@ internal sealed partial class AccountBootstrapper(
             LogAdminCreated(bootstrap.AdminEmail.Trim());
         }
 
-        if (!string.IsNullOrWhiteSpace(bootstrap.ApiKey))
+        if (secret is not null)
         {
-            await EnsureApiKeyAsync(db, bootstrap.ApiKey.Trim(), cancellationToken);
+            await EnsureApiKeyAsync(db, secret, cancellationToken);
+        }
+    }
+
+    /// <summary>What a start would find: <see cref="InPlace.NothingToDo"/> when the steps below would change nothing.</summary>
+    internal readonly record struct InPlace(bool NothingToDo, bool KeyRevoked);
+
+    /// <summary>
+    /// Whether every role exists, a user exists (when an administrator is configured) and the configured key is either
+    /// in place as <see cref="EnsureApiKeyAsync"/> leaves it or revoked: one command, names from the model.
+    /// </summary>
+    internal static async Task<InPlace> FindInPlaceAsync(
+        AppDbContext db, ILookupNormalizer normalizer, BootstrapOptions bootstrap, string? secret, CancellationToken cancellationToken)
+    {
+        var role = db.Model.FindEntityType(typeof(IdentityRole))!;
+        var user = db.Model.FindEntityType(typeof(AppUser))!;
+        var key = db.Model.FindEntityType(typeof(ApiKey))!;
+        string Column(Microsoft.EntityFrameworkCore.Metadata.IEntityType type, string property) => $"\"{type.FindProperty(property)!.GetColumnName()}\"";
+        var roleNames = Roles.All.Select((_, i) => "@role" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var keys = $"\"{key.GetTableName()}\"";
+
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText =
+                $"SELECT (SELECT COUNT(*) FROM \"{role.GetTableName()}\" WHERE {Column(role, nameof(IdentityRole.NormalizedName))} IN ({string.Join(", ", roleNames)})), " +
+                $"EXISTS (SELECT 1 FROM \"{user.GetTableName()}\"), " +
+                $"EXISTS (SELECT 1 FROM {keys} WHERE {Column(key, nameof(ApiKey.SecretHash))} = @hash AND {Column(key, nameof(ApiKey.RevokedAt))} IS NOT NULL), " +
+                $"EXISTS (SELECT 1 FROM {keys} WHERE {Column(key, nameof(ApiKey.Name))} = @name AND {Column(key, nameof(ApiKey.RevokedAt))} IS NULL " +
+                $"AND {Column(key, nameof(ApiKey.SecretHash))} = @hash AND {Column(key, nameof(ApiKey.Role))} = @supervisor)";
+            foreach (var (name, value) in roleNames.Zip(Roles.All.Select(r => normalizer.NormalizeName(r))))
+            {
+                Add(name, value);
+            }
+
+            Add("@hash", secret is null ? string.Empty : ApiKey.Hash(secret));
+            Add("@name", BootstrapOptions.ApiKeyName);
+            Add("@supervisor", Roles.Supervisor);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            var rolesInPlace = Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) == Roles.All.Count;
+            var userInPlace = string.IsNullOrWhiteSpace(bootstrap.AdminEmail) || Convert.ToBoolean(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
+            var revoked = secret is not null && Convert.ToBoolean(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture);
+            var keyInPlace = secret is null || revoked || Convert.ToBoolean(reader.GetValue(3), System.Globalization.CultureInfo.InvariantCulture);
+            return new InPlace(rolesInPlace && userInPlace && keyInPlace, revoked);
+
+            void Add(string name, string value)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value;
+                command.Parameters.Add(parameter);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
 
