@@ -3,6 +3,7 @@ using System.Xml.Linq;
 using CeasefireWatch.Tests.Infrastructure;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
+using CeasefireWatch.Web.Infrastructure;
 using CeasefireWatch.Web.Infrastructure.Health;
 using CeasefireWatch.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.DataProtection;
@@ -17,8 +18,8 @@ namespace CeasefireWatch.Tests.Data;
 
 /// <summary>
 /// What a start reads before its first 200 is read with plain commands, not LINQ (docs/performance.md: the first LINQ
-/// query of a process compiles EF Core's query pipeline): the key ring, the bootstrap's "all in place?" and the health
-/// check's oldest due tier. Each must answer exactly as the LINQ it replaced, on either provider.
+/// query of a process compiles EF Core's query pipeline): the key ring, the bootstrap's "all in place?", the start banner's "any account?"
+/// and the health check's oldest due tier. Each must answer exactly as the LINQ it replaced, on either provider.
 /// </summary>
 public sealed class StartPathReadsTests
 {
@@ -71,6 +72,12 @@ public sealed class StartPathReadsTests
         Assert.Equal(0, await app.WithDbAsync(db => db.Users.CountAsync(Ct)));
         Assert.True((await FindAsync(new BootstrapOptions())).NothingToDo);
         Assert.False((await FindAsync(new BootstrapOptions { AdminEmail = "someone@example.org" })).NothingToDo);
+        Assert.False(await app.WithDbAsync(db => StartupBanner.AnyAccountAsync(db, Ct)));   // the banner: setup is waiting
+
+        Assert.True(await app.WithAsync<UserManager<AppUser>, bool>(async users =>
+            (await users.CreateAsync(new AppUser { UserName = "first@example.org", Email = "first@example.org" }, "a passphrase long enough")).Succeeded));
+        Assert.True((await FindAsync(new BootstrapOptions { AdminEmail = "someone@example.org" })).NothingToDo);
+        Assert.True(await app.WithDbAsync(db => StartupBanner.AnyAccountAsync(db, Ct)));
     }
 
     [Fact]
