@@ -2,7 +2,6 @@ using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.EntityFrameworkCore;
 
 namespace CeasefireWatch.Web.Infrastructure;
 
@@ -50,21 +49,8 @@ internal sealed partial class StartupBanner(
     /// the server listens: a LINQ query here compiled EF Core's query pipeline (a third of a second) while the first
     /// requests waited for the other core (docs/performance.md).
     /// </summary>
-    internal static async Task<bool> AnyAccountAsync(AppDbContext db, CancellationToken cancellationToken)
-    {
-        var users = db.Model.FindEntityType(typeof(AppUser))!;
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = $"SELECT EXISTS (SELECT 1 FROM \"{users.GetTableName()}\")";
-            return Convert.ToBoolean(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
+    internal static Task<bool> AnyAccountAsync(AppDbContext db, CancellationToken cancellationToken) =>
+        PlainReads.AnyAsync<AppUser>(db, cancellationToken);
 
     /// <summary>"http://[::]:5080" or "http://0.0.0.0:5080" listens everywhere; a browser on this machine opens localhost.</summary>
     internal static string Browsable(string address) => address

@@ -97,6 +97,14 @@ public sealed partial class NotificationSender(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var now = clock.GetUtcNow().UtcDateTime;
+            // Most rounds have nothing due (every start; a wake-up for a delivery due later): one plain read says so,
+            // without the round's query, whose first compilation took the other core from a start's first requests.
+            var earliest = await NextPendingAsync(db, cancellationToken);
+            if (earliest is null || earliest > now)
+            {
+                return earliest;
+            }
+
             await using var claim = database.IsPostgres ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
             var claimed = claim is null ? null : await ClaimDueAsync(db, now, cancellationToken);
             var deliveries = db.Set<NotificationDelivery>();
@@ -135,14 +143,17 @@ public sealed partial class NotificationSender(
                 continue;
             }
 
-            var next = await db.Set<NotificationDelivery>()
-                .Where(d => d.Status == DeliveryStatus.Pending)
-                .MinAsync(d => (DateTime?)d.NextAttemptAt, cancellationToken);
+            var next = await NextPendingAsync(db, cancellationToken);
 
             // Due, but claimed by another instance that is sending it now: look again shortly, not at once.
             return claim is not null && due.Count == 0 && next <= now ? now + ClaimedElsewhereRetry : next;
         }
     }
+
+    /// <summary>When the earliest pending delivery is due, or null when none is pending.</summary>
+    private static Task<DateTime?> NextPendingAsync(AppDbContext db, CancellationToken cancellationToken) =>
+        PlainReads.EarliestAsync<NotificationDelivery>(
+            db, nameof(NotificationDelivery.NextAttemptAt), nameof(NotificationDelivery.Status), DeliveryStatus.Pending, upTo: null, cancellationToken);
 
     /// <summary>How soon to look again when every due delivery is claimed by another instance (PostgreSQL).</summary>
     internal static readonly TimeSpan ClaimedElsewhereRetry = TimeSpan.FromMilliseconds(500);

@@ -93,41 +93,9 @@ public sealed class HealthMonitor(IServiceScopeFactory scopes, TimeProvider cloc
     /// The earliest deadline an active incident has reached without its tier entered, or null. One plain command rather
     /// than a LINQ query: <c>/health</c> is the first request a starting process answers, and a LINQ query there (the
     /// first of the process) compiled EF Core's whole query pipeline on the way to the first 200 (docs/performance.md).
-    /// Names and stored values come from the model, so both providers read it alike.
     /// </summary>
-    internal static async Task<DateTime?> OldestDueAsync(AppDbContext db, DateTime now, CancellationToken cancellationToken)
-    {
-        var incident = db.Model.FindEntityType(typeof(Incident))!;
-        var status = incident.FindProperty(nameof(Incident.Status))!;
-        var nextStageAt = incident.FindProperty(nameof(Incident.NextStageAt))!;
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandTimeout = db.Database.GetCommandTimeout() ?? command.CommandTimeout;
-            command.CommandText =
-                $"SELECT MIN(\"{nextStageAt.GetColumnName()}\") FROM \"{incident.GetTableName()}\" " +
-                $"WHERE \"{status.GetColumnName()}\" = @status AND \"{nextStageAt.GetColumnName()}\" <= @now";
-            AddParameter(command, "@status", status, IncidentStatus.Active);
-            AddParameter(command, "@now", nextStageAt, now);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken) && !await reader.IsDBNullAsync(0, cancellationToken)
-                ? StoredTime.Read(reader, 0)
-                : null;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-
-        static void AddParameter(System.Data.Common.DbCommand command, string name, Microsoft.EntityFrameworkCore.Metadata.IProperty property, object value)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            ModelParameter.Set(parameter, property.GetRelationalTypeMapping(), value);
-            command.Parameters.Add(parameter);
-        }
-    }
+    internal static Task<DateTime?> OldestDueAsync(AppDbContext db, DateTime now, CancellationToken cancellationToken) =>
+        PlainReads.EarliestAsync<Incident>(db, nameof(Incident.NextStageAt), nameof(Incident.Status), IncidentStatus.Active, now, cancellationToken);
 
     /// <summary>
     /// Writes the probe row through the app's own connections (so every fault they meet, this meets), with a short

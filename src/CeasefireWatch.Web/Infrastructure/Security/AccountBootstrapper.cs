@@ -77,44 +77,36 @@ internal sealed partial class AccountBootstrapper(
         var roleNames = Roles.All.Select((_, i) => "@role" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
         var keys = $"\"{key.GetTableName()}\"";
 
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText =
-                $"SELECT (SELECT COUNT(*) FROM \"{role.GetTableName()}\" WHERE {Column(role, nameof(IdentityRole.NormalizedName))} IN ({string.Join(", ", roleNames)})), " +
-                $"EXISTS (SELECT 1 FROM \"{user.GetTableName()}\"), " +
-                $"EXISTS (SELECT 1 FROM {keys} WHERE {Column(key, nameof(ApiKey.SecretHash))} = @hash AND {Column(key, nameof(ApiKey.RevokedAt))} IS NOT NULL), " +
-                $"EXISTS (SELECT 1 FROM {keys} WHERE {Column(key, nameof(ApiKey.Name))} = @name AND {Column(key, nameof(ApiKey.RevokedAt))} IS NULL " +
-                $"AND {Column(key, nameof(ApiKey.SecretHash))} = @hash AND {Column(key, nameof(ApiKey.Role))} = @supervisor)";
-            foreach (var (name, value) in roleNames.Zip(Roles.All.Select(r => normalizer.NormalizeName(r))))
+        var sql =
+            $"SELECT (SELECT COUNT(*) FROM \"{role.GetTableName()}\" WHERE {Column(role, nameof(IdentityRole.NormalizedName))} IN ({string.Join(", ", roleNames)})), " +
+            $"EXISTS (SELECT 1 FROM \"{user.GetTableName()}\"), " +
+            $"EXISTS (SELECT 1 FROM {keys} WHERE {Column(key, nameof(ApiKey.SecretHash))} = @hash AND {Column(key, nameof(ApiKey.RevokedAt))} IS NOT NULL), " +
+            $"EXISTS (SELECT 1 FROM {keys} WHERE {Column(key, nameof(ApiKey.Name))} = @name AND {Column(key, nameof(ApiKey.RevokedAt))} IS NULL " +
+            $"AND {Column(key, nameof(ApiKey.SecretHash))} = @hash AND {Column(key, nameof(ApiKey.Role))} = @supervisor)";
+        return await PlainReads.FirstRowAsync(
+            db,
+            sql,
+            parameters =>
             {
-                Add(name, value);
-            }
+                foreach (var (name, value) in roleNames.Zip(Roles.All.Select(r => normalizer.NormalizeName(r))))
+                {
+                    parameters.Add(name, value);
+                }
 
-            Add("@hash", secret is null ? string.Empty : ApiKey.Hash(secret));
-            Add("@name", BootstrapOptions.ApiKeyName);
-            Add("@supervisor", Roles.Supervisor);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            var rolesInPlace = Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) == Roles.All.Count;
-            var userInPlace = string.IsNullOrWhiteSpace(bootstrap.AdminEmail) || Convert.ToBoolean(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
-            var revoked = secret is not null && Convert.ToBoolean(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture);
-            var keyInPlace = secret is null || revoked || Convert.ToBoolean(reader.GetValue(3), System.Globalization.CultureInfo.InvariantCulture);
-            return new InPlace(rolesInPlace && userInPlace && keyInPlace, revoked);
-
-            void Add(string name, string value)
+                parameters.Add("@hash", secret is null ? string.Empty : ApiKey.Hash(secret));
+                parameters.Add("@name", BootstrapOptions.ApiKeyName);
+                parameters.Add("@supervisor", Roles.Supervisor);
+            },
+            row =>
             {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value;
-                command.Parameters.Add(parameter);
-            }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+                static bool True(object value) => Convert.ToBoolean(value, System.Globalization.CultureInfo.InvariantCulture);
+                var rolesInPlace = Convert.ToInt64(row.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) == Roles.All.Count;
+                var userInPlace = string.IsNullOrWhiteSpace(bootstrap.AdminEmail) || True(row.GetValue(1));
+                var revoked = secret is not null && True(row.GetValue(2));
+                var keyInPlace = secret is null || revoked || True(row.GetValue(3));
+                return new InPlace(rolesInPlace && userInPlace && keyInPlace, revoked);
+            },
+            cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
