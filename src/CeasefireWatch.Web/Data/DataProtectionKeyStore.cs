@@ -59,8 +59,9 @@ internal sealed partial class DataProtectionKeyStore(IServiceScopeFactory scopes
         {
             using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = $"INSERT INTO {table} ({name}, {xml}) VALUES (@name, @xml)";
-            Add(command, "@name", friendlyName);
-            Add(command, "@xml", element.ToString(SaveOptions.DisableFormatting));
+            var parameters = new PlainReads.Parameters(command);
+            parameters.Add("@name", friendlyName);
+            parameters.Add("@xml", element.ToString(SaveOptions.DisableFormatting));
             command.ExecuteNonQuery();
         }
         finally
@@ -74,14 +75,6 @@ internal sealed partial class DataProtectionKeyStore(IServiceScopeFactory scopes
         var type = db.Model.FindEntityType(typeof(DataProtectionKey))!;
         string Column(string property) => $"\"{type.FindProperty(property)!.GetColumnName()}\"";
         return ($"\"{type.GetTableName()}\"", Column(nameof(DataProtectionKey.Id)), Column(nameof(DataProtectionKey.FriendlyName)), Column(nameof(DataProtectionKey.Xml)));
-    }
-
-    private static void Add(System.Data.Common.DbCommand command, string name, string? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = (object?)value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Data-protection key row {Id} is not readable XML and is skipped: {Reason}")]
