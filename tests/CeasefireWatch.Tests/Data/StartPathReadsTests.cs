@@ -56,7 +56,7 @@ public sealed class StartPathReadsTests
         await bootstrapper.StartAsync(Ct);
         Assert.Equal(Roles.Supervisor, await app.WithDbAsync(db => db.ApiKeys.Where(k => k.Name == BootstrapOptions.ApiKeyName).Select(k => k.Role).SingleAsync(Ct)));
 
-        // Revoked by an administrator: nothing to do (it stays revoked), and the start says so.
+        // Revoked by an administrator: nothing to do (it stays revoked), and KeyRevoked has the start log that it is.
         await app.WithDbAsync(db => db.ApiKeys.Where(k => k.Name == BootstrapOptions.ApiKeyName)
             .ExecuteUpdateAsync(k => k.SetProperty(x => x.RevokedAt, app.Now.UtcDateTime), Ct));
         Assert.Equal(new(true, true), await FindAsync(configured, CeasefireWatchFactory.SupervisorApiKey));
