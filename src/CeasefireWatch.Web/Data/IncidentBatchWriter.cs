@@ -61,8 +61,20 @@ internal sealed class IncidentBatchWriter : IAsyncDisposable
     {
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("Begin a transaction first: a batch is written all or nothing.");
-        return new IncidentBatchWriter(transaction, ByModel.GetValue(db.Model, static model => new Statements(model)));
+        return new IncidentBatchWriter(transaction, StatementsOf(db.Model));
     }
+
+    /// <summary>
+    /// Builds the model's statements ahead of the first batch. Building them compiles a getter for every column (EF Core
+    /// compiles each on first use): ~0.2 s, which the first burst of tiers after a start otherwise waited for
+    /// (docs/performance.md, twelfth round). Idempotent and cheap once done.
+    /// </summary>
+    public static void Prepare(IModel model) => StatementsOf(model);
+
+    private static Statements StatementsOf(IModel model) => ByModel.GetValue(model, static model => new Statements(model));
+
+    /// <summary>Whether <see cref="Prepare"/> (or a first batch) has built the statements of <paramref name="model"/>.</summary>
+    internal static bool IsPrepared(IModel model) => ByModel.TryGetValue(model, out _);
 
     /// <summary>The incident's column values as read, for <see cref="UpdateAsync"/> to write only what the domain changed.</summary>
     public object?[] Snapshot(Incident incident) =>

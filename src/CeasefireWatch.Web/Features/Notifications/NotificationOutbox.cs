@@ -233,6 +233,9 @@ public sealed class NotificationOutbox(
         await PushAlertsAsync(AlertsOf(events), cancellationToken);
     }
 
+    /// <summary>Reads the rules in force ahead of the engine's first batch (<see cref="Escalation.EscalationEngine.PrepareAsync"/>).</summary>
+    internal Task PrepareAsync(AppDbContext db, CancellationToken cancellationToken) => ReadRulesAsync(db, cancellationToken);
+
     private Task<List<NotificationRule>> ReadRulesAsync(DbContext db, CancellationToken cancellationToken) =>
         rulesInForce.ReadAsync(
             () => db.Set<NotificationRule>().AsNoTracking()
