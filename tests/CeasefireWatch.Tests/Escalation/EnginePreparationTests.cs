@@ -62,14 +62,15 @@ public sealed class EnginePreparationTests
         await WaitUntilAsync(() => Task.FromResult(reads.Count == 1), because: "the engine read the rules in force");
         Assert.True(await factory.WithDbAsync(db => Task.FromResult(IncidentBatchWriter.IsPrepared(db.Model))));
 
-        // The report and the engine's first tier use that reading (it is shared while fresh): neither reads the rules.
+        // On SQLite the report and the engine's first tier use that reading (it is shared while fresh): neither reads
+        // the rules. On PostgreSQL another instance may change them, so every save reads its own.
         var client = factory.CreateApiClient();
         var logged = await factory.LogIncidentAsync(client);
         factory.Clock.Advance(tier2After);
         await factory.WaitForEngineRunAsync(factory.Now.UtcDateTime);
         var coalition = (await GetIncidentAsync(client, logged.Id)).StagesEntered.Single(e => e.Stage == Stage.Coalition);
         Assert.Equal(logged.OccurredAt + tier2After, coalition.At);
-        Assert.Equal(1, reads.Count);
+        Assert.Equal(factory.OnPostgres ? 3 : 1, reads.Count);
     }
 
     [Fact]
