@@ -11,7 +11,8 @@ namespace CeasefireWatch.Web.Data;
 /// but <c>synchronous</c> and <c>busy_timeout</c> do not: without this each commit pays a full fsync and a writer
 /// that meets a lock fails instead of waiting its turn. How long a writer waits is <c>Database:BusyTimeout</c>;
 /// past it the request is a storage fault (503), never a hang. No commit checkpoints the write-ahead log
-/// (<c>wal_autocheckpoint=0</c>): <see cref="WalCheckpointer"/> does it in the background.
+/// (<c>wal_autocheckpoint=0</c>): <see cref="WalCheckpointer"/> does it in the background; when a writer restarts the
+/// log from its beginning it cuts the file back to <see cref="WalCheckpointer.LogSizeLimit"/> (<c>journal_size_limit</c>).
 /// <para>
 /// EF Core opens and closes its connection around every query, and Microsoft.Data.Sqlite hands the same physical
 /// connection (the same native <c>sqlite3</c> handle) back from its pool each time. The settings live on that
@@ -29,7 +30,7 @@ internal sealed class SqlitePragmas(TimeSpan busyTimeout) : DbConnectionIntercep
     private readonly ConditionalWeakTable<object, object> configured = [];
 
     public string Pragmas { get; } = string.Create(CultureInfo.InvariantCulture,
-        $"PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={(long)busyTimeout.TotalMilliseconds}; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0;");
+        $"PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={(long)busyTimeout.TotalMilliseconds}; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit={WalCheckpointer.LogSizeLimit};");
 
     /// <summary>The busy timeout alone, for a caller that shortened it for one statement and puts it back.</summary>
     public string BusyTimeoutPragma { get; } = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout={(long)busyTimeout.TotalMilliseconds};");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace CeasefireWatch.Web.Data;
@@ -12,13 +13,36 @@ namespace CeasefireWatch.Web.Data;
 /// blocks a writer or a reader, and commits stay a write to the log. Durability is unchanged: a committed transaction
 /// is in the log, and SQLite replays the log after a crash whether or not it was checkpointed.
 /// <para>
+/// A PASSIVE checkpoint never restarts the log: SQLite starts writing it from the beginning again only when a write
+/// begins with every frame already folded in, which writes that never pause never give it. Posting at 32 connections the
+/// log grew by ~50 MB a second, 1.5 GB in 30 s (docs/performance.md, twelfth round): a disk filled by the log, reads
+/// slowing as its index grew, a start after kill -9 reading all of it back. So once the log passes
+/// <see cref="RestartAfterFrames"/>, the round also runs a RESTART checkpoint in the write gate's turn: the app's writers
+/// wait in the gate (not in SQLite's sleeping busy handler) while the frames written since the PASSIVE are folded in and
+/// the database file is synced, and the next write starts the log from its beginning; readers still in the log are
+/// waited for at most <see cref="RestartReaderWait"/>, else the next round tries again.
+/// </para>
+/// <para>
 /// When the app stops cleanly (every other service has stopped), it folds the whole log in and empties it, so the
 /// database file alone holds everything: copying the stopped app's <c>.db</c> is a complete backup (docs/operations.md).
 /// </para>
 /// </summary>
 internal sealed partial class WalCheckpointer(
-    DatabaseSetup database, TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<WalCheckpointer> logger) : BackgroundService
+    DatabaseSetup database, TimeProvider clock, WriteGate writeGate, IHostApplicationLifetime lifetime, ILogger<WalCheckpointer> logger)
+    : BackgroundService
 {
+    /// <summary>
+    /// The log's length, in frames (a page each, 4 KB), past which a round restarts it: 64 MB, about a second of the
+    /// heaviest posting this machine sustains, and far more than a steady stream of reports writes between two rounds.
+    /// </summary>
+    public const int RestartAfterFrames = 16_384;
+
+    /// <summary>The size, in bytes, the log file is cut back to when it restarts (SQLite's <c>journal_size_limit</c>).</summary>
+    public const long LogSizeLimit = 64L * 1024 * 1024;
+
+    /// <summary>How long a restart waits for readers still in the log before it leaves it to the next round.</summary>
+    internal static readonly TimeSpan RestartReaderWait = TimeSpan.FromMilliseconds(200);
+
     /// <summary>How often the log is folded in: at a few thousand reports a second, a few MB each time.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
@@ -38,7 +62,7 @@ internal sealed partial class WalCheckpointer(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await CheckpointAsync(stoppingToken);
+                await CheckpointAsync(stoppingToken, RestartAfterFrames);
             }
         }
         catch (OperationCanceledException)
@@ -50,18 +74,31 @@ internal sealed partial class WalCheckpointer(
     /// <summary>Whether the last round failed: a fault is logged once when it starts and once when it clears.</summary>
     private bool failing;
 
-    /// <summary>One PASSIVE checkpoint; returns the log's frames and how many of them are now in the database file.</summary>
-    internal async Task<(long Frames, long Checkpointed)> CheckpointAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One PASSIVE checkpoint, and a RESTART after it when the log holds <paramref name="restartAfterFrames"/> frames or
+    /// more; returns the log's frames, how many of them are now in the database file, and whether the log was restarted.
+    /// </summary>
+    internal async Task<(long Frames, long Checkpointed, bool Restarted)> CheckpointAsync(CancellationToken cancellationToken, long restartAfterFrames = long.MaxValue)
     {
-        (long, long) result;
+        (long Frames, long Checkpointed, bool Restarted) result;
         try
         {
             await using var connection = new SqliteConnection(database.ConnectionString);
             await connection.OpenAsync(cancellationToken);
             await using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            result = await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(1), reader.GetInt64(2)) : (0, 0);
+            var (_, frames, checkpointed) = await RunAsync(command, cancellationToken);
+            result = (frames, checkpointed, false);
+            if (frames >= restartAfterFrames)
+            {
+                using (await writeGate.EnterAsync(cancellationToken))
+                {
+                    command.CommandText = string.Create(CultureInfo.InvariantCulture,
+                        $"PRAGMA journal_size_limit={LogSizeLimit}; PRAGMA busy_timeout={(long)RestartReaderWait.TotalMilliseconds}; PRAGMA wal_checkpoint(RESTART);");
+                    var (busy, restartFrames, restartCheckpointed) = await RunAsync(command, cancellationToken);
+                    result = (restartFrames, restartCheckpointed, busy == 0);
+                }
+            }
         }
         catch (SqliteException ex)
         {
@@ -74,7 +111,7 @@ internal sealed partial class WalCheckpointer(
                 LogCheckpointFailed(ex);
             }
 
-            return (0, 0);
+            return (0, 0, false);
         }
 
         if (failing)
@@ -84,6 +121,17 @@ internal sealed partial class WalCheckpointer(
         }
 
         return result;
+    }
+
+    /// <summary>Runs a checkpoint (after any other pragmas in the text) and reads its answer: busy, log frames, checkpointed frames.</summary>
+    private static async Task<(long Busy, long Frames, long Checkpointed)> RunAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (reader.FieldCount != 3 && await reader.NextResultAsync(cancellationToken))
+        {
+        }
+
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)) : (1, 0, 0);
     }
 
     /// <summary>

@@ -58,10 +58,11 @@ public sealed class WalCheckpointerTests
             await factory.LogIncidentAsync(client);
         }
 
-        var (frames, checkpointed) = await checkpointer.CheckpointAsync(Ct);
+        var (frames, checkpointed, restarted) = await checkpointer.CheckpointAsync(Ct);
 
         Assert.True(frames > 0, "The reports were committed to the log, not the file.");
         Assert.Equal(frames, checkpointed);
+        Assert.False(restarted, "The log was short of its bound: a PASSIVE round only.");
         Assert.True(new FileInfo(factory.DatabasePath).Length > before, "The database file grew by the pages folded into it.");
         Assert.Equal(40, await factory.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
     }
@@ -197,14 +198,14 @@ public sealed class WalCheckpointerTests
         var folder = Path.Combine(Path.GetTempPath(), "cw-checkpoint-" + Guid.NewGuid().ToString("N"));
         var logger = new RecordingLogger<WalCheckpointer>();
         var setup = new DatabaseSetup(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(folder, "app.db")};Pooling=False");
-        var checkpointer = new WalCheckpointer(setup, TimeProvider.System, new Microsoft.Extensions.Hosting.Internal.ApplicationLifetime(
+        var checkpointer = new WalCheckpointer(setup, TimeProvider.System, new WriteGate(), new Microsoft.Extensions.Hosting.Internal.ApplicationLifetime(
             new RecordingLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>()), logger);
         try
         {
             // The database's folder is missing: SQLite cannot open the file, round after round.
             for (var i = 0; i < 5; i++)
             {
-                Assert.Equal((0L, 0L), await checkpointer.CheckpointAsync(Ct));
+                Assert.Equal((0L, 0L, false), await checkpointer.CheckpointAsync(Ct, restartAfterFrames: 0));
             }
 
             var fault = Assert.Single(logger.Entries);
