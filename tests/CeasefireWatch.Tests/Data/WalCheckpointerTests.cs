@@ -31,6 +31,8 @@ public sealed class WalCheckpointerTests
                 await using var command = db.Database.GetDbConnection().CreateCommand();
                 command.CommandText = "PRAGMA wal_autocheckpoint;";
                 var pages = Convert.ToInt64(await command.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture);
+                command.CommandText = "PRAGMA journal_size_limit;";
+                Assert.Equal(WalCheckpointer.LogSizeLimit, Convert.ToInt64(await command.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture));
                 command.CommandText = "PRAGMA journal_mode;";
                 return (pages, (string?)await command.ExecuteScalarAsync(Ct));
             }
@@ -65,6 +67,60 @@ public sealed class WalCheckpointerTests
         Assert.False(restarted, "The log was short of its bound: a PASSIVE round only.");
         Assert.True(new FileInfo(factory.DatabasePath).Length > before, "The database file grew by the pages folded into it.");
         Assert.Equal(40, await factory.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task A_log_past_its_bound_is_restarted_in_the_write_gates_turn_so_the_apps_writers_wait_in_the_gate()
+    {
+        await using var factory = new CeasefireWatchFactory();
+        var client = factory.CreateApiClient();
+        var checkpointer = factory.Services.GetServices<IHostedService>().OfType<WalCheckpointer>().Single();
+        for (var i = 0; i < 10; i++)
+        {
+            await factory.LogIncidentAsync(client);
+        }
+
+        var gate = factory.Services.GetRequiredService<WriteGate>();
+        var turn = await gate.EnterAsync(Ct);
+        var round = checkpointer.CheckpointAsync(Ct, restartAfterFrames: 1);
+        Assert.False(round.IsCompleted, "The restart waits for the write gate's turn, as the intake and the engine do.");
+        turn.Dispose();
+        var (frames, checkpointed, restarted) = await round;
+
+        Assert.True(restarted, "Nothing else was in the log: the restart completed.");
+        Assert.True(frames > 0);
+        Assert.Equal(frames, checkpointed);
+        Assert.Equal(10, await factory.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
+        await factory.LogIncidentAsync(client);
+        Assert.False((await checkpointer.CheckpointAsync(Ct)).Restarted, "A round below the bound does not restart the log.");
+    }
+
+    [Fact]
+    public async Task A_reader_still_in_the_log_defers_the_restart_to_a_later_round_and_the_writers_carry_on_meanwhile()
+    {
+        await using var factory = new CeasefireWatchFactory();
+        var client = factory.CreateApiClient();
+        var checkpointer = factory.Services.GetServices<IHostedService>().OfType<WalCheckpointer>().Single();
+        await factory.LogIncidentAsync(client);
+
+        await using (var reader = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={factory.DatabasePath};Pooling=False"))
+        {
+            await reader.OpenAsync(Ct);
+            await using var read = reader.CreateCommand();
+            read.CommandText = "BEGIN; SELECT count(*) FROM Incidents;";
+            Assert.Equal(1L, await read.ExecuteScalarAsync(Ct));
+            await factory.LogIncidentAsync(client); // written after the reader's snapshot: it is still in the log
+
+            var (_, _, restarted) = await checkpointer.CheckpointAsync(Ct, restartAfterFrames: 1);
+
+            Assert.False(restarted, "A reader of the log is waited for only so long.");
+            await factory.LogIncidentAsync(client); // the gate is free again: reports are stored while the reader reads
+            read.CommandText = "COMMIT;";
+            await read.ExecuteNonQueryAsync(Ct);
+        }
+
+        Assert.True((await checkpointer.CheckpointAsync(Ct, restartAfterFrames: 1)).Restarted, "The next round restarted the log.");
+        Assert.Equal(3, await factory.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
     }
 
     [Fact]
