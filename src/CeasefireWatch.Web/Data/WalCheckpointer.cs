@@ -32,15 +32,20 @@ internal sealed partial class WalCheckpointer(
     : BackgroundService
 {
     /// <summary>
-    /// The log's length, in frames (a page each, 4 KB), past which a round restarts it: 256 MB, about five seconds of
-    /// the heaviest posting this machine sustains, and far more than a steady stream of reports writes between two
-    /// rounds. Each restart holds the app's writers for a sync of the database file (30–50 ms here): at 64 MB, once a
-    /// second at full load, it raised the p99 of a report at 32 connections from ~31 to ~42 ms (docs/performance.md).
+    /// The log's length, in frames (a page each, 4 KB), past which a round restarts it: 64 MB, about a second of the
+    /// heaviest posting this machine sustains, and far more than a steady stream of reports writes between two rounds.
+    /// Each restart holds the app's writers for a sync of the database file (30–50 ms here): once a second at full load
+    /// it raised the p99 of a report at 32 connections from ~31 to ~42 ms. A 256 MB bound was worse, not better (p99
+    /// 70–107 ms at every connection count: docs/performance.md, twelfth round).
     /// </summary>
-    public const int RestartAfterFrames = 65_536;
+    public const int RestartAfterFrames = 16_384;
 
-    /// <summary>The size, in bytes, the log file is cut back to when it restarts (SQLite's <c>journal_size_limit</c>).</summary>
-    public const long LogSizeLimit = 64L * 1024 * 1024;
+    /// <summary>
+    /// The size, in bytes, the log file is cut back to when it restarts (SQLite's <c>journal_size_limit</c>): above what
+    /// the file reaches between two restarts at full load, so it is reused rather than cut and grown again each time;
+    /// it is cut only after a reader held the restart back.
+    /// </summary>
+    public const long LogSizeLimit = 128L * 1024 * 1024;
 
     /// <summary>How long a restart waits for readers still in the log before it leaves it to the next round.</summary>
     internal static readonly TimeSpan RestartReaderWait = TimeSpan.FromMilliseconds(50);
