@@ -100,9 +100,15 @@ internal sealed partial class WalCheckpointer(
             {
                 using (await writeGate.EnterAsync(cancellationToken))
                 {
-                    command.CommandText = string.Create(CultureInfo.InvariantCulture,
+                    // On a connection of its own, closed for good afterwards: a pooled one would carry its short busy
+                    // timeout back into the pool, to an app writer that must wait its full Database:BusyTimeout.
+                    var unpooled = new SqliteConnectionStringBuilder(database.ConnectionString) { Pooling = false };
+                    await using var restart = new SqliteConnection(unpooled.ConnectionString);
+                    await restart.OpenAsync(cancellationToken);
+                    await using var restartCommand = restart.CreateCommand();
+                    restartCommand.CommandText = string.Create(CultureInfo.InvariantCulture,
                         $"PRAGMA journal_size_limit={LogSizeLimit}; PRAGMA busy_timeout={(long)RestartReaderWait.TotalMilliseconds}; PRAGMA wal_checkpoint(RESTART);");
-                    var (busy, restartFrames, restartCheckpointed) = await RunAsync(command, cancellationToken);
+                    var (busy, restartFrames, restartCheckpointed) = await RunAsync(restartCommand, cancellationToken);
                     result = (restartFrames, restartCheckpointed, busy == 0);
                 }
             }

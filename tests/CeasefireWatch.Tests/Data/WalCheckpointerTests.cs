@@ -93,6 +93,31 @@ public sealed class WalCheckpointerTests
         Assert.Equal(10, await factory.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
         await factory.LogIncidentAsync(client);
         Assert.False((await checkpointer.CheckpointAsync(Ct)).Restarted, "A round below the bound does not restart the log.");
+
+        // The restart's short wait for readers stays with its own connection: no connection the pool hands out (every
+        // idle one is taken here) carries it to an app writer that must wait the configured busy timeout.
+        var connectionString = factory.Services.GetRequiredService<DatabaseSetup>().ConnectionString;
+        var taken = new List<Microsoft.Data.Sqlite.SqliteConnection>();
+        try
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var pooled = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
+                taken.Add(pooled);
+                await pooled.OpenAsync(Ct);
+                await using var timeout = pooled.CreateCommand();
+                timeout.CommandText = "PRAGMA busy_timeout;";
+                var waits = Convert.ToInt64(await timeout.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture);
+                Assert.NotEqual((long)WalCheckpointer.RestartReaderWait.TotalMilliseconds, waits);
+            }
+        }
+        finally
+        {
+            foreach (var connection in taken)
+            {
+                await connection.DisposeAsync();
+            }
+        }
     }
 
     [Fact]
