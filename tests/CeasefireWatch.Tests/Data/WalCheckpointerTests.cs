@@ -70,7 +70,7 @@ public sealed class WalCheckpointerTests
     }
 
     [Fact]
-    public async Task A_log_past_its_bound_is_restarted_in_the_write_gates_turn_so_the_apps_writers_wait_in_the_gate()
+    public async Task A_log_past_its_bound_is_restarted_once_the_round_has_the_write_gates_turn_and_no_short_busy_timeout_reaches_the_pool()
     {
         await using var factory = new CeasefireWatchFactory();
         var client = factory.CreateApiClient();
