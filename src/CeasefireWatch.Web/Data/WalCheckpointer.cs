@@ -90,7 +90,7 @@ internal sealed partial class WalCheckpointer(
         (long Frames, long Checkpointed, bool Restarted) result;
         try
         {
-            await using var connection = new SqliteConnection(database.ConnectionString);
+            await using var connection = new SqliteConnection(NeverCreating(database.ConnectionString));
             await connection.OpenAsync(cancellationToken);
             await using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
@@ -102,7 +102,7 @@ internal sealed partial class WalCheckpointer(
                 {
                     // On a connection of its own, closed for good afterwards: a pooled one would carry its short busy
                     // timeout back into the pool, to an app writer that must wait its full Database:BusyTimeout.
-                    var unpooled = new SqliteConnectionStringBuilder(database.ConnectionString) { Pooling = false };
+                    var unpooled = new SqliteConnectionStringBuilder(NeverCreating(database.ConnectionString)) { Pooling = false };
                     await using var restart = new SqliteConnection(unpooled.ConnectionString);
                     await restart.OpenAsync(cancellationToken);
                     await using var restartCommand = restart.CreateCommand();
@@ -136,6 +136,14 @@ internal sealed partial class WalCheckpointer(
         return result;
     }
 
+    /// <summary>
+    /// The app's connection string, opening the file read-write but never creating it: a checkpoint of a database that is
+    /// not there (moved away by an operator, or deleted by a test once the app had stopped) has nothing to fold, and by
+    /// default SQLite would create an empty file in its place; the round reports it as a storage fault instead.
+    /// </summary>
+    internal static string NeverCreating(string connectionString) =>
+        new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadWrite }.ConnectionString;
+
     /// <summary>Runs a checkpoint (after any other pragmas in the text) and reads its answer: busy, log frames, checkpointed frames.</summary>
     private static async Task<(long Busy, long Frames, long Checkpointed)> RunAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
@@ -151,7 +159,7 @@ internal sealed partial class WalCheckpointer(
     /// Closes the pool's idle connections (nothing else writes any more) and folds the log in on a connection that is
     /// really closed afterwards; the log is emptied (TRUNCATE) and, with no connection left, removed by SQLite.
     /// </summary>
-    private void FoldAtStop()
+    internal void FoldAtStop()
     {
         try
         {
@@ -160,7 +168,7 @@ internal sealed partial class WalCheckpointer(
                 SqliteConnection.ClearPool(pooled);
             }
 
-            var unpooled = new SqliteConnectionStringBuilder(database.ConnectionString) { Pooling = false };
+            var unpooled = new SqliteConnectionStringBuilder(NeverCreating(database.ConnectionString)) { Pooling = false };
             using var connection = new SqliteConnection(unpooled.ConnectionString);
             connection.Open();
             using var command = connection.CreateCommand();

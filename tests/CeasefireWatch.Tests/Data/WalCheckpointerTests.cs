@@ -293,7 +293,13 @@ public sealed class WalCheckpointerTests
             Assert.Equal(LogLevel.Warning, fault.Level);
             Assert.IsType<Microsoft.Data.Sqlite.SqliteException>(fault.Exception);
 
+            // The folder and the database are back (an operator restored them): the next round folds, and says so once.
             Directory.CreateDirectory(folder);
+            await using (var restored = new Microsoft.Data.Sqlite.SqliteConnection(setup.ConnectionString))
+            {
+                await restored.OpenAsync(Ct);
+            }
+
             await checkpointer.CheckpointAsync(Ct);
             await checkpointer.CheckpointAsync(Ct);
 
@@ -305,6 +311,35 @@ public sealed class WalCheckpointerTests
             {
                 Directory.Delete(folder, recursive: true);
             }
+        }
+    }
+
+    [Fact]
+    public async Task Neither_a_round_nor_the_fold_at_stop_creates_a_database_that_is_not_there()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "cw-checkpoint-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, "app.db");
+        var logger = new RecordingLogger<WalCheckpointer>();
+        var checkpointer = new WalCheckpointer(
+            new DatabaseSetup(DatabaseProvider.Sqlite, $"Data Source={file}"), TimeProvider.System, new WriteGate(),
+            new Microsoft.Extensions.Hosting.Internal.ApplicationLifetime(new RecordingLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>()), logger);
+        try
+        {
+            // The database was moved away (or, in these tests, deleted once its app had stopped): SQLite would by
+            // default create an empty file in its place; a checkpoint has nothing to fold and must leave none behind.
+            Assert.Equal((0L, 0L, false), await checkpointer.CheckpointAsync(Ct, restartAfterFrames: 0));
+            Assert.False(File.Exists(file), "A round created the database file.");
+
+            checkpointer.FoldAtStop();
+
+            Assert.False(File.Exists(file), "The fold at stop created the database file.");
+            Assert.All(logger.Entries, e => Assert.Equal(LogLevel.Warning, e.Level));
+            Assert.Equal(2, logger.Entries.Count);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
         }
     }
 }

@@ -328,9 +328,32 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
         });
     }
 
+    /// <summary>The started app's lifetime, to wait for its stop to finish before its database is deleted.</summary>
+    private IHostApplicationLifetime? lifetime;
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        return host;
+    }
+
     public override async ValueTask DisposeAsync()
     {
-        await base.DisposeAsync();
+        // Under the minimal hosting model the app's own RunAsync finishes the stop on the entry point's thread, and its
+        // last steps (the ApplicationStopped callbacks: the checkpointer's final fold) could run after base.DisposeAsync
+        // returned: the database was deleted under them, and the fold left an empty file in /tmp. Wait for the stop
+        // (bounded, in case a test's app never got that far).
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime?.ApplicationStopped.Register(() => stopped.TrySetResult()))
+        {
+            await base.DisposeAsync();
+            if (lifetime is not null)
+            {
+                await Task.WhenAny(stopped.Task, Task.Delay(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+            }
+        }
+
         if (!KeepDatabase)
         {
             DeleteDatabase(DatabasePath);
