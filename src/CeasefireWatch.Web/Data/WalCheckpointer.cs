@@ -137,12 +137,21 @@ internal sealed partial class WalCheckpointer(
     }
 
     /// <summary>
-    /// The app's connection string, opening the file read-write but never creating it: a checkpoint of a database that is
-    /// not there (moved away by an operator, or deleted by a test once the app had stopped) has nothing to fold, and by
-    /// default SQLite would create an empty file in its place; the round reports it as a storage fault instead.
+    /// The app's connection string, opening the file but never creating it: a checkpoint of a database that is not there
+    /// (moved away by an operator, or deleted by a test once the app had stopped) has nothing to fold, and by default
+    /// SQLite would create an empty file in its place; the round reports it as a storage fault instead. Any other mode
+    /// the operator chose is kept.
     /// </summary>
-    internal static string NeverCreating(string connectionString) =>
-        new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadWrite }.ConnectionString;
+    internal static string NeverCreating(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.Mode == SqliteOpenMode.ReadWriteCreate)
+        {
+            builder.Mode = SqliteOpenMode.ReadWrite;
+        }
+
+        return builder.ConnectionString;
+    }
 
     /// <summary>Runs a checkpoint (after any other pragmas in the text) and reads its answer: busy, log frames, checkpointed frames.</summary>
     private static async Task<(long Busy, long Frames, long Checkpointed)> RunAsync(SqliteCommand command, CancellationToken cancellationToken)

@@ -342,4 +342,17 @@ public sealed class WalCheckpointerTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Theory]
+    [InlineData("Data Source=app.db", "ReadWrite")]
+    [InlineData("Data Source=app.db;Mode=ReadWriteCreate", "ReadWrite")]
+    [InlineData("Data Source=app.db;Mode=ReadOnly", "ReadOnly")]
+    [InlineData("Data Source=shared;Mode=Memory;Cache=Shared", "Memory")]
+    public void The_checkpointers_connections_never_create_the_file_and_keep_any_other_mode(string appConnectionString, string mode)
+    {
+        var checkpointers = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(WalCheckpointer.NeverCreating(appConnectionString));
+
+        Assert.Equal(mode, checkpointers.Mode.ToString());
+        Assert.Equal(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(appConnectionString).DataSource, checkpointers.DataSource);
+    }
 }

@@ -340,10 +340,10 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
 
     public override async ValueTask DisposeAsync()
     {
-        // Under the minimal hosting model the app's own RunAsync finishes the stop on the entry point's thread, and its
-        // last steps (the ApplicationStopped callbacks: the checkpointer's final fold) could run after base.DisposeAsync
-        // returned: the database was deleted under them, and the fold left an empty file in /tmp. Wait for the stop
-        // (bounded, in case a test's app never got that far).
+        // The app's last steps of stopping (the ApplicationStopped callbacks: the checkpointer's final fold) were seen
+        // to run after base.DisposeAsync had returned (under the minimal hosting model the app's own RunAsync stops it
+        // too): the database was deleted under them, and the fold left an empty file in /tmp. Wait for the stop to
+        // finish (bounded, in case a test's app never got that far).
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (lifetime?.ApplicationStopped.Register(() => stopped.TrySetResult()))
         {
