@@ -56,6 +56,19 @@ internal sealed partial class WalCheckpointer(
     /// <summary>How long the checkpoint at stop waits for a connection still writing or reading.</summary>
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The rounds' PASSIVE checkpoints: pooled, in a pool of their own (the string differs from the app's). Properties, not
+    /// fields: on PostgreSQL the app's connection string is not SQLite's to parse, and nothing here runs.
+    /// </summary>
+    private string RoundConnectionString => NeverCreating(database.ConnectionString);
+
+    /// <summary>
+    /// The restart and the fold at stop: on a connection of its own, closed for good afterwards (a pooled one would carry
+    /// the restart's short busy timeout back into a pool, to a writer that must wait its full Database:BusyTimeout).
+    /// </summary>
+    private string UnpooledConnectionString =>
+        new SqliteConnectionStringBuilder(NeverCreating(database.ConnectionString)) { Pooling = false }.ConnectionString;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (database.IsPostgres)
@@ -90,7 +103,7 @@ internal sealed partial class WalCheckpointer(
         (long Frames, long Checkpointed, bool Restarted) result;
         try
         {
-            await using var connection = new SqliteConnection(NeverCreating(database.ConnectionString));
+            await using var connection = new SqliteConnection(RoundConnectionString);
             await connection.OpenAsync(cancellationToken);
             await using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
@@ -100,10 +113,7 @@ internal sealed partial class WalCheckpointer(
             {
                 using (await writeGate.EnterAsync(cancellationToken))
                 {
-                    // On a connection of its own, closed for good afterwards: a pooled one would carry its short busy
-                    // timeout back into the pool, to an app writer that must wait its full Database:BusyTimeout.
-                    var unpooled = new SqliteConnectionStringBuilder(NeverCreating(database.ConnectionString)) { Pooling = false };
-                    await using var restart = new SqliteConnection(unpooled.ConnectionString);
+                    await using var restart = new SqliteConnection(UnpooledConnectionString);
                     await restart.OpenAsync(cancellationToken);
                     await using var restartCommand = restart.CreateCommand();
                     restartCommand.CommandText = string.Create(CultureInfo.InvariantCulture,
@@ -165,20 +175,20 @@ internal sealed partial class WalCheckpointer(
     }
 
     /// <summary>
-    /// Closes the pool's idle connections (nothing else writes any more) and folds the log in on a connection that is
+    /// Closes the idle connections of the app's pool and of the rounds' own (nothing else writes any more) and folds the log in on a connection that is
     /// really closed afterwards; the log is emptied (TRUNCATE) and, with no connection left, removed by SQLite.
     /// </summary>
     internal void FoldAtStop()
     {
         try
         {
-            using (var pooled = new SqliteConnection(database.ConnectionString))
+            foreach (var pool in new[] { database.ConnectionString, RoundConnectionString })
             {
+                using var pooled = new SqliteConnection(pool);
                 SqliteConnection.ClearPool(pooled);
             }
 
-            var unpooled = new SqliteConnectionStringBuilder(NeverCreating(database.ConnectionString)) { Pooling = false };
-            using var connection = new SqliteConnection(unpooled.ConnectionString);
+            using var connection = new SqliteConnection(UnpooledConnectionString);
             connection.Open();
             using var command = connection.CreateCommand();
             // A TRUNCATE checkpoint waits for a writer to finish and for readers to leave the log, but only through the

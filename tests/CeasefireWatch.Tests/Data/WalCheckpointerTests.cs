@@ -2,7 +2,6 @@ using CeasefireWatch.Tests.Infrastructure;
 using CeasefireWatch.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using static CeasefireWatch.Tests.Infrastructure.CeasefireWatchFactory;
 
@@ -51,7 +50,7 @@ public sealed class WalCheckpointerTests
     {
         await using var factory = new CeasefireWatchFactory();
         var client = factory.CreateApiClient();
-        var checkpointer = factory.Services.GetServices<IHostedService>().OfType<WalCheckpointer>().Single();
+        var checkpointer = factory.Checkpointer;
         await checkpointer.CheckpointAsync(Ct);
         var before = new FileInfo(factory.DatabasePath).Length;
 
@@ -74,7 +73,7 @@ public sealed class WalCheckpointerTests
     {
         await using var factory = new CeasefireWatchFactory();
         var client = factory.CreateApiClient();
-        var checkpointer = factory.Services.GetServices<IHostedService>().OfType<WalCheckpointer>().Single();
+        var checkpointer = factory.Checkpointer;
         for (var i = 0; i < 10; i++)
         {
             await factory.LogIncidentAsync(client);
@@ -125,7 +124,7 @@ public sealed class WalCheckpointerTests
     {
         await using var factory = new CeasefireWatchFactory();
         var client = factory.CreateApiClient();
-        var checkpointer = factory.Services.GetServices<IHostedService>().OfType<WalCheckpointer>().Single();
+        var checkpointer = factory.Checkpointer;
         await factory.LogIncidentAsync(client);
 
         await using (var reader = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={factory.DatabasePath};Pooling=False"))
@@ -190,6 +189,29 @@ public sealed class WalCheckpointerTests
         finally
         {
             DeleteDatabases(path, copy);
+        }
+    }
+
+    [Fact]
+    public async Task After_a_clean_stop_no_write_ahead_log_is_left_beside_the_file_even_after_the_rounds_ran()
+    {
+        var path = NewDatabasePath();
+        try
+        {
+            await using (var factory = new CeasefireWatchFactory { DatabasePath = path, KeepDatabase = true })
+            {
+                await factory.LogIncidentAsync(factory.CreateApiClient());
+                // A round leaves its connection idle in a pool; the fold at stop must close it too, or the log file
+                // outlives the app (SQLite removes it when the last connection to the database closes).
+                await factory.Checkpointer.CheckpointAsync(Ct);
+            }
+
+            Assert.True(File.Exists(path));
+            Assert.False(File.Exists(path + "-wal"), "The write-ahead log was left beside the database after a clean stop.");
+        }
+        finally
+        {
+            DeleteDatabase(path);
         }
     }
 

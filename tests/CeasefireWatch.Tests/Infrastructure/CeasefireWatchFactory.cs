@@ -80,6 +80,9 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
     /// <summary>The hosted escalation engine of this app instance.</summary>
     public EscalationEngine Engine => Services.GetServices<IHostedService>().OfType<EscalationEngine>().Single();
 
+    /// <summary>The hosted write-ahead-log checkpointer of this app instance (SQLite).</summary>
+    internal WalCheckpointer Checkpointer => Services.GetServices<IHostedService>().OfType<WalCheckpointer>().Single();
+
     public DateTimeOffset Now => Clock.GetUtcNow();
 
     public static string NewDatabasePath() =>
