@@ -17,9 +17,9 @@ namespace CeasefireWatch.Web.Data;
 /// begins with every frame already folded in, which writes that never pause never give it. Posting at 32 connections the
 /// log grew by ~50 MB a second, 1.5 GB in 30 s (docs/performance.md, twelfth round): a disk filled by the log, reads
 /// slowing as its index grew, a start after kill -9 reading all of it back. So once the log passes
-/// <see cref="RestartAfterFrames"/>, the round also runs a RESTART checkpoint in the write gate's turn: the app's writers
-/// wait in the gate (not in SQLite's sleeping busy handler) while the frames written since the PASSIVE are folded in and
-/// the database file is synced, and the next write starts the log from its beginning; readers still in the log are
+/// <see cref="RestartAfterFrames"/>, the round catches up with more PASSIVE passes and then runs a RESTART checkpoint in
+/// the write gate's turn: the app's writers wait in the gate (not in SQLite's sleeping busy handler) while the few frames
+/// written since the last pass are folded in and the database file is synced, and the next write starts the log from its beginning; readers still in the log are
 /// waited for at most <see cref="RestartReaderWait"/>, else the next round tries again.
 /// </para>
 /// <para>
@@ -34,8 +34,9 @@ internal sealed partial class WalCheckpointer(
     /// <summary>
     /// The log's length, in frames (a page each, 4 KB), past which a round restarts it: 64 MB, about a second of the
     /// heaviest posting this machine sustains, and far more than a steady stream of reports writes between two rounds.
-    /// Each restart holds the app's writers for a sync of the database file (30–50 ms here): once a second at full load
-    /// it raised the p99 of a report at 32 connections from ~31 to ~42 ms. A 256 MB bound was worse, not better (p99
+    /// Each restart holds the app's writers for a sync of the database file (30–50 ms here before the catch-up passes of
+    /// <see cref="MaxPassesBeforeRestart"/>, ~15 ms after them): once a second at full load it raised the p99 of a
+    /// report at 32 connections from ~31 to ~42 ms (twelfth round). A 256 MB bound was worse, not better (p99
     /// 70–107 ms at every connection count: docs/performance.md, twelfth round).
     /// </summary>
     public const int RestartAfterFrames = 16_384;
@@ -46,6 +47,18 @@ internal sealed partial class WalCheckpointer(
     /// it is cut only after a reader held the restart back.
     /// </summary>
     public const long LogSizeLimit = 128L * 1024 * 1024;
+
+    /// <summary>
+    /// Before a restart, PASSIVE passes repeat (at most this many in all) while the last one still copied more than
+    /// <see cref="CatchUpFrames"/>. Measured at 32 connections (docs/performance.md, fourteenth round): after one pass
+    /// the restart found 200–2,700 frames written meanwhile and held the writers 10–37 ms; after the catch-up, 0–250
+    /// frames and 0–27 ms. What is left is the sync of the database file itself, ~15 ms on this disk however little
+    /// was copied.
+    /// </summary>
+    internal const int MaxPassesBeforeRestart = 4;
+
+    /// <summary>Frames (4 KB each) a PASSIVE pass may still have copied for the restart to follow it at once.</summary>
+    internal const long CatchUpFrames = 256;
 
     /// <summary>How long a restart waits for readers still in the log before it leaves it to the next round.</summary>
     internal static readonly TimeSpan RestartReaderWait = TimeSpan.FromMilliseconds(50);
@@ -111,13 +124,23 @@ internal sealed partial class WalCheckpointer(
             result = (frames, checkpointed, false);
             if (frames >= restartAfterFrames)
             {
+                // Each pass folds in what was written during the one before, while the writers carry on, so the
+                // restart (the only part that holds them) copies a few dozen frames, not the pass's worth.
+                var copied = checkpointed;
+                for (var pass = 1; pass < MaxPassesBeforeRestart && copied > CatchUpFrames; pass++)
+                {
+                    var before = checkpointed;
+                    (_, _, checkpointed) = await RunAsync(command, cancellationToken);
+                    copied = checkpointed - before;
+                }
+
+                await using var restart = new SqliteConnection(UnpooledConnectionString);
+                await restart.OpenAsync(cancellationToken);
+                await using var restartCommand = restart.CreateCommand();
+                restartCommand.CommandText = string.Create(CultureInfo.InvariantCulture,
+                    $"PRAGMA journal_size_limit={LogSizeLimit}; PRAGMA busy_timeout={(long)RestartReaderWait.TotalMilliseconds}; PRAGMA wal_checkpoint(RESTART);");
                 using (await writeGate.EnterAsync(cancellationToken))
                 {
-                    await using var restart = new SqliteConnection(UnpooledConnectionString);
-                    await restart.OpenAsync(cancellationToken);
-                    await using var restartCommand = restart.CreateCommand();
-                    restartCommand.CommandText = string.Create(CultureInfo.InvariantCulture,
-                        $"PRAGMA journal_size_limit={LogSizeLimit}; PRAGMA busy_timeout={(long)RestartReaderWait.TotalMilliseconds}; PRAGMA wal_checkpoint(RESTART);");
                     var (busy, restartFrames, restartCheckpointed) = await RunAsync(restartCommand, cancellationToken);
                     result = (restartFrames, restartCheckpointed, busy == 0);
                 }
