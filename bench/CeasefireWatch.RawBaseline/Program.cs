@@ -96,7 +96,7 @@ namespace CeasefireWatch.RawBaseline
             using (var setup = connection.CreateCommand())
             {
                 // The same settings the app's SqlitePragmas and DatabaseInitializer apply, and the same checkpointing:
-                // none in a commit, a PASSIVE checkpoint every second on a connection of its own (the app's WalCheckpointer).
+                // none in a commit, a PASSIVE checkpoint every 100 ms on a connection of its own (the app's WalCheckpointer.Interval).
                 setup.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0; "
                     + "DROP TABLE IF EXISTS TimelineEntries; DROP TABLE IF EXISTS Reports; DROP TABLE IF EXISTS Incidents; " + string.Join("; ", ddl) + ";";
                 setup.ExecuteNonQuery();
@@ -123,7 +123,7 @@ namespace CeasefireWatch.RawBaseline
                 """, "$incident", "$at", "$kind", "$actor", "$details", "$due");
             _ = Task.Run(async () =>
             {
-                using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+                using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
                 while (await timer.WaitForNextTickAsync())
                 {
                     using var checkpointer = new SqliteConnection($"Data Source={database}");
