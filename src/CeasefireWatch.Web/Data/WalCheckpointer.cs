@@ -49,11 +49,12 @@ internal sealed partial class WalCheckpointer(
     public const long LogSizeLimit = 128L * 1024 * 1024;
 
     /// <summary>
-    /// Before a restart, PASSIVE passes repeat (at most this many in all) while the last one still copied more than
-    /// <see cref="CatchUpFrames"/>. Measured at 32 connections (docs/performance.md, fourteenth round): after one pass
-    /// the restart found 200–2,700 frames written meanwhile and held the writers 10–37 ms; after the catch-up, 0–250
-    /// frames and 0–27 ms. What is left is the sync of the database file itself, ~15 ms on this disk however little
-    /// was copied.
+    /// Before a restart, PASSIVE passes repeat (at most this many in all): one more after the round's own (whose count
+    /// is the whole log's, not what it copied), then more while the last one still copied more than
+    /// <see cref="CatchUpFrames"/>. Measured at 32 connections with a pass every second (docs/performance.md, fourteenth
+    /// round): after one pass the restart found 200–2,700 frames written meanwhile and held the writers 10–37 ms; after
+    /// the catch-up, 0–250 frames and 0–27 ms. What is left is the sync of the database file itself, ~15 ms on this disk
+    /// however little was copied.
     /// </summary>
     internal const int MaxPassesBeforeRestart = 4;
 
