@@ -19,8 +19,9 @@ namespace CeasefireWatch.Web.Data;
 /// slowing as its index grew, a start after kill -9 reading all of it back. So once the log passes
 /// <see cref="RestartAfterFrames"/>, the round catches up with more PASSIVE passes and then runs a RESTART checkpoint in
 /// the write gate's turn: the app's writers wait in the gate (not in SQLite's sleeping busy handler) while the few frames
-/// written since the last pass are folded in and the database file is synced, and the next write starts the log from its beginning; readers still in the log are
-/// waited for at most <see cref="RestartReaderWait"/>, else the next round tries again.
+/// written since the last pass are folded in and the database file is synced, and the next write starts the log from
+/// its beginning; readers still in the log are waited for at most <see cref="RestartReaderWait"/>, else the next round
+/// tries again.
 /// </para>
 /// <para>
 /// When the app stops cleanly (every other service has stopped), it folds the whole log in and empties it, so the
@@ -67,7 +68,7 @@ internal sealed partial class WalCheckpointer(
     /// <summary>
     /// How often the log is folded in. Often and small rather than seldom and large: each PASSIVE pass ends in a sync of
     /// the database file, and while 32 connections posted the writers' tail followed the size of those syncs. Every
-    /// second (~64 MB a pass), p99 27–45 ms; every 250 ms, 22–24 ms; every 100 ms, 19–25 ms; with no checkpoint at all,
+    /// second (~64 MB a pass), p99 27–45 ms; every 250 ms, 22–26 ms; every 100 ms, 18–25 ms; with no checkpoint at all,
     /// 11–33 ms (docs/performance.md, fourteenth round). At rest a round finds nothing to copy and syncs nothing.
     /// </summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);

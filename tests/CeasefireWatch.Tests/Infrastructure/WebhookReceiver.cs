@@ -32,6 +32,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 body.ToArray()));
             return Results.StatusCode(script.TryDequeue(out var status) ? status : 200);
         });
+
+        // A receiver that sends the POST on elsewhere (307 keeps the method): a webhook must not follow it.
+        app.MapPost("/moved", () => Results.Redirect("/hook", permanent: false, preserveMethod: true));
         Port = port;
     }
 
@@ -43,6 +46,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public int Port { get; }
 
     public string Url => $"http://127.0.0.1:{Port}/hook";
+
+    /// <summary>Answers 307 Temporary Redirect to <see cref="Url"/>.</summary>
+    public string RedirectingUrl => $"http://127.0.0.1:{Port}/moved";
 
     public ConcurrentQueue<Request> Received { get; } = new();
 

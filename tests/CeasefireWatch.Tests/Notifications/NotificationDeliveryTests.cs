@@ -174,6 +174,26 @@ public sealed class NotificationDeliveryTests
     }
 
     [Fact]
+    public async Task A_receiver_that_redirects_is_answered_as_not_delivered_and_the_redirect_is_not_followed()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = NewApp();
+        var api = app.CreateApiClient();
+        await CreateRuleAsync(api, new { name = "Moved hook", channel = "Webhook", target = receiver.RedirectingUrl, stages = new[] { "Coalition" }, secret = Secret });
+
+        var incident = await app.LogIncidentAsync(api, app.Now.AddHours(-25));
+        Assert.Equal(Stage.Coalition, incident.Stage);
+        await WaitDeliveringAsync(app, async () => (await DeliveriesAsync(app)).SingleOrDefault() is { Attempts: > NotificationsRegistration.WebhookRetries }, "a whole round of tries is recorded");
+
+        // The app's webhook client, as registered: a 307 is an answer but 2xx (retried, as CONTRACT.md says), and the
+        // POST never went on to where the receiver pointed it.
+        var delivery = Assert.Single(await DeliveriesAsync(app));
+        Assert.NotEqual(DeliveryStatus.Delivered, delivery.Status);
+        Assert.Equal("HTTP 307 Temporary Redirect", delivery.LastAnswer);
+        Assert.Empty(receiver.Received);
+    }
+
+    [Fact]
     public async Task A_delivery_pending_when_the_app_stops_is_delivered_once_after_the_restart()
     {
         var database = NewDatabasePath();

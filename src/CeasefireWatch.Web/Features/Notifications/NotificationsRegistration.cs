@@ -29,7 +29,8 @@ public static class NotificationsRegistration
         services.AddScoped<EmailChannel>();
         services.AddScoped<WebhookChannel>();
         services.AddTransient<WebhookTries.Handler>();
-        var webhooks = services.AddHttpClient(WebhookChannel.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        var webhooks = services.AddHttpClient(WebhookChannel.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(WebhookAddresses.CreateHandler);
         webhooks.AddResilienceHandler("webhook", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<NotificationOptions>>().Value;
