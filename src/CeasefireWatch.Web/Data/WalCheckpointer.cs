@@ -89,10 +89,20 @@ internal sealed partial class WalCheckpointer(
     private string UnpooledConnectionString =>
         new SqliteConnectionStringBuilder(NeverCreating(database.ConnectionString)) { Pooling = false }.ConnectionString;
 
+    private readonly TaskCompletionSource foldedAtStop = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Completes once the fold at stop has run (at once on PostgreSQL, where there is none). The host's own "stopped"
+    /// signal is not enough to know the file is complete: its callbacks run last-registered first, so one registered
+    /// after the fold's runs before it.
+    /// </summary>
+    internal Task FoldedAtStop => foldedAtStop.Task;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (database.IsPostgres)
         {
+            foldedAtStop.TrySetResult();
             return;
         }
 
@@ -237,6 +247,10 @@ internal sealed partial class WalCheckpointer(
         {
             // Nothing is lost: the log stays beside the file and the next start reads it.
             LogStopCheckpointFailed(ex);
+        }
+        finally
+        {
+            foldedAtStop.TrySetResult();
         }
     }
 

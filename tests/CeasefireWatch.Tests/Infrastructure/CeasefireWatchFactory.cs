@@ -333,11 +333,13 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
 
     /// <summary>The started app's lifetime, to wait for its stop to finish before its database is deleted.</summary>
     private IHostApplicationLifetime? lifetime;
+    private WalCheckpointer? checkpointer;
 
     protected override IHost CreateHost(IHostBuilder builder)
     {
         var host = base.CreateHost(builder);
         lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        checkpointer = host.Services.GetServices<IHostedService>().OfType<WalCheckpointer>().Single();
         return host;
     }
 
@@ -345,15 +347,19 @@ public sealed class CeasefireWatchFactory : WebApplicationFactory<Program>
     {
         // The app's last steps of stopping (the ApplicationStopped callbacks: the checkpointer's final fold) were seen
         // to run after base.DisposeAsync had returned (under the minimal hosting model the app's own RunAsync stops it
-        // too): the database was deleted under them, and the fold left an empty file in /tmp. Wait for the stop to
-        // finish (bounded, in case a test's app never got that far).
+        // too): the database was deleted under them, and the fold left an empty file in /tmp. Wait for the stop and
+        // for the fold itself, which a "stopped" callback registered here would not cover (the host runs its stopped
+        // callbacks last-registered first: this one would run before the fold, and a test then copied the database
+        // file before it was complete). Bounded, in case a test's app never got that far.
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (lifetime?.ApplicationStopped.Register(() => stopped.TrySetResult()))
         {
             await base.DisposeAsync();
-            if (lifetime is not null)
+            if (lifetime is not null && checkpointer is not null)
             {
-                await Task.WhenAny(stopped.Task, Task.Delay(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+                await Task.WhenAny(
+                    Task.WhenAll(stopped.Task, checkpointer.FoldedAtStop),
+                    Task.Delay(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
             }
         }
 
