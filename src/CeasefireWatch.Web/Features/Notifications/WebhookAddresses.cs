@@ -51,7 +51,7 @@ public static class WebhookAddresses
         if (allowed.Length == 0)
         {
             throw new HttpRequestException(
-                $"{host} is a link-local address ({string.Join(", ", addresses.Select(a => a.ToString()))}): webhooks never connect to one (cloud instance metadata lives there).");
+                $"{host} has only link-local addresses ({string.Join(", ", addresses.Select(a => a.ToString()))}): webhooks never connect to one (cloud instance metadata lives there).");
         }
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
