@@ -18,6 +18,21 @@ public sealed class WebhookAddressesTests
     [InlineData("::ffff:169.254.169.254", true)]
     [InlineData("fe80::1", true)]
     [InlineData("fe80::a00:27ff:fe4e:66a1", true)]
+    [InlineData("64:ff9b::169.254.169.254", true)]
+    [InlineData("64:ff9b::a9fe:1", true)]
+    [InlineData("64:ff9b:1::a9fe:a9fe", true)]
+    [InlineData("64:ff9b:1:ffff:ffff::a9fe:a9fe", true)]
+    [InlineData("64:ff9b:1:a9fe:00a9:fe00::", true)]
+    [InlineData("64:ff9b:1:00a9:00fe:a9fe::", true)]
+    [InlineData("64:ff9b:1:0:a9:fea9:fe00:0", true)]
+    [InlineData("64:ff9b:1:5db8:0:d822::", false)]
+    [InlineData("2002:a9fe:a9fe::1", true)]
+    [InlineData("::169.254.169.254", true)]
+    [InlineData("64:ff9b::93.184.216.34", false)]
+    [InlineData("64:ff9b::1:a9fe:a9fe", false)]
+    [InlineData("2002:5db8:d822::1", false)]
+    [InlineData("2001:a9fe:a9fe::1", false)]
+    [InlineData("::a9fe:a9fe:0:0", false)]
     [InlineData("127.0.0.1", false)]
     [InlineData("::1", false)]
     [InlineData("10.1.2.3", false)]
@@ -57,5 +72,23 @@ public sealed class WebhookAddressesTests
         using var delivered = await client.PostAsync(receiver.Url, new StringContent("{}"), Ct);
         Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
         Assert.Single(receiver.Received);
+    }
+
+    [Fact]
+    public async Task Through_a_proxy_the_target_itself_is_checked_and_an_allowed_one_goes_through_the_proxy()
+    {
+        // The receiver plays the proxy: a plain-http request through a proxy is sent to it whole, absolute URI and all.
+        await using var proxy = await WebhookReceiver.StartAsync();
+        using var client = new HttpClient(WebhookAddresses.CreateHandler(new WebProxy($"http://127.0.0.1:{proxy.Port}")));
+
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(
+            () => client.PostAsync("http://169.254.169.254/hook", new StringContent("{}"), Ct));
+        Assert.Contains("link-local", refused.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.PostAsync("http://[64:ff9b::a9fe:a9fe]/hook", new StringContent("{}"), Ct));
+        Assert.Empty(proxy.Received);
+
+        using var passed = await client.PostAsync("http://192.0.2.10/hook", new StringContent("{}"), Ct);
+        Assert.Equal(HttpStatusCode.OK, passed.StatusCode);
+        Assert.Single(proxy.Received);
     }
 }
