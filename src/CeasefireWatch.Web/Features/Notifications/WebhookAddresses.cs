@@ -6,9 +6,10 @@ namespace CeasefireWatch.Web.Features.Notifications;
 /// <summary>
 /// Where a webhook may connect. A webhook is the server calling a URL a Supervisor typed, so the URL must not reach what
 /// only the server can: link-local addresses (169.254.0.0/16, fe80::/10, and IPv6 forms that carry a 169.254 address),
-/// where cloud hosts serve instance metadata and credentials (169.254.169.254). Checked on the addresses a connection actually goes to, after name resolution, so a
-/// name that resolves there (or is made to, later) is refused as well. Loopback and private networks stay allowed: a
-/// receiver on the same machine or the organisation's own network is a real use, and CONTRACT.md takes any http(s) URL.
+/// where cloud hosts serve instance metadata and credentials (169.254.169.254). Checked on the addresses a connection
+/// actually goes to, after name resolution, so a name that resolves there (or is made to, later) is refused as well.
+/// Loopback and private networks stay allowed: a receiver on the same machine or the organisation's own network is a
+/// real use, and CONTRACT.md takes any http(s) URL.
 /// </summary>
 public static class WebhookAddresses
 {
