@@ -90,5 +90,10 @@ public sealed class WebhookAddressesTests
         using var passed = await client.PostAsync("http://192.0.2.10/hook", new StringContent("{}"), Ct);
         Assert.Equal(HttpStatusCode.OK, passed.StatusCode);
         Assert.Single(proxy.Received);
+
+        // A name the server cannot resolve is the proxy's to resolve (behind a proxy, outside names often are).
+        using var unresolved = await client.PostAsync("http://no-such-receiver.invalid/hook", new StringContent("{}"), Ct);
+        Assert.Equal(HttpStatusCode.OK, unresolved.StatusCode);
+        Assert.Equal(2, proxy.Received.Count);
     }
 }
