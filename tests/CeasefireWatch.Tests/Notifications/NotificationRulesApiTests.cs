@@ -85,6 +85,7 @@ public sealed class NotificationRulesApiTests(CeasefireWatchFactory app) : IClas
         { """{"name":"x","channel":"Webhook","target":"http://169.254.169.254/latest/meta-data/","secret":"0123456789abcdef"}""", "target" },
         { """{"name":"x","channel":"Webhook","target":"http://[fe80::1]:8080/hook","secret":"0123456789abcdef"}""", "target" },
         { """{"name":"x","channel":"Webhook","target":"http://[::ffff:169.254.169.254]/","secret":"0123456789abcdef"}""", "target" },
+        { """{"name":"x","channel":"Webhook","target":"http://[64:ff9b::a9fe:a9fe]/","secret":"0123456789abcdef"}""", "target" },
         { """{"name":"x","channel":"Webhook","target":"https://hooks.example.org/"}""", "secret" },
         { """{"name":"x","channel":"Webhook","target":"https://hooks.example.org/","secret":"short"}""", "secret" },
         { """{"name":"x","channel":"Email","target":"a@example.org","stages":["Tier4"]}""", "stages" },

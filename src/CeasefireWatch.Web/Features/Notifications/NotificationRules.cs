@@ -74,7 +74,7 @@ public static class CreateNotificationRule
                 .WithMessage(c => Text.Format("\"{0}\" is not an absolute http or https URL (https://hooks.example.org/path).", c.Target));
             RuleFor(c => c.Target).Must(t => !WebhookAddresses.IsRefusedLiteral(t))
                 .When(c => IsWebhook(c) && IsHttpUrl(c.Target))
-                .WithMessage(c => Text.Format("\"{0}\" is a link-local address (169.254.0.0/16, fe80::/10), where cloud hosts keep their secrets: webhooks never call one.", c.Target));
+                .WithMessage(c => Text.Format("\"{0}\" is or carries a link-local address (169.254.0.0/16, fe80::/10), where cloud hosts keep their secrets: webhooks never call one.", c.Target));
 
             RuleFor(c => c.Stages)
                 .Must(s => s is null || s.All(name => ContractText.TryParseName<Stage>(name, out _)))
