@@ -131,10 +131,32 @@ public sealed class OpenApiTests(CeasefireWatchFactory app) : IClassFixture<Ceas
     [Fact]
     public async Task The_document_needs_a_key_or_a_session_like_the_api()
     {
-        // Outside /api an anonymous caller is sent to sign in, as for every page.
-        using var anonymous = await app.CreateBrowser().GetAsync(new Uri("/openapi/v1.json", UriKind.Relative), Ct);
-        Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
-        Assert.Contains("/Account/SignIn", anonymous.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        // A person following the link in a browser is sent to sign in, and comes back to the document.
+        using var inBrowser = new HttpRequestMessage(HttpMethod.Get, "/openapi/v1.json");
+        inBrowser.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+        using var person = await app.CreateBrowser().SendAsync(inBrowser, Ct);
+        Assert.Equal(HttpStatusCode.Redirect, person.StatusCode);
+        Assert.Contains("/Account/SignIn", person.Headers.Location?.OriginalString, StringComparison.Ordinal);
+
+        // A program (a client generator, an API tool) asking without a key is told so, as the API tells it: a redirect
+        // to an HTML sign-in page would only break its parser. In any case, none of the document is sent.
+        foreach (var accept in new[] { null, "application/json", "*/*", "application/json, text/plain" })
+        {
+            using var fromProgram = new HttpRequestMessage(HttpMethod.Get, "/OpenAPI/v1.json");
+            if (accept is not null)
+            {
+                fromProgram.Headers.Accept.ParseAdd(accept);
+            }
+
+            using var program = await app.CreateBrowser().SendAsync(fromProgram, Ct);
+            var problem = await Problems.AssertProblemAsync(program, HttpStatusCode.Unauthorized);
+            Assert.Contains("X-Api-Key", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("\"paths\"", await program.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        // A wrong key is refused the same way, whatever the caller accepts.
+        using var wrongKey = await app.CreateApiClient("not-a-key-0123456789").GetAsync("/openapi/v1.json", Ct);
+        await Problems.AssertProblemAsync(wrongKey, HttpStatusCode.Unauthorized);
     }
 
     [Fact]

@@ -61,7 +61,7 @@ internal static class SecurityRegistration
             o.SlidingExpiration = true;
             // Sign-out, a disabled account, a changed role or a reset password ends every session at once.
             o.Events.OnValidatePrincipal = SessionValidator.ValidateAsync;
-            o.Events.OnRedirectToLogin = context => IsApi(context.Request) || IsHub(context.Request)
+            o.Events.OnRedirectToLogin = context => IsApi(context.Request) || IsHub(context.Request) || IsDocumentForAProgram(context.Request)
                 ? ApiKeyAuthenticationHandler.WriteProblemAsync(context.HttpContext, Problems(context.HttpContext),
                     StatusCodes.Status401Unauthorized, "Authentication required.", "Send a valid X-Api-Key header, or sign in.")
                 : Redirect(context);
@@ -107,6 +107,15 @@ internal static class SecurityRegistration
 
     /// <summary>The live hub: a SignalR client cannot follow a redirect to a sign-in page, so it is told 401.</summary>
     private static bool IsHub(HttpRequest request) => request.Path.StartsWithSegments("/hubs");
+
+    /// <summary>
+    /// The OpenAPI document asked for by a program (a client generator, an API tool, curl) rather than a browser, which
+    /// says it accepts HTML: the program is told 401 as the API tells it, where an HTML sign-in page would only break its
+    /// parser; a person following the link is still sent to sign in.
+    /// </summary>
+    private static bool IsDocumentForAProgram(HttpRequest request) =>
+        request.Path.StartsWithSegments("/openapi")
+        && !request.GetTypedHeaders().Accept.Any(type => type.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
 
     private static IProblemDetailsService Problems(HttpContext context) =>
         context.RequestServices.GetRequiredService<IProblemDetailsService>();
