@@ -135,6 +135,8 @@ internal static class ServiceRegistration
             o.ModelBinderProviders.Insert(0, new StrictNumberModelBinderProvider());
         });
         services.AddProblemDetails();
+        // After the framework's own writer, so that it comes second: it takes the API requests that one declines.
+        services.AddSingleton<IProblemDetailsWriter, ApiProblemDetailsWriter>();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.ConfigureHttpJsonOptions(json =>
         {

@@ -154,8 +154,10 @@ public sealed class OpenApiTests(CeasefireWatchFactory app) : IClassFixture<Ceas
             Assert.DoesNotContain("\"paths\"", await program.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         }
 
-        // A wrong key is refused the same way, whatever the caller accepts.
-        using var wrongKey = await app.CreateApiClient("not-a-key-0123456789").GetAsync("/openapi/v1.json", Ct);
+        // A wrong key is refused with the problem even when the caller also accepts HTML: a key is a program's answer.
+        using var withWrongKey = new HttpRequestMessage(HttpMethod.Get, "/openapi/v1.json");
+        withWrongKey.Headers.Accept.ParseAdd("text/html");
+        using var wrongKey = await app.CreateApiClient("not-a-key-0123456789").SendAsync(withWrongKey, Ct);
         await Problems.AssertProblemAsync(wrongKey, HttpStatusCode.Unauthorized);
     }
 

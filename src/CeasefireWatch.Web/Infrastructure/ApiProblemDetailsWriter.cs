@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace CeasefireWatch.Web.Infrastructure;
+
+/// <summary>
+/// The API's answers are problem details whatever the caller's <c>Accept</c> says (CONTRACT.md). The framework's writer
+/// writes them only for a caller that accepts JSON: a client asking for <c>text/html</c> or <c>text/csv</c> (a
+/// spreadsheet fetching an export, a browser) with a wrong key got a 500 ("no registered IProblemDetailsWriter"), and
+/// its other errors an HTML page. Registered after the framework's writer, this one takes the API requests that one
+/// declines, and has that one write them: the same body, type, title and trace id.
+/// </summary>
+internal sealed class ApiProblemDetailsWriter(IServiceProvider services) : IProblemDetailsWriter
+{
+    private IProblemDetailsWriter? framework;
+
+    public bool CanWrite(ProblemDetailsContext context) =>
+        // An exception's problem is written once the request has been re-pointed at the error page; the feature keeps the path that failed.
+        IsApiAnswer(context.HttpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.HttpContext.Request.Path);
+
+    public ValueTask WriteAsync(ProblemDetailsContext context)
+    {
+        framework ??= FrameworkWriter();
+        return framework.WriteAsync(context);
+    }
+
+    /// <summary>
+    /// The writer that answers a caller accepting JSON outside any MVC controller: the framework's own (MVC registers one of
+    /// its own too, for controllers, which negotiates the format). Found on first use: asked for in the constructor, the
+    /// list of writers would contain this one being built.
+    /// </summary>
+    private IProblemDetailsWriter FrameworkWriter()
+    {
+        var probe = new DefaultHttpContext();
+        probe.Request.Headers.Accept = "application/problem+json";
+        var probeContext = new ProblemDetailsContext { HttpContext = probe };
+        return services.GetServices<IProblemDetailsWriter>().First(writer => writer is not ApiProblemDetailsWriter && writer.CanWrite(probeContext));
+    }
+
+    /// <summary>The requests whose errors the app answers as problem details: the API, the live hub and the OpenAPI document.</summary>
+    internal static bool IsApiAnswer(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/openapi");
+}
