@@ -103,6 +103,31 @@ public sealed class CredentialTests
     }
 
     [Fact]
+    public async Task A_person_signing_in_from_a_throttled_address_gets_a_page_saying_so_not_json()
+    {
+        await using var app = Throttled(limit: 2, window: "00:05:00");
+        foreach (var email in new[] { "a@example.org", "b@example.org" })
+        {
+            await app.AssertSignInFailsAsync(email, "a guessed passphrase");
+        }
+
+        // What a browser asks for when it posts a form: HTML first, anything at a lower weight (which JSON would satisfy).
+        foreach (var accept in new[] { "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html" })
+        {
+            var browser = app.CreateBrowser();
+            browser.DefaultRequestHeaders.Accept.ParseAdd(accept);
+            using var refused = await browser.PostFormAsync("/Account/SignIn", "/Account/SignIn",
+                ("Input.Email", CeasefireWatchFactory.AdminEmail), ("Input.Password", CeasefireWatchFactory.AdminPassword));
+
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.NotNull(refused.Headers.RetryAfter);
+            Assert.Equal("text/html", refused.Content.Headers.ContentType?.MediaType);
+            var page = await refused.Content.ReadAsStringAsync(Ct);
+            Assert.Contains("Too many failed sign-ins from this address", page, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_revoked_bootstrap_key_stays_revoked_across_restarts()
     {
         var path = CeasefireWatchFactory.NewDatabasePath();

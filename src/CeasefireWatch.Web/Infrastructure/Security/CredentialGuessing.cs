@@ -137,12 +137,21 @@ internal static class CredentialGuessingLimiter
         new(WriteThrottledAsync(rejected.HttpContext,
             rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(60)));
 
-    /// <summary>The 429 problem for an address over its failure budget, with <c>Retry-After</c> in whole seconds.</summary>
+    /// <summary>
+    /// The 429 for an address over its failure budget, with <c>Retry-After</c> in whole seconds: a problem for an API
+    /// caller; for a person at the sign-in page no body, so that the status page says it in words (it was a problem in
+    /// JSON, shown raw, for a browser's Accept).
+    /// </summary>
     public static async Task WriteThrottledAsync(HttpContext context, TimeSpan retryAfter)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        if (!ApiProblemDetailsWriter.IsApiAnswer(context.Request.Path))
+        {
+            return;
+        }
+
         await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
