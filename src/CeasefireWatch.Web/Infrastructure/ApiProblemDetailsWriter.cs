@@ -4,10 +4,11 @@ namespace CeasefireWatch.Web.Infrastructure;
 
 /// <summary>
 /// The API's answers are problem details whatever the caller's <c>Accept</c> says (CONTRACT.md). The framework's writer
-/// writes them only for a caller that accepts JSON: a client asking for <c>text/html</c> or <c>text/csv</c> (a
-/// spreadsheet fetching an export, a browser) with a wrong key got a 500 ("no registered IProblemDetailsWriter"), and
-/// its other errors an HTML page. Registered after the framework's writer, this one takes the API requests that one
-/// declines, and has that one write them: the same body, type, title and trace id.
+/// writes them only for a caller that accepts JSON: a client asking for <c>text/html</c> or <c>text/csv</c> (a spreadsheet
+/// fetching an export) got a 500 for a wrong key ("no registered IProblemDetailsWriter") and an HTML page for its other
+/// errors, and a page asked for with a key it refused was a 500 as well. Registered after the framework's writer, this
+/// one takes what that one declines for the API, the live hub, the OpenAPI document and any request carrying an API key,
+/// and has that one write it: the same body, type, title and trace id.
 /// </summary>
 internal sealed class ApiProblemDetailsWriter(IServiceProvider services) : IProblemDetailsWriter
 {
@@ -15,7 +16,10 @@ internal sealed class ApiProblemDetailsWriter(IServiceProvider services) : IProb
 
     public bool CanWrite(ProblemDetailsContext context) =>
         // An exception's problem is written once the request has been re-pointed at the error page; the feature keeps the path that failed.
-        IsApiAnswer(context.HttpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.HttpContext.Request.Path);
+        IsApiAnswer(context.HttpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.HttpContext.Request.Path)
+        // A request with an API key is a program's wherever it goes: a page refusing the key answers it as the API would
+        // (this was a 500 too).
+        || context.HttpContext.Request.Headers.ContainsKey(Security.ApiKeyAuthenticationHandler.HeaderName);
 
     public ValueTask WriteAsync(ProblemDetailsContext context)
     {

@@ -93,6 +93,26 @@ public sealed class ProblemAcceptTests(CeasefireWatchFactory app) : IClassFixtur
         Assert.Equal(before, (await app.CreateApiClient().GetFromJsonAsync<Paged>("/api/incidents", Ct))!.Total);
     }
 
+    [Theory]
+    [MemberData(nameof(NotJson))]
+    public async Task A_page_asked_for_with_a_wrong_key_or_by_a_role_that_may_not_is_a_problem_not_a_500(string accept)
+    {
+        foreach (var path in new[] { "/", "/Incidents", "/Admin/Users" })
+        {
+            using var wrongKey = await app.CreateApiClient("not-a-key-of-this-app-0123456789").SendAsync(Get(path, accept), Ct);
+            await AssertFrameworkProblemAsync(wrongKey, HttpStatusCode.Unauthorized);
+        }
+
+        // The Supervisor's key may read the dashboard, not administer accounts.
+        using (var page = await app.CreateApiClient().SendAsync(Get("/Incidents", accept), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+
+        using var admin = await app.CreateApiClient().SendAsync(Get("/Admin/Users", accept), Ct);
+        await AssertFrameworkProblemAsync(admin, HttpStatusCode.Forbidden);
+    }
+
     [Fact]
     public async Task Wrong_keys_beyond_the_limit_get_a_429_problem_from_a_caller_that_accepts_only_html()
     {
