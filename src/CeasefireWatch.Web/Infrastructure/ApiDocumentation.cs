@@ -12,6 +12,9 @@ namespace CeasefireWatch.Web.Infrastructure;
 internal static class ApiDocumentation
 {
     public const string DocumentPath = "/openapi/v1.json";
+
+    /// <summary>Whether a request asks for an OpenAPI document (any version, any case).</summary>
+    public static bool IsDocument(PathString path) => path.StartsWithSegments("/openapi");
     public const string ReferencePath = "/api-reference";
     public const string ApiKeyScheme = "ApiKey";
 

@@ -1,3 +1,4 @@
+using CeasefireWatch.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace CeasefireWatch.Web.Infrastructure;
@@ -14,12 +15,7 @@ internal sealed class ApiProblemDetailsWriter(IServiceProvider services) : IProb
 {
     private IProblemDetailsWriter? framework;
 
-    public bool CanWrite(ProblemDetailsContext context) =>
-        // An exception's problem is written once the request has been re-pointed at the error page; the feature keeps the path that failed.
-        IsApiAnswer(context.HttpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.HttpContext.Request.Path)
-        // A request with an API key is a program's wherever it goes: a page refusing the key answers it as the API would
-        // (this was a 500 too).
-        || context.HttpContext.Request.Headers.ContainsKey(Security.ApiKeyAuthenticationHandler.HeaderName);
+    public bool CanWrite(ProblemDetailsContext context) => AnswersAsProblem(context.HttpContext);
 
     public ValueTask WriteAsync(ProblemDetailsContext context)
     {
@@ -40,7 +36,16 @@ internal sealed class ApiProblemDetailsWriter(IServiceProvider services) : IProb
         return services.GetServices<IProblemDetailsWriter>().First(writer => writer is not ApiProblemDetailsWriter && writer.CanWrite(probeContext));
     }
 
-    /// <summary>The requests whose errors the app answers as problem details: the API, the live hub and the OpenAPI document.</summary>
-    internal static bool IsApiAnswer(PathString path) =>
-        path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/openapi");
+    /// <summary>
+    /// Whether the app answers this request's errors as problem details: the API, the live hub and the OpenAPI document,
+    /// and any request carrying an API key, which is a program's wherever it goes (a page refusing the key answers it as
+    /// the API would). Otherwise a person is at a page, and the status page says it in words.
+    /// </summary>
+    internal static bool AnswersAsProblem(HttpContext context)
+    {
+        // An exception's problem is written once the request has been re-pointed at the error page; the feature keeps the path that failed.
+        var path = context.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.Request.Path;
+        return SecurityRegistration.IsApi(path) || SecurityRegistration.IsHub(path) || ApiDocumentation.IsDocument(path)
+            || context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName);
+    }
 }

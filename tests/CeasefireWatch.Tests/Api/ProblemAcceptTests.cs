@@ -133,6 +133,11 @@ public sealed class ProblemAcceptTests(CeasefireWatchFactory app) : IClassFixtur
         using var refused = await guesser.SendAsync(Get("/api/incidents", "text/html"), Ct);
         await AssertFrameworkProblemAsync(refused, HttpStatusCode.TooManyRequests);
         Assert.NotNull(refused.Headers.RetryAfter);
+
+        // A key sent to a page is a program's too: it is told by a problem, not by the sign-in page's words.
+        using var atPage = await guesser.SendAsync(Get("/Incidents", "text/html"), Ct);
+        await AssertFrameworkProblemAsync(atPage, HttpStatusCode.TooManyRequests);
+        Assert.NotNull(atPage.Headers.RetryAfter);
     }
 
     private sealed record Paged(int Total);

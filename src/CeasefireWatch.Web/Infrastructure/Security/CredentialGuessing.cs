@@ -138,8 +138,8 @@ internal static class CredentialGuessingLimiter
             rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(60)));
 
     /// <summary>
-    /// The 429 for an address over its failure budget, with <c>Retry-After</c> in whole seconds: a problem for an API
-    /// caller; for a person at the sign-in page no body, so that the status page says it in words (it was a problem in
+    /// The 429 for an address over its failure budget, with <c>Retry-After</c> in whole seconds: a problem for a program
+    /// (<see cref="ApiProblemDetailsWriter.AnswersAsProblem"/>); for a person at the sign-in page no body, so that the status page says it in words (it was a problem in
     /// JSON, shown raw, for a browser's Accept).
     /// </summary>
     public static async Task WriteThrottledAsync(HttpContext context, TimeSpan retryAfter)
@@ -147,7 +147,7 @@ internal static class CredentialGuessingLimiter
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        if (!ApiProblemDetailsWriter.IsApiAnswer(context.Request.Path))
+        if (!ApiProblemDetailsWriter.AnswersAsProblem(context))
         {
             return;
         }

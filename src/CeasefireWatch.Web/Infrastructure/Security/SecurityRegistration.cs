@@ -61,7 +61,7 @@ internal static class SecurityRegistration
             o.SlidingExpiration = true;
             // Sign-out, a disabled account, a changed role or a reset password ends every session at once.
             o.Events.OnValidatePrincipal = SessionValidator.ValidateAsync;
-            o.Events.OnRedirectToLogin = context => IsApi(context.Request) || IsHub(context.Request) || IsDocumentForAProgram(context.Request)
+            o.Events.OnRedirectToLogin = context => IsApi(context.Request) || IsHub(context.Request.Path) || IsDocumentForAProgram(context.Request)
                 ? ApiKeyAuthenticationHandler.WriteProblemAsync(context.HttpContext, Problems(context.HttpContext),
                     StatusCodes.Status401Unauthorized, "Authentication required.", "Send a valid X-Api-Key header, or sign in.")
                 : Redirect(context);
@@ -103,10 +103,12 @@ internal static class SecurityRegistration
             .RequireAuthenticatedUser().RequireRole(Policies.RolesFor[Policies.Read]).Build());
     }
 
-    internal static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
+    internal static bool IsApi(HttpRequest request) => IsApi(request.Path);
+
+    internal static bool IsApi(PathString path) => path.StartsWithSegments("/api");
 
     /// <summary>The live hub: a SignalR client cannot follow a redirect to a sign-in page, so it is told 401.</summary>
-    private static bool IsHub(HttpRequest request) => request.Path.StartsWithSegments("/hubs");
+    internal static bool IsHub(PathString path) => path.StartsWithSegments("/hubs");
 
     /// <summary>
     /// The OpenAPI document asked for by a program (a client generator, an API tool, curl) rather than a browser, which
@@ -114,7 +116,7 @@ internal static class SecurityRegistration
     /// parser; a person following the link is still sent to sign in.
     /// </summary>
     private static bool IsDocumentForAProgram(HttpRequest request) =>
-        request.Path.StartsWithSegments("/openapi")
+        ApiDocumentation.IsDocument(request.Path)
         && !request.GetTypedHeaders().Accept.Any(type => type.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
 
     private static IProblemDetailsService Problems(HttpContext context) =>
