@@ -69,6 +69,8 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
 app.UseMiddleware<CookieApiAntiforgeryMiddleware>();
+// Last before the call itself: a small JSON body is kept, so that if it does not read, the 400 can name every bad field.
+app.UseMiddleware<JsonBodyKeeper>();
 
 // Answered straight from routing: a load balancer's check needs none of the rate limiter, authentication,
 // authorization or antiforgery that follow (it is anonymous and safe), and skips their cost thousands of times a

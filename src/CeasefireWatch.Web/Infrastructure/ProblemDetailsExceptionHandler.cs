@@ -2,6 +2,7 @@ using System.Text.Json;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
 using FluentValidation;
+using FluentValidation.Results;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -30,16 +31,14 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             return false;
         }
 
-        ProblemDetails? problem = exception switch
+        // A body that did not read is read again field by field, so that the 400 names every bad field, not the first.
+        var problem = exception is BadHttpRequestException { InnerException: JsonException }
+            ? await JsonBodyFields.ProblemAsync(httpContext, httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint, cancellationToken)
+            : null;
+
+        problem ??= exception switch
         {
-            ValidationException validation => new ValidationProblemDetails(
-                validation.Errors
-                    .GroupBy(e => JsonNamingPolicy.CamelCase.ConvertName(e.PropertyName))
-                    .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()))
-            {
-                Status = StatusCodes.Status400BadRequest,
-                Title = "The request has invalid fields.",
-            },
+            ValidationException validation => InvalidFields(validation.Errors),
             BadHttpRequestException bad => BadRequest(bad),
             NotFoundException notFound => new ProblemDetails
             {
@@ -87,6 +86,16 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         });
     }
 
+    /// <summary>A 400 with the failures keyed by field as the JSON spells it (camelCase), each message once.</summary>
+    public static ValidationProblemDetails InvalidFields(IEnumerable<ValidationFailure> failures) => new(
+        failures
+            .GroupBy(e => JsonNamingPolicy.CamelCase.ConvertName(e.PropertyName))
+            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()))
+    {
+        Status = StatusCodes.Status400BadRequest,
+        Title = "The request has invalid fields.",
+    };
+
     /// <summary>An unreadable body or query: name the field, and what it takes, when the JSON reader knows it.</summary>
     private static ProblemDetails BadRequest(BadHttpRequestException bad)
     {
@@ -104,26 +113,11 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             };
         }
 
-        var expected = json is ContractValueException contract ? $"'{field}' must be {contract.Expected}." : ExpectedValue(field);
+        var expected = JsonBodyFields.Expected(field, json);
         return new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [expected] })
         {
             Status = bad.StatusCode,
             Title = "The request has invalid fields.",
         };
     }
-
-    /// <summary>For a value the JSON reader itself refused (a number, a bare time): what the field takes, where known by its name.</summary>
-    private static string ExpectedValue(string field) => field.ToUpperInvariant() switch
-    {
-        "VIOLATIONTYPE" => Names<ViolationType>(field),
-        "SEVERITY" => Names<Domain.Severity>(field),
-        "SOURCETYPE" => Names<SourceType>(field),
-        "TOSTAGE" or "STAGE" => Names<Stage>(field),
-        _ when field.EndsWith("At", StringComparison.OrdinalIgnoreCase) =>
-            $"'{field}' must be an ISO 8601 time with an offset, such as {ContractText.InstantExample}.",
-        _ => $"'{field}' has a value of the wrong type.",
-    };
-
-    private static string Names<T>(string field)
-        where T : struct, Enum => $"'{field}' must be one of: {string.Join(", ", Enum.GetNames<T>())}.";
 }
