@@ -44,6 +44,24 @@ public sealed class SetupTests
         Assert.Equal(HttpStatusCode.OK, keyed.StatusCode);
     }
 
+    // A program cannot fill in the setup page: before setup, the live hub and the OpenAPI document answered a client
+    // with a redirect to it, where after setup they answer a 401 problem, or the document to a valid key.
+    [Fact]
+    public async Task While_no_user_exists_the_hub_and_the_api_document_answer_programs_as_always()
+    {
+        await using var app = new CeasefireWatchFactory { WithBootstrapAdmin = false };
+        var anonymous = app.CreateClient(new() { AllowAutoRedirect = false });
+
+        using var hub = await anonymous.PostAsync(new Uri("/hubs/live/negotiate?negotiateVersion=1", UriKind.Relative), null, Ct);
+        using var document = await anonymous.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative), Ct);
+        using var keyedDocument = await app.CreateApiClient().GetAsync("/openapi/v1.json", Ct);
+
+        await Problems.AssertProblemAsync(hub, HttpStatusCode.Unauthorized);
+        await Problems.AssertProblemAsync(document, HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.OK, keyedDocument.StatusCode);
+        Assert.Equal("application/json", keyedDocument.Content.Headers.ContentType?.MediaType);
+    }
+
     [Theory]
     [InlineData("not-an-email", Password, Password, "Input.Email")]
     [InlineData("", Password, Password, "Input.Email")]

@@ -52,7 +52,9 @@ internal sealed class SetupRedirectMiddleware(RequestDelegate next)
     public async Task InvokeAsync(HttpContext context, SetupGate gate, AppDbContext db)
     {
         var path = context.Request.Path;
-        var exempt = path.StartsWithSegments("/api") || path.StartsWithSegments("/health")
+        // A program (the API, the live hub, the OpenAPI document, anything sent with a key) gets its own answer, never a
+        // redirect to a page it cannot fill in.
+        var exempt = ApiProblemDetailsWriter.AnswersAsProblem(context) || path.StartsWithSegments("/health")
             || path.StartsWithSegments("/Setup") || path.StartsWithSegments("/Error") || path.StartsWithSegments("/Status")
             || Path.HasExtension(path.Value);
         if (!exempt && await gate.IsOpenAsync(db, context.RequestAborted))
