@@ -38,6 +38,6 @@ public sealed record DatabaseSetup(DatabaseProvider Provider, string ConnectionS
 
         return Enum.TryParse<DatabaseProvider>(value.Trim(), ignoreCase: true, out var provider) && Enum.IsDefined(provider)
             ? provider
-            : throw new InvalidOperationException($"{ProviderKey} is '{value}': use Sqlite or Postgres.");
+            : throw new Infrastructure.SettingException($"{ProviderKey} is '{value}': use Sqlite or Postgres.");
     }
 }

@@ -35,7 +35,7 @@ internal static class LoggingSettings
         }
         catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
         {
-            throw new InvalidOperationException($"Serilog:Using names '{name}', which is not an assembly in the app's folder.", e);
+            throw new SettingException($"Serilog:Using names '{name}', which is not an assembly in the app's folder.", e);
         }
     }
 }

@@ -25,7 +25,7 @@ internal static class ServiceRegistration
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             connectionString = provider == DatabaseProvider.Postgres
-                ? throw new InvalidOperationException($"{DatabaseSetup.ProviderKey} is Postgres: set ConnectionStrings:{ConnectionStringName} to an Npgsql connection string.")
+                ? throw new SettingException($"{DatabaseSetup.ProviderKey} is Postgres: set ConnectionStrings:{ConnectionStringName} to an Npgsql connection string.")
                 : $"Data Source={Path.Combine(environment.ContentRootPath, "App_Data", "ceasefirewatch.db")}";
         }
 

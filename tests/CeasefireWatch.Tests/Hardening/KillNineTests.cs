@@ -176,7 +176,7 @@ public sealed class KillNineTests
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            start.ArgumentList.Add(Path.Combine(WebOutputDirectory(), "CeasefireWatch.Web.dll"));
+            start.ArgumentList.Add(RepositoryFiles.WebAppDll());
             start.ArgumentList.Add("--urls");
             start.ArgumentList.Add(address.ToString().TrimEnd('/'));
             start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
@@ -237,15 +237,6 @@ public sealed class KillNineTests
             using var listener = new TcpListener(IPAddress.Loopback, 0);
             listener.Start();
             return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-
-        /// <summary>The web project's own build output, in the configuration these tests were built in.</summary>
-        private static string WebOutputDirectory()
-        {
-            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;   // bin/<Configuration>/net10.0
-            var output = Path.Combine(RepositoryFiles.WebProject, "bin", configuration, "net10.0");
-            Assert.True(File.Exists(Path.Combine(output, "CeasefireWatch.Web.dll")), $"Build the solution first: no app in {output}.");
-            return output;
         }
     }
 }

@@ -9,6 +9,15 @@ public static class RepositoryFiles
     /// <summary>The web project's folder (its content root: appsettings.json, wwwroot, Pages).</summary>
     public static string WebProject => Path.Combine(Root, "src", "CeasefireWatch.Web");
 
+    /// <summary>The built app (the web project's own output, in the configuration these tests were built in), to run as a child process.</summary>
+    public static string WebAppDll()
+    {
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;   // bin/<Configuration>/net10.0
+        var dll = Path.Combine(WebProject, "bin", configuration, "net10.0", "CeasefireWatch.Web.dll");
+        Assert.True(File.Exists(dll), $"Build the solution first: no {dll}.");
+        return dll;
+    }
+
     private static string FindRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)

@@ -71,7 +71,7 @@ public sealed class LoggingSettingsTests
         {
             ["Serilog:Using:0"] = "Serilog.Sinks.NotInstalled",
         }).Build();
-        var refused = Assert.Throws<InvalidOperationException>(() => LoggingSettings.ReaderOptions(configuration));
+        var refused = Assert.Throws<SettingException>(() => LoggingSettings.ReaderOptions(configuration));
         Assert.Contains("Serilog.Sinks.NotInstalled", refused.Message, StringComparison.Ordinal);
     }
 

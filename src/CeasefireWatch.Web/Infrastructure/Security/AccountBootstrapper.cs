@@ -118,8 +118,8 @@ internal sealed partial class AccountBootstrapper(
         var created = await users.CreateAsync(user, password);
         if (!created.Succeeded)
         {
-            throw new InvalidOperationException(
-                $"The administrator {email} could not be created: {string.Join(" ", created.Errors.Select(e => e.Description))}");
+            throw new SettingException(
+                $"The administrator {email} (Bootstrap:AdminEmail) could not be created: {string.Join(" ", created.Errors.Select(e => e.Description))}");
         }
 
         await users.AddToRoleAsync(user, Roles.Admin);
