@@ -94,9 +94,8 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (Exception failure) when (!started && failure is not HostAbortedException and not OperationCanceledException)
+catch (Exception failure) when (!started && StartFailure.IsTheOperators(failure))
 {
-    // HostAbortedException is how WebApplicationFactory stops this method once it has the built host.
     await Console.Error.WriteLineAsync(StartFailure.Explain(failure, database));
     return StartFailure.ExitCode;
 }

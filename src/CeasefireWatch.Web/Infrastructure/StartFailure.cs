@@ -1,3 +1,4 @@
+using System.Reflection;
 using CeasefireWatch.Web.Data;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Data.Sqlite;
@@ -17,6 +18,16 @@ public static class StartFailure
 
     // SQLite primary result code for a file that is not a database (https://sqlite.org/rescode.html).
     private const int NotADatabase = 26;
+
+    /// <summary>
+    /// Whether <paramref name="failure"/>, escaping the start, is for this process to explain and exit on. Not when a
+    /// WebApplicationFactory runs the app inside a test host (the entry assembly is then the test host's): the factory
+    /// must receive the failure as it was thrown, and a HostAbortedException is how it stops the app's Main once it has
+    /// the built host. Nor a cancelled start (Ctrl+C while starting).
+    /// </summary>
+    public static bool IsTheOperators(Exception failure) =>
+        Assembly.GetEntryAssembly() == typeof(StartFailure).Assembly
+        && failure is not HostAbortedException and not OperationCanceledException;
 
     /// <summary>
     /// The line to print for <paramref name="failure"/>; <paramref name="database"/> says which database was configured.
