@@ -69,6 +69,7 @@ public sealed class ReportFieldsValidator : AbstractValidator<IReportFields>
             .GreaterThanOrEqualTo(EarliestOccurrence).WithMessage($"The time the violation occurred must be after {EarliestOccurrence:yyyy-MM-dd}.");
 
         RuleFor(r => r.Oblast)
+            .Cascade(CascadeMode.Stop)
             .NotEmpty().WithMessage("Pick the oblast where it happened.")
             .Must(o => Oblasts.Canonical(o) is not null)
             .WithMessage(r => Text.Format("'{0}' is not one of Ukraine's regions; use one of: {1}.", r.Oblast, string.Join(", ", Oblasts.All)));
