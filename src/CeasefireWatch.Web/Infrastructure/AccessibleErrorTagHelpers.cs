@@ -54,6 +54,9 @@ public sealed class ErrorSummaryTagHelper(HtmlEncoder encoder) : TagHelper
         }
 
         output.Content.SetHtmlContent(html.Append("</ul>").ToString());
+        // The framework's summary writes its own list of the messages after the content: said twice, without links.
+        output.PreContent.Clear();
+        output.PostContent.Clear();
     }
 }
 

@@ -182,6 +182,27 @@ public sealed class NewIncidentPageTests(CeasefireWatchFactory factory) : IClass
         Assert.Equal(before, await factory.CountsAsync());
     }
 
+    // The framework's own summary list once followed ours inside the same box: every message was said twice.
+    [Fact]
+    public async Task The_error_summary_says_each_message_once_each_a_link_to_its_field()
+    {
+        var analyst = await factory.SignedInAsRoleAsync(Roles.Analyst);
+        var fields = NewIncident(Now.AddHours(-2), string.Empty);
+        fields["Input.Oblast"] = string.Empty;
+
+        using var response = await analyst.PostFormAsync(Page, Page, fields.AsFields());
+
+        var html = await response.HtmlAsync();
+        var summary = System.Text.RegularExpressions.Regex.Match(html, "<div[^>]*data-error-summary[^>]*>(?<inner>.*?)</div>",
+            System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(summary.Success, "No error summary in the page.");
+        var items = System.Text.RegularExpressions.Regex.Matches(summary.Groups["inner"].Value, "<li>(?<item>.*?)</li>",
+            System.Text.RegularExpressions.RegexOptions.Singleline).Select(m => m.Groups["item"].Value).ToList();
+        Assert.Equal(
+            ["<a href=\"#Input_Title\">Give the incident a title.</a>", "<a href=\"#Input_Oblast\">Pick the oblast where it happened.</a>"],
+            items);
+    }
+
     [Fact]
     public async Task A_time_at_most_five_minutes_ahead_of_the_clock_is_accepted_as_clock_skew()
     {
