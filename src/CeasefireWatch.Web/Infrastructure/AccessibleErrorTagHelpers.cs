@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using CeasefireWatch.Web.Infrastructure.Localization;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.AspNetCore.Razor.TagHelpers;
@@ -30,6 +31,7 @@ public sealed class ErrorSummaryTagHelper(HtmlEncoder encoder) : TagHelper
             .Where(e => e.Value is { Errors.Count: > 0 })
             .SelectMany(e => e.Value!.Errors.Select(error => (e.Key, Message: error.ErrorMessage)))
             .Where(e => e.Message.Length > 0)
+            .OrderBy(e => FormOrder(ViewContext.ViewData.ModelMetadata, e.Key), FormOrderComparer)
             .ToList();
         if (errors.Count == 0)
         {
@@ -58,6 +60,50 @@ public sealed class ErrorSummaryTagHelper(HtmlEncoder encoder) : TagHelper
         output.PreContent.Clear();
         output.PostContent.Clear();
     }
+
+    /// <summary>
+    /// Where a message's field is declared in the page's model ("Input.Oblast": the Input property, then Oblast within
+    /// it), so that the summary reads in the order of the form, top to bottom, as a person fixes it. The model state
+    /// itself keeps no order a person would recognise. A message about the whole form comes first; a key the model
+    /// does not declare, last.
+    /// </summary>
+    private static int[] FormOrder(ModelMetadata? metadata, string key)
+    {
+        if (key.Length == 0)
+        {
+            return [];
+        }
+
+        var path = new List<int>();
+        foreach (var name in key.Split('.'))
+        {
+            var properties = metadata?.Properties.ToList() ?? [];
+            var index = properties.FindIndex(p => string.Equals(p.PropertyName, name, StringComparison.Ordinal));
+            if (index < 0)
+            {
+                path.Add(int.MaxValue);
+                break;
+            }
+
+            path.Add(index);
+            metadata = properties[index];
+        }
+
+        return [.. path];
+    }
+
+    private static readonly Comparer<int[]> FormOrderComparer = Comparer<int[]>.Create((a, b) =>
+    {
+        for (var i = 0; i < Math.Min(a.Length, b.Length); i++)
+        {
+            if (a[i] != b[i])
+            {
+                return a[i].CompareTo(b[i]);
+            }
+        }
+
+        return a.Length.CompareTo(b.Length);
+    });
 }
 
 /// <summary>

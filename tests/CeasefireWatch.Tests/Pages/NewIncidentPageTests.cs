@@ -182,13 +182,17 @@ public sealed class NewIncidentPageTests(CeasefireWatchFactory factory) : IClass
         Assert.Equal(before, await factory.CountsAsync());
     }
 
-    // The framework's own summary list once followed ours inside the same box: every message was said twice.
+    // The framework's own summary list once followed ours inside the same box: every message was said twice. And the
+    // model state's own order put the oblast before the time, the type of violation last.
     [Fact]
-    public async Task The_error_summary_says_each_message_once_each_a_link_to_its_field()
+    public async Task The_error_summary_says_each_message_once_in_the_order_of_the_form_each_a_link_to_its_field()
     {
         var analyst = await factory.SignedInAsRoleAsync(Roles.Analyst);
         var fields = NewIncident(Now.AddHours(-2), string.Empty);
         fields["Input.Oblast"] = string.Empty;
+        fields["Input.OccurredAt"] = string.Empty;
+        fields["Input.ViolationType"] = string.Empty;
+        fields["Input.Location"] = string.Empty;
 
         using var response = await analyst.PostFormAsync(Page, Page, fields.AsFields());
 
@@ -199,7 +203,13 @@ public sealed class NewIncidentPageTests(CeasefireWatchFactory factory) : IClass
         var items = System.Text.RegularExpressions.Regex.Matches(summary.Groups["inner"].Value, "<li>(?<item>.*?)</li>",
             System.Text.RegularExpressions.RegexOptions.Singleline).Select(m => m.Groups["item"].Value).ToList();
         Assert.Equal(
-            ["<a href=\"#Input_Title\">Give the incident a title.</a>", "<a href=\"#Input_Oblast\">Pick the oblast where it happened.</a>"],
+            [
+                "<a href=\"#Input_Title\">Give the incident a title.</a>",
+                "<a href=\"#Input_OccurredAt\">Say when the violation occurred.</a>",
+                "<a href=\"#Input_Oblast\">Pick the oblast where it happened.</a>",
+                "<a href=\"#Input_Location\">Give the settlement or location.</a>",
+                "<a href=\"#Input_ViolationType\">Pick the type of violation.</a>",
+            ],
             items);
     }
 
