@@ -42,7 +42,7 @@ public sealed partial class SecurityLogAdminTests
             // (The bootstrap administrator's creation is logged too, at start, from no address: the analyst's is the one.)
             var row = Assert.Single(rows, r => r.Contains($"data-kind=\"{kind}\"", StringComparison.Ordinal)
                 && (kind != SecurityEventKind.UserCreated || r.Contains(">analyst@example.org</td>", StringComparison.Ordinal)));
-            Assert.Contains($"<td data-source>{CeasefireWatchFactory.ClientAddress}</td>", row, StringComparison.Ordinal);
+            Assert.Contains($"<td data-source data-label=\"Source address\">{CeasefireWatchFactory.ClientAddress}</td>", row, StringComparison.Ordinal);
             Assert.Contains(kind.Label(), row, StringComparison.Ordinal);
         }
 

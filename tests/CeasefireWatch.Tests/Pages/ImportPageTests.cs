@@ -45,8 +45,9 @@ public sealed class ImportPageTests(CeasefireWatchFactory app) : IClassFixture<C
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("data-imported=\"2\"", html, StringComparison.Ordinal);
-        Assert.Matches("<tr data-stage=\"UsBackstop\"><th scope=\"row\">[^<]*</th><td>1</td><td>1</td></tr>", html);
-        Assert.Matches("<tr data-key=\"Chernihiv\">\\s*<th scope=\"row\">Chernihiv</th><td>2</td>", html);
+        Assert.Matches("<tr data-stage=\"UsBackstop\"><th scope=\"row\">[^<]*</th><td data-label=\"Reached\">1</td><td data-label=\"Highest tier\">1</td></tr>", html);
+        Assert.DoesNotContain("<td>", html, StringComparison.Ordinal);
+        Assert.Matches("<tr data-key=\"Chernihiv\">\\s*<th scope=\"row\">Chernihiv</th><td data-label=\"Incidents\">2</td>", html);
         Assert.Contains("data-key=\"2025-12\"", html, StringComparison.Ordinal);
         Assert.Contains("<progress data-import-progress", html, StringComparison.Ordinal);
         Assert.Equal(2, await app.WithDbAsync(db => db.Incidents.CountAsync(i => i.Title.StartsWith("Page "), Ct)));
@@ -75,8 +76,10 @@ public sealed class ImportPageTests(CeasefireWatchFactory app) : IClassFixture<C
         var html = await response.HtmlAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("<tr data-bad-line=\"2\"><td>2</td><td>occurred_at</td>", html, StringComparison.Ordinal);
-        Assert.Contains("<tr data-bad-line=\"3\"><td>3</td><td>oblast</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<tr data-bad-line=\"2\"><td data-label=\"Line\">2</td><td data-label=\"Column\">occurred_at</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<tr data-bad-line=\"3\"><td data-label=\"Line\">3</td><td data-label=\"Column\">oblast</td>", html, StringComparison.Ordinal);
+        // A phone shows each row as a card: a cell without its column's name was a bare "3".
+        Assert.DoesNotContain("<td>", html, StringComparison.Ordinal);
         Assert.Contains("Narnia", html, StringComparison.Ordinal);
         Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(i => i.Title.StartsWith("Bad page"), Ct)));
     }
