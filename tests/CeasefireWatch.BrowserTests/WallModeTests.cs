@@ -47,6 +47,8 @@ public sealed class WallModeTests(BrowserFixture app)
         var below = await page.EvaluateAsync<int>(
             "() => [...document.querySelectorAll('#wall-cards .cards > li:not([hidden])')].filter(c => c.getBoundingClientRect().bottom > window.innerHeight).length");
         Assert.Equal(0, below);
+        // Below the cards the screen is the wall's dark too, not the light page behind it.
+        Assert.Equal("rgb(13, 17, 23)", await page.EvaluateAsync<string>("() => getComputedStyle(document.documentElement).backgroundColor"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, $"wall-{width}x{height}.png") });
     }
 
