@@ -169,18 +169,7 @@ public sealed class KillNineTests
         {
             var port = FreePort();
             var address = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
-            var start = new ProcessStartInfo("dotnet")
-            {
-                WorkingDirectory = RepositoryFiles.WebProject,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.ArgumentList.Add(RepositoryFiles.WebAppDll());
-            start.ArgumentList.Add("--urls");
-            start.ArgumentList.Add(address.ToString().TrimEnd('/'));
-            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-            start.Environment["ConnectionStrings__CeasefireWatch"] = $"Data Source={database}";
+            var start = RepositoryFiles.WebAppStartInfo(database, address.ToString().TrimEnd('/'), "Development");
             start.Environment["Bootstrap__ApiKey"] = ApiKey;
             start.Environment["Escalation__Tier2After"] = Tier2After.ToString("c", CultureInfo.InvariantCulture);
             start.Environment["Escalation__Tier3After"] = Tier3After.ToString("c", CultureInfo.InvariantCulture);

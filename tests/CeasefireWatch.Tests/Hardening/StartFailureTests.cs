@@ -90,18 +90,7 @@ public sealed class StartFailureTests
 
     private static async Task<(int ExitCode, string Error)> RunAsync(string database, string port, params (string Name, string Value)[] settings)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = RepositoryFiles.WebProject,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(RepositoryFiles.WebAppDll());
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["ConnectionStrings__CeasefireWatch"] = $"Data Source={database}";
+        var start = RepositoryFiles.WebAppStartInfo(database, $"http://127.0.0.1:{port}", "Production");
         foreach (var (name, value) in settings)
         {
             start.Environment[name] = value;

@@ -18,6 +18,27 @@ public static class RepositoryFiles
         return dll;
     }
 
+    /// <summary>
+    /// How to start the built app as a child process listening on <paramref name="url"/> with its database at
+    /// <paramref name="database"/>, its output read by the caller; add settings to its environment.
+    /// </summary>
+    public static System.Diagnostics.ProcessStartInfo WebAppStartInfo(string database, string url, string environment)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = WebProject,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(WebAppDll());
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(url);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
+        start.Environment["ConnectionStrings__CeasefireWatch"] = $"Data Source={database}";
+        return start;
+    }
+
     private static string FindRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
