@@ -7,6 +7,7 @@ using FluentValidation.Results;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace CeasefireWatch.Web.Infrastructure;
@@ -37,7 +38,8 @@ internal static class JsonBodyFields
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(kept.Bytes);
+            // The serializer skips a UTF-8 byte order mark (some tools write one); the document reader does not.
+            document = JsonDocument.Parse(kept.Bytes.Span.StartsWith(Utf8ByteOrderMark) ? kept.Bytes[Utf8ByteOrderMark.Length..] : kept.Bytes);
         }
         catch (JsonException error)
         {
@@ -98,6 +100,33 @@ internal static class JsonBodyFields
             await AddValidatorFindingsAsync(context.RequestServices, requestType, readable.WrittenMemory, options, failures, cancellationToken);
             return ProblemDetailsExceptionHandler.InvalidFields(failures);
         }
+    }
+
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
+    /// <summary>
+    /// The 400 for a call that needs a body and was sent none, or JSON's <c>null</c>: the framework's own words for it
+    /// ("Implicit body inferred for parameter … Did you mean to use a Service instead?") are for the app's developers.
+    /// Null when the call takes no body, or one was sent.
+    /// </summary>
+    public static ProblemDetails? MissingBodyProblem(HttpContext context, Endpoint? endpoint)
+    {
+        if (endpoint?.Metadata.GetMetadata<IAcceptsMetadata>() is not { RequestType: not null, IsOptional: false })
+        {
+            return null;
+        }
+
+        var request = context.Request;
+        var none = request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.ContainsKey(HeaderNames.TransferEncoding));
+        var jsonNull = context.Features.Get<JsonBodyKeeper.KeptBody>() is { } kept && kept.Bytes.Span.Trim(" \t\r\n"u8).SequenceEqual("null"u8);
+        return none || jsonNull
+            ? new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request could not be read.",
+                Detail = "This call needs a JSON object in its body (Content-Type: application/json) with the fields the API reference lists.",
+            }
+            : null;
     }
 
     /// <summary>What the field takes, when its value does not read as the field's type; null when it reads.</summary>

@@ -32,9 +32,13 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         }
 
         // A body that did not read is read again field by field, so that the 400 names every bad field, not the first.
-        var problem = exception is BadHttpRequestException { InnerException: JsonException }
-            ? await JsonBodyFields.ProblemAsync(httpContext, httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint, cancellationToken)
-            : null;
+        var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
+        var problem = exception switch
+        {
+            BadHttpRequestException { InnerException: JsonException } => await JsonBodyFields.ProblemAsync(httpContext, endpoint, cancellationToken),
+            BadHttpRequestException { InnerException: null } => JsonBodyFields.MissingBodyProblem(httpContext, endpoint),
+            _ => null,
+        };
 
         problem ??= exception switch
         {

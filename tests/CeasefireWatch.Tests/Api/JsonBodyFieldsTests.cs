@@ -190,6 +190,45 @@ public sealed class JsonBodyFieldsTests(CeasefireWatchFactory factory) : IClassF
         Assert.Equal(before, await IncidentCountAsync());
     }
 
+    // Some tools write a UTF-8 byte order mark; the serializer skips it, and so must the reading again.
+    [Fact]
+    public async Task A_body_starting_with_a_byte_order_mark_has_its_bad_fields_named()
+    {
+        var body = ValidIncident();
+        body["severity"] = "High";
+        body["killed"] = "many";
+        using var content = new ByteArrayContent([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(body.ToJsonString())]);
+        content.Headers.ContentType = new("application/json");
+
+        using var response = await api.PostAsync("/api/incidents", content, Ct);
+
+        await AssertValidationProblemAsync(response, "severity", "killed");
+    }
+
+    // The framework's words for this were "Implicit body inferred for parameter "command" but no body was provided. Did you
+    // mean to use a Service instead?": meant for the app's developers, not its callers.
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("null")]
+    [InlineData(" null\n")]
+    public async Task A_call_sent_without_a_body_is_told_it_needs_one(string? text)
+    {
+        var before = await IncidentCountAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/incidents")
+        {
+            Content = text is null ? null : new StringContent(text, Encoding.UTF8, "application/json"),
+        };
+
+        using var response = await api.SendAsync(request, Ct);
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(
+            "This call needs a JSON object in its body (Content-Type: application/json) with the fields the API reference lists.",
+            problem.GetProperty("detail").GetString());
+        Assert.Equal(before, await IncidentCountAsync());
+    }
+
     [Fact]
     public async Task A_body_that_reads_is_taken_as_before()
     {
