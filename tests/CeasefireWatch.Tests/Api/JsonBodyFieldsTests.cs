@@ -27,15 +27,22 @@ public sealed class JsonBodyFieldsTests(CeasefireWatchFactory factory) : IClassF
 
     private static StringContent Json(JsonObject body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
 
+    /// <summary>A valid incident but for a severity the contract does not list and a casualty count that is text.</summary>
+    private JsonObject WithTwoBadValues()
+    {
+        var body = ValidIncident();
+        body["severity"] = "High";
+        body["killed"] = "many";
+        return body;
+    }
+
     private JsonObject ValidIncident() => JsonSerializer.SerializeToNode(CeasefireWatchFactory.IncidentBody(factory.Now))!.AsObject();
 
     [Fact]
     public async Task Every_value_that_does_not_read_is_named_with_what_it_takes()
     {
         var before = await IncidentCountAsync();
-        var body = ValidIncident();
-        body["severity"] = "High";
-        body["killed"] = "many";
+        var body = WithTwoBadValues();
         body["latitude"] = "north";
         body["occurredAt"] = "yesterday";
 
@@ -145,9 +152,7 @@ public sealed class JsonBodyFieldsTests(CeasefireWatchFactory factory) : IClassF
     [Fact]
     public async Task A_body_too_large_to_keep_names_the_first_bad_field()
     {
-        var body = ValidIncident();
-        body["severity"] = "High";
-        body["killed"] = "many";
+        var body = WithTwoBadValues();
         var padded = body.ToJsonString().Replace("{", "{" + new string(' ', 70 * 1024), StringComparison.Ordinal);
 
         using var response = await api.PostAsync("/api/incidents", new StringContent(padded, Encoding.UTF8, "application/json"), Ct);
@@ -158,9 +163,7 @@ public sealed class JsonBodyFieldsTests(CeasefireWatchFactory factory) : IClassF
     [Fact]
     public async Task A_body_sent_in_chunks_names_the_first_bad_field()
     {
-        var body = ValidIncident();
-        body["severity"] = "High";
-        body["killed"] = "many";
+        var body = WithTwoBadValues();
         using var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body.ToJsonString())));
         content.Headers.ContentType = new("application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/incidents") { Content = content };
@@ -194,9 +197,7 @@ public sealed class JsonBodyFieldsTests(CeasefireWatchFactory factory) : IClassF
     [Fact]
     public async Task A_body_starting_with_a_byte_order_mark_has_its_bad_fields_named()
     {
-        var body = ValidIncident();
-        body["severity"] = "High";
-        body["killed"] = "many";
+        var body = WithTwoBadValues();
         using var content = new ByteArrayContent([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(body.ToJsonString())]);
         content.Headers.ContentType = new("application/json");
 
