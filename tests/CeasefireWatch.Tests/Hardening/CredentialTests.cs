@@ -178,6 +178,36 @@ public sealed class CredentialTests
         Assert.Equal(HttpStatusCode.OK, (await app.CreateApiClient().PostAsJsonAsync($"/api/incidents/{other.Id}/resolve", new { reason = "Ceased." }, Ct)).StatusCode);
     }
 
+    /// <summary>
+    /// Without the header the token is looked for in a form body; a form that does not read made the antiforgery check
+    /// throw (a 500). It is refused like any call without a token, and the same body with an API key gets the import's
+    /// own answer.
+    /// </summary>
+    [Theory]
+    [InlineData("multipart/form-data", "title")]
+    [InlineData("multipart/form-data; boundary=cw", "--cw\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\ntitle")]
+    public async Task A_cookie_call_whose_form_does_not_read_is_refused_for_want_of_a_token_not_a_500(string contentType, string body)
+    {
+        await using var app = new CeasefireWatchFactory();
+        var analyst = await app.SignedInAsRoleAsync(Web.Infrastructure.Security.Roles.Analyst);
+
+        HttpRequestMessage Unreadable()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/imports") { Content = new StringContent(body) };
+            request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+            return request;
+        }
+
+        using var cookie = Unreadable();
+        var refused = await Problems.AssertProblemAsync(await analyst.SendAsync(cookie, Ct), HttpStatusCode.BadRequest);
+        Assert.Equal("The antiforgery token is missing or invalid.", refused.GetProperty("title").GetString());
+
+        using var keyed = Unreadable();
+        var unread = await Problems.AssertProblemAsync(await app.CreateApiClient().SendAsync(keyed, Ct), HttpStatusCode.BadRequest);
+        Assert.Equal("The multipart form could not be read.", unread.GetProperty("title").GetString());
+        Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
+    }
+
     private static CeasefireWatchFactory Throttled(int limit, string window) => new()
     {
         Settings = new Dictionary<string, string?>

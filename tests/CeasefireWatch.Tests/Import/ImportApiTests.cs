@@ -199,6 +199,36 @@ public sealed class ImportApiTests
         Assert.StartsWith("Attach a CSV file", errors.GetProperty("file")[0].GetString(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A body the form reader cannot take is the caller's mistake, told as such: these were 500s when the generated binder
+    /// read the form (no Content-Type at all; multipart without its boundary and no body; a body cut short before its
+    /// closing boundary), and nothing is imported.
+    /// </summary>
+    [Theory]
+    [InlineData(null, null, HttpStatusCode.UnsupportedMediaType, "multipart/form-data")]
+    [InlineData("multipart/form-data", null, HttpStatusCode.BadRequest, "Attach a CSV file in the form field 'file'")]
+    [InlineData("multipart/form-data", "title,occurred_at,oblast\r\n", HttpStatusCode.BadRequest, "boundary")]
+    [InlineData("multipart/form-data; boundary=cw", "--cw\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\ntitle", HttpStatusCode.BadRequest, "ended before its closing boundary")]
+    public async Task A_body_that_is_not_a_readable_multipart_form_is_a_problem_that_says_what_to_send(
+        string? contentType, string? body, HttpStatusCode status, string said)
+    {
+        await using var app = new CeasefireWatchFactory();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/imports");
+        if (body is not null || contentType is not null)
+        {
+            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body ?? ""));
+            request.Content.Headers.ContentType = contentType is null ? null : System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+        }
+
+        using var response = await app.CreateApiClient().SendAsync(request, Ct);
+
+        // What it says is in the detail, or (no body at all: no file) in errors.file.
+        var problem = await Problems.AssertProblemAsync(response, status);
+        var told = problem.TryGetProperty("detail", out var detail) ? detail.GetString() : problem.GetProperty("errors").GetProperty("file")[0].GetString();
+        Assert.Contains(said, told, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
+    }
+
     [Fact]
     public async Task An_empty_file_is_a_400_that_says_it_is_empty()
     {

@@ -19,7 +19,7 @@ internal sealed class CookieApiAntiforgeryMiddleware(RequestDelegate next)
             && !HttpMethods.IsOptions(context.Request.Method) && !HttpMethods.IsTrace(context.Request.Method)
             && context.User.Identity is { IsAuthenticated: true, AuthenticationType: var scheme }
             && scheme == IdentityConstants.ApplicationScheme
-            && !await antiforgery.IsRequestValidAsync(context))
+            && !await IsValidAsync(antiforgery, context))
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             await problems.WriteAsync(new ProblemDetailsContext
@@ -36,5 +36,22 @@ internal sealed class CookieApiAntiforgeryMiddleware(RequestDelegate next)
         }
 
         await next(context);
+    }
+
+    /// <summary>
+    /// Whether the call carries a valid token. Without the header the token is looked for in the body when that is a
+    /// form, and a form that does not read (multipart without its boundary, cut short) throws rather than answering
+    /// false: it has no readable token either, so it is refused like any call without one, not with a 500.
+    /// </summary>
+    private static async Task<bool> IsValidAsync(IAntiforgery antiforgery, HttpContext context)
+    {
+        try
+        {
+            return await antiforgery.IsRequestValidAsync(context);
+        }
+        catch (AntiforgeryValidationException)
+        {
+            return false;
+        }
     }
 }
