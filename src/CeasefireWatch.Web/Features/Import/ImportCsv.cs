@@ -157,7 +157,7 @@ public static partial class ImportCsv
                 }
 
                 var cells = new Cells(reader, index, line, bad);
-                var row = format == ImportFormat.Incidents ? ReadIncident(cells) : ReadAcled(cells, firstLineOfEvent);
+                var row = format == ImportFormat.Incidents ? ReadIncident(cells) : ReadAcled(cells, firstLineOfEvent, clock.GetUtcNow());
                 var columns = format == ImportFormat.Incidents ? IncidentColumnOf : AcledColumnOf;
                 foreach (var failure in validator.Validate(row).Errors)
                 {
@@ -248,7 +248,7 @@ public static partial class ImportCsv
         return row;
     }
 
-    private static ImportRow ReadAcled(Cells cells, Dictionary<string, long> firstLineOfEvent)
+    private static ImportRow ReadAcled(Cells cells, Dictionary<string, long> firstLineOfEvent, DateTimeOffset now)
     {
         var eventId = cells.Text("event_id_cnty");
         if (string.IsNullOrWhiteSpace(eventId))
@@ -268,13 +268,18 @@ public static partial class ImportCsv
         var actor = cells.Text("actor1");
         var notes = cells.Text("notes");
 
-        // An ACLED event is a day's event: it began at the start of that day in Kyiv and was over by the next.
+        // An ACLED event is a day's event: it began at the start of that day in Kyiv and was over by the next. Today's
+        // events (an export pulled this afternoon) are taken as over at the import, so they too are history, resolved in
+        // tier 1, rather than refused for ending in the future. A day still to come is named once, as the event_date
+        // in the future, not a second time for an end that would follow from it.
         DateTimeOffset? start = null, end = null;
         if (day is { } d && KyivTime.TryToUtc(d.ToDateTime(TimeOnly.MinValue), out var startUtc, out _)
             && KyivTime.TryToUtc(d.AddDays(1).ToDateTime(TimeOnly.MinValue), out var endUtc, out _))
         {
             start = new DateTimeOffset(startUtc, TimeSpan.Zero);
-            end = new DateTimeOffset(endUtc, TimeSpan.Zero);
+            var dayEnd = new DateTimeOffset(endUtc, TimeSpan.Zero);
+            var overBy = start > now ? start.Value : now;
+            end = start > now + IncidentLimits.ClockSkew ? null : dayEnd < overBy ? dayEnd : overBy;
         }
 
         var what = string.IsNullOrWhiteSpace(subEventType) ? eventType : subEventType;
