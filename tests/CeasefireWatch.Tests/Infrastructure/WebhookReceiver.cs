@@ -15,6 +15,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly ConcurrentQueue<int> script;
+    private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int hanging;
 
     private WebhookReceiver(int port, IEnumerable<int> statuses)
     {
@@ -31,6 +33,14 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
                 body.ToArray()));
             return Results.StatusCode(script.TryDequeue(out var status) ? status : 200);
+        });
+
+        // A receiver that takes the POST and never answers, until released or the caller gives up.
+        app.MapPost("/hang", async (HttpContext context) =>
+        {
+            Interlocked.Increment(ref hanging);
+            await Task.WhenAny(released.Task, Task.Delay(Timeout.Infinite, context.RequestAborted));
+            return Results.StatusCode(200);
         });
 
         // A receiver that sends the POST on elsewhere (307 keeps the method): a webhook must not follow it.
@@ -52,6 +62,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public ConcurrentQueue<Request> Received { get; } = new();
 
+    /// <summary>Takes the POST and does not answer (until disposed): a receiver that hangs.</summary>
+    public string HangingUrl => $"http://127.0.0.1:{Port}/hang";
+
+    /// <summary>How many POSTs <see cref="HangingUrl"/> has taken.</summary>
+    public int Hanging => Volatile.Read(ref hanging);
+
     /// <summary>Starts a receiver on <paramref name="port"/> (a free one when null) answering <paramref name="statuses"/> first.</summary>
     public static async Task<WebhookReceiver> StartAsync(int? port = null, params int[] statuses)
     {
@@ -62,6 +78,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        released.TrySetResult();
         await app.StopAsync(CancellationToken.None);
         await app.DisposeAsync();
     }

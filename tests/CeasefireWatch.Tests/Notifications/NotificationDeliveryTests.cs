@@ -173,6 +173,68 @@ public sealed class NotificationDeliveryTests
         Assert.True(delivery.DeliveredAt - started.UtcDateTime < TimeSpan.FromMinutes(1), $"Delivered at {delivery.DeliveredAt:O}, first try at {started:O}.");
     }
 
+    /// <summary>
+    /// A round lasts as long as its slowest receiver; one that hangs held every delivery that fell due meanwhile (a tier
+    /// just entered) for its three tries' timeouts, and every delivery of the round was stamped when the round ended.
+    /// Now a new delivery goes out in a round of its own at once, and each is stamped when it went out. The app's clock
+    /// stands still here, so nothing times out: only a round running beside the stuck one can deliver.
+    /// </summary>
+    [Fact]
+    public async Task A_receiver_that_never_answers_holds_up_no_other_delivery_and_each_is_stamped_when_it_went_out()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = NewApp();
+        var api = app.CreateApiClient();
+        await CreateRuleAsync(api, new { name = "Stuck hook", channel = "Webhook", target = receiver.HangingUrl, secret = Secret });
+        var good = (await CreateRuleAsync(api, new { name = "Good hook", channel = "Webhook", target = receiver.Url, secret = Secret })).GetProperty("id").GetInt32();
+        var signal = app.Services.GetRequiredService<NotificationSignal>();
+
+        async Task<NotificationDelivery?> DeliveredAsync(int incidentId) =>
+            (await DeliveriesAsync(app)).SingleOrDefault(d => d.IncidentId == incidentId && d.RuleId == good && d.Status == DeliveryStatus.Delivered);
+
+        var firstAt = app.Now;
+        var first = await app.LogIncidentAsync(api, firstAt);
+        await WaitUntilAsync(async () => { signal.Notify(); return receiver.Hanging == 1 && await DeliveredAsync(first.Id) is not null; }, TimeSpan.FromSeconds(30), "the first incident's good delivery is recorded while the stuck one hangs");
+
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var secondAt = app.Now;
+        var second = await app.LogIncidentAsync(api, secondAt);
+        await WaitUntilAsync(async () => { signal.Notify(); return receiver.Hanging == 2 && await DeliveredAsync(second.Id) is not null; }, TimeSpan.FromSeconds(30), "the second incident's good delivery goes out beside the stuck rounds");
+
+        Assert.Equal(firstAt.UtcDateTime, (await DeliveredAsync(first.Id))!.DeliveredAt);
+        Assert.Equal(secondAt.UtcDateTime, (await DeliveredAsync(second.Id))!.DeliveredAt);
+        Assert.Equal(2, receiver.Received.Count);
+        Assert.All((await DeliveriesAsync(app)).Where(d => d.RuleId != good), d => Assert.Equal((DeliveryStatus.Pending, 0), (d.Status, d.Attempts)));
+    }
+
+    /// <summary>
+    /// A failing receiver's retries come seconds apart; a rule deleted in between (the DELETE answered 204) got them all
+    /// the same, since its send had read the rule before. The retries stop, and the delivery is failed for the deletion.
+    /// </summary>
+    [Fact]
+    public async Task A_rule_deleted_between_two_tries_gets_no_further_try()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(null, 500, 500);
+        await using var app = NewApp();
+        var api = app.CreateApiClient();
+        var rule = (await CreateRuleAsync(api, new { name = "Failing hook", channel = "Webhook", target = receiver.Url, secret = Secret })).GetProperty("id").GetInt32();
+        var signal = app.Services.GetRequiredService<NotificationSignal>();
+
+        await app.LogIncidentAsync(api);
+        await WaitUntilAsync(() => { signal.Notify(); return Task.FromResult(!receiver.Received.IsEmpty); }, TimeSpan.FromSeconds(30), "the first try reached the receiver");
+        using (var deleted = await api.DeleteAsync($"/api/notification-rules/{rule}", Ct))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        // The retries' waits pass on the app's clock; the send ends without another try.
+        await WaitDeliveringAsync(app, async () => (await DeliveriesAsync(app)).Single().Status == DeliveryStatus.Failed, "the delivery is failed");
+        Assert.Single(receiver.Received);
+        var delivery = Assert.Single(await DeliveriesAsync(app));
+        Assert.Equal(1, delivery.Attempts);
+        Assert.Contains("the rule was deleted", delivery.LastAnswer, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_receiver_that_redirects_is_answered_as_not_delivered_and_the_redirect_is_not_followed()
     {

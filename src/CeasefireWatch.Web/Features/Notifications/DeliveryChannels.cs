@@ -4,13 +4,17 @@ using System.Security.Cryptography;
 using System.Text;
 using CeasefireWatch.Web.Data;
 using MailKit.Net.Smtp;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace CeasefireWatch.Web.Features.Notifications;
 
-/// <summary>What one round of trying got: delivered or not, how many tries it took, and the last answer.</summary>
-public sealed record DeliveryOutcome(bool Delivered, int Tries, string Answer);
+/// <summary>
+/// What one send got: delivered or not, how many tries it took, the last answer, and whether the rule was deleted between
+/// two tries (the rest were then not made).
+/// </summary>
+public sealed record DeliveryOutcome(bool Delivered, int Tries, string Answer, bool Withdrawn = false);
 
 /// <summary>Email through the configured SMTP server, with MailKit: a text and an HTML part.</summary>
 public sealed class EmailChannel(IOptions<NotificationOptions> options)
@@ -81,7 +85,7 @@ public sealed class WebhookChannel(IHttpClientFactory clients)
         request.Headers.Add(DeliveryHeader, message.Delivery.Id.ToString());
         request.Headers.Add(SignatureHeader, Sign(body, rule.Secret ?? string.Empty));
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("CeasefireWatch", "1.0"));
-        var tries = new WebhookTries();
+        var tries = new WebhookTries(rule.Id);
         request.Options.Set(WebhookTries.Key, tries);
 
         var client = clients.CreateClient(ClientName);
@@ -89,6 +93,10 @@ public sealed class WebhookChannel(IHttpClientFactory clients)
         {
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             return new DeliveryOutcome(response.IsSuccessStatusCode, Math.Max(1, tries.Count), Describe(response));
+        }
+        catch (WebhookTries.RuleDeletedException)
+        {
+            return new DeliveryOutcome(false, tries.Count, $"Not tried again: the rule was deleted (last answer: {tries.LastAnswer ?? "none"}).", Withdrawn: true);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -100,25 +108,40 @@ public sealed class WebhookChannel(IHttpClientFactory clients)
         $"HTTP {((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}".TrimEnd();
 }
 
-/// <summary>Counts the tries the resilience pipeline makes for one request, and what the last one got.</summary>
-public sealed class WebhookTries
+/// <summary>
+/// Counts the tries the resilience pipeline makes for one request of <paramref name="ruleId"/>, and what the last one
+/// got; and stops them when the rule is deleted in between.
+/// </summary>
+public sealed class WebhookTries(int ruleId)
 {
     public static readonly HttpRequestOptionsKey<WebhookTries> Key = new("CeasefireWatch.WebhookTries");
 
     private int count;
 
+    public int RuleId { get; } = ruleId;
+
     public int Count => count;
 
     public string? LastAnswer { get; private set; }
 
+    /// <summary>Thrown instead of a try once the rule is deleted; the retry does not handle it.</summary>
+    public sealed class RuleDeletedException() : Exception("The notification rule was deleted.");
+
     /// <summary>Sits inside the retry, next to the network, so it sees every try.</summary>
-    public sealed class Handler : DelegatingHandler
+    public sealed class Handler(IServiceScopeFactory scopes) : DelegatingHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             request.Options.TryGetValue(Key, out var tries);
             if (tries is not null)
             {
+                // The retries of a failing receiver span seconds; a Supervisor who deletes its rule meanwhile has been
+                // told 204, and no POST may follow. One read by key before each try.
+                if (await IsDeletedAsync(tries.RuleId, cancellationToken))
+                {
+                    throw new RuleDeletedException();
+                }
+
                 Interlocked.Increment(ref tries.count);
             }
 
@@ -133,6 +156,13 @@ public sealed class WebhookTries
                 tries?.LastAnswer = ex is OperationCanceledException ? "No answer within the time allowed." : $"{ex.GetType().Name}: {ex.Message}";
                 throw;
             }
+        }
+
+        private async Task<bool> IsDeletedAsync(int id, CancellationToken cancellationToken)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            return await db.Set<NotificationRule>().AnyAsync(r => r.Id == id && r.DeletedAt != null, cancellationToken);
         }
     }
 }

@@ -1,6 +1,7 @@
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CeasefireWatch.Web.Features.Notifications;
@@ -10,8 +11,8 @@ namespace CeasefireWatch.Web.Features.Notifications;
 /// stop or a kill at any moment loses nothing: a delivery not yet marked delivered is tried again after a restart,
 /// with the same delivery id, and a receiver drops the repeat of one it already had.
 /// <para>
-/// On PostgreSQL every app instance runs a sender against the one outbox. Each round claims its deliveries with
-/// <c>FOR UPDATE SKIP LOCKED</c> and holds them, in its transaction, until their outcome is recorded: no delivery is
+/// On PostgreSQL every app instance runs a sender against the one outbox. Each send claims its delivery with
+/// <c>FOR UPDATE SKIP LOCKED</c> and holds it, in its transaction, until its outcome is recorded: no delivery is
 /// tried by two instances at once, and the claim of an instance that dies goes with its connection, so another
 /// instance tries it again at its next look (the same delivery id: at least once, never lost).
 /// </para>
@@ -25,8 +26,12 @@ public sealed partial class NotificationSender(
     IHostApplicationLifetime lifetime,
     ILogger<NotificationSender> logger) : BackgroundService
 {
-    /// <summary>Deliveries tried side by side per round: a slow receiver does not hold up the others.</summary>
-    internal const int BatchSize = 16;
+    /// <summary>
+    /// Deliveries out at once. Each goes out on its own and is recorded the moment it ends: a receiver that hangs (its
+    /// three tries' timeouts and the waits between them, over half a minute) holds up no other delivery, and one that
+    /// falls due meanwhile (a tier just entered) goes out at once.
+    /// </summary>
+    internal const int MaxInFlight = 16;
 
     /// <summary>Look again at least this often, even with nothing due.</summary>
     internal static readonly TimeSpan MaxSleep = TimeSpan.FromMinutes(1);
@@ -34,9 +39,17 @@ public sealed partial class NotificationSender(
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromHours(1);
 
+    private readonly Lock gate = new();
+
+    /// <summary>The deliveries this instance has out now, and the sends carrying them: none is claimed twice.</summary>
+    private readonly Dictionary<Guid, Task> inFlight = [];
+
+    /// <summary>After a send could not be recorded (the database, say), no new one before this: a failing store is not hammered.</summary>
+    private DateTime notBefore = DateTime.MinValue;
+
     /// <summary>
-    /// The wait before the next round, doubling with each try made so far: 5 s after one failed try, 10 s after two,
-    /// 20 s after three (a webhook's first round already holds three tries), up to an hour.
+    /// The wait before the next send, doubling with each try made so far: 5 s after one failed try, 10 s after two,
+    /// 20 s after three (a webhook's first send already holds three tries), up to an hour.
     /// </summary>
     public static TimeSpan Backoff(int attempts)
     {
@@ -63,7 +76,7 @@ public sealed partial class NotificationSender(
             TimeSpan sleep;
             try
             {
-                var next = await RunDueAsync(stoppingToken);
+                var next = await StartDueAsync(stoppingToken);
                 var now = clock.GetUtcNow().UtcDateTime;
                 var longest = database.LongestSleep(MaxSleep);
                 sleep = next is { } due ? Clamp(due - now, longest) : longest;
@@ -74,12 +87,13 @@ public sealed partial class NotificationSender(
             }
             catch (Exception ex)
             {
-                LogRoundFailed(ex);
+                LogSendFailed(ex);
                 sleep = FirstRetry;
             }
 
             try
             {
+                // A new delivery, or a send ending (its retry is then scheduled, or a place is free), wakes this.
                 await signal.WaitAsync(sleep, clock, stoppingToken);
             }
             catch (OperationCanceledException)
@@ -87,67 +101,171 @@ public sealed partial class NotificationSender(
                 break;
             }
         }
+
+        // The host is stopping: the sends out are cancelled, and what they had not recorded stays pending for next time.
+        await Task.WhenAll(Underway());
     }
 
-    /// <summary>Tries every delivery due now, round by round, and returns when the next pending one is due.</summary>
+    /// <summary>
+    /// Sends every delivery due now and waits until each is recorded (how the tests, and a second instance in them,
+    /// drive the sender); returns when the next pending delivery is due.
+    /// </summary>
     internal async Task<DateTime?> RunDueAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            var now = clock.GetUtcNow().UtcDateTime;
-            // Most rounds have nothing due (every start; a wake-up for a delivery due later): one plain read says so,
-            // without the round's query, whose first compilation took the other core from a start's first requests.
-            var earliest = await NextPendingAsync(db, cancellationToken);
-            if (earliest is null || earliest > now)
+            var next = await StartDueAsync(cancellationToken);
+            var underway = Underway();
+            if (underway.Length == 0)
             {
-                return earliest;
+                return next;
             }
 
-            await using var claim = database.IsPostgres ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-            var claimed = claim is null ? null : await ClaimDueAsync(db, now, cancellationToken);
-            var deliveries = db.Set<NotificationDelivery>();
-            var due = await (claimed is null
-                    ? deliveries.Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now)
-                    : deliveries.Where(d => claimed.Contains(d.Id)))
-                .OrderBy(d => d.NextAttemptAt)
-                .Take(BatchSize)
-                .Include(d => d.Rule)
-                .Include(d => d.Incident)
-                .Include(d => d.TimelineEntry)
-                .AsSplitQuery()
-                .ToListAsync(cancellationToken);
+            await Task.WhenAll(underway);
+        }
+    }
 
-            if (due.Count > 0)
+    /// <summary>
+    /// Starts a send for each due delivery not already out, up to <see cref="MaxInFlight"/>, earliest first; returns
+    /// when the next pending delivery not already out is due (null: none, or every place is taken, and a send ending
+    /// will wake the loop).
+    /// </summary>
+    private async Task<DateTime?> StartDueAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            Guid[] excluded;
+            lock (gate)
             {
-                var email = scope.ServiceProvider.GetRequiredService<EmailChannel>();
-                var webhook = scope.ServiceProvider.GetRequiredService<WebhookChannel>();
-                var outcomes = await Task.WhenAll(due.Select(d => TryAsync(d, email, webhook, cancellationToken)));
-                var finished = clock.GetUtcNow().UtcDateTime;
-                for (var i = 0; i < due.Count; i++)
+                if (now < notBefore)
                 {
-                    Record(due[i], outcomes[i], finished);
+                    return notBefore;
                 }
 
-                await db.SaveChangesAsync(cancellationToken);
+                if (inFlight.Count >= MaxInFlight)
+                {
+                    return null;
+                }
+
+                excluded = [.. inFlight.Keys];
             }
 
+            // Each send has its scope (its context; on PostgreSQL its claim's transaction) until it is recorded.
+            var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            IDbContextTransaction? claim = null;
+            try
+            {
+                // Most looks find nothing due (every start; a wake-up for a delivery due later): one plain read says so,
+                // without the claim's query, whose first compilation took the other core from a start's first requests.
+                var earliest = excluded.Length == 0 ? await NextPendingAsync(db, cancellationToken) : await NextPendingAsync(db, excluded, cancellationToken);
+                if (earliest is null || earliest > now)
+                {
+                    await DisposeAsync(claim, scope);
+                    return earliest;
+                }
+
+                var deliveries = db.Set<NotificationDelivery>().AsQueryable();
+                if (database.IsPostgres)
+                {
+                    claim = await db.Database.BeginTransactionAsync(cancellationToken);
+                    if (await ClaimDueAsync(db, now, cancellationToken) is not { } claimed)
+                    {
+                        // Due, but each held by a send (another instance's, or this one's) that is out now: look again shortly.
+                        await DisposeAsync(claim, scope);
+                        return now + ClaimedElsewhereRetry;
+                    }
+
+                    deliveries = deliveries.Where(d => d.Id == claimed);
+                }
+                else
+                {
+                    deliveries = deliveries.Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && !excluded.Contains(d.Id));
+                }
+
+                var delivery = await deliveries
+                    .OrderBy(d => d.NextAttemptAt)
+                    .Include(d => d.Rule)
+                    .Include(d => d.Incident)
+                    .Include(d => d.TimelineEntry)
+                    .AsSplitQuery()
+                    .FirstOrDefaultAsync(cancellationToken);
+                if (delivery is null)
+                {
+                    await DisposeAsync(claim, scope);
+                    return null;
+                }
+
+                lock (gate)
+                {
+                    inFlight[delivery.Id] = SendAsync(scope, claim, delivery, cancellationToken);
+                }
+            }
+            catch
+            {
+                await DisposeAsync(claim, scope);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>One delivery's tries, recorded in its own scope as soon as they end.</summary>
+    private async Task SendAsync(AsyncServiceScope scope, IDbContextTransaction? claim, NotificationDelivery delivery, CancellationToken cancellationToken)
+    {
+        // Off the loop's path: it goes on starting sends while this one waits on its receiver.
+        await Task.Yield();
+        try
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var outcome = await TryAsync(delivery, scope.ServiceProvider, cancellationToken);
+            Record(delivery, outcome, clock.GetUtcNow().UtcDateTime);
+            await db.SaveChangesAsync(cancellationToken);
             if (claim is not null)
             {
                 await claim.CommitAsync(cancellationToken);
             }
-
-            if (due.Count == BatchSize)
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: the delivery stays pending, and goes out (with the same id) after the restart.
+        }
+        catch (Exception ex)
+        {
+            LogSendFailed(ex);
+            lock (gate)
             {
-                continue;
+                notBefore = clock.GetUtcNow().UtcDateTime + FirstRetry;
+            }
+        }
+        finally
+        {
+            await DisposeAsync(claim, scope);
+            lock (gate)
+            {
+                inFlight.Remove(delivery.Id);
             }
 
-            var next = await NextPendingAsync(db, cancellationToken);
-
-            // Due, but claimed by another instance that is sending it now: look again shortly, not at once.
-            return claim is not null && due.Count == 0 && next <= now ? now + ClaimedElsewhereRetry : next;
+            signal.Notify();
         }
+    }
+
+    private Task[] Underway()
+    {
+        lock (gate)
+        {
+            return [.. inFlight.Values];
+        }
+    }
+
+    private static async Task DisposeAsync(IDbContextTransaction? claim, AsyncServiceScope scope)
+    {
+        if (claim is not null)
+        {
+            await claim.DisposeAsync();
+        }
+
+        await scope.DisposeAsync();
     }
 
     /// <summary>When the earliest pending delivery is due, or null when none is pending.</summary>
@@ -155,21 +273,26 @@ public sealed partial class NotificationSender(
         PlainReads.EarliestAsync<NotificationDelivery>(
             db, nameof(NotificationDelivery.NextAttemptAt), nameof(NotificationDelivery.Status), DeliveryStatus.Pending, upTo: null, cancellationToken);
 
+    /// <summary>The same, leaving out the deliveries this instance has out now.</summary>
+    private static async Task<DateTime?> NextPendingAsync(AppDbContext db, Guid[] excluded, CancellationToken cancellationToken) =>
+        await db.Set<NotificationDelivery>()
+            .Where(d => d.Status == DeliveryStatus.Pending && !excluded.Contains(d.Id))
+            .MinAsync(d => (DateTime?)d.NextAttemptAt, cancellationToken);
+
     /// <summary>How soon to look again when every due delivery is claimed by another instance (PostgreSQL).</summary>
     internal static readonly TimeSpan ClaimedElsewhereRetry = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Locks up to a round of due pending deliveries that no other transaction holds, earliest first.</summary>
-    private static async Task<List<Guid>> ClaimDueAsync(AppDbContext db, DateTime now, CancellationToken cancellationToken) =>
-        await db.Database.SqlQuery<Guid>($"""
+    /// <summary>Locks the earliest due pending delivery that no other transaction holds (null: none is free).</summary>
+    private static async Task<Guid?> ClaimDueAsync(AppDbContext db, DateTime now, CancellationToken cancellationToken) =>
+        (await db.Database.SqlQuery<Guid>($"""
             SELECT "Id" AS "Value" FROM "NotificationDeliveries"
             WHERE "Status" = 'Pending' AND "NextAttemptAt" <= {now}
             ORDER BY "NextAttemptAt"
-            LIMIT {BatchSize}
+            LIMIT 1
             FOR UPDATE SKIP LOCKED
-            """).ToListAsync(cancellationToken);
+            """).ToListAsync(cancellationToken)) is [var id] ? id : null;
 
-    private async Task<DeliveryOutcome> TryAsync(
-        NotificationDelivery delivery, EmailChannel email, WebhookChannel webhook, CancellationToken cancellationToken)
+    private async Task<DeliveryOutcome> TryAsync(NotificationDelivery delivery, IServiceProvider services, CancellationToken cancellationToken)
     {
         var rule = delivery.Rule!;
         if (rule.DeletedAt is not null)
@@ -180,8 +303,8 @@ public sealed partial class NotificationSender(
         var message = NotificationMessage.For(delivery, options.Value.PublicBaseUrl);
         return rule.Channel switch
         {
-            NotificationChannel.Email => await email.SendAsync(message, rule, cancellationToken),
-            NotificationChannel.Webhook => await webhook.SendAsync(message, rule, cancellationToken),
+            NotificationChannel.Email => await services.GetRequiredService<EmailChannel>().SendAsync(message, rule, cancellationToken),
+            NotificationChannel.Webhook => await services.GetRequiredService<WebhookChannel>().SendAsync(message, rule, cancellationToken),
             _ => new DeliveryOutcome(false, 1, $"Unknown channel {rule.Channel}."),
         };
     }
@@ -198,29 +321,30 @@ public sealed partial class NotificationSender(
         }
 
         var reference = Domain.Incident.FormatReference(delivery.IncidentId);
+        var rule = delivery.Rule!;
         if (outcome.Delivered)
         {
             delivery.Status = DeliveryStatus.Delivered;
             delivery.DeliveredAt = now;
-            LogDelivered(delivery.Id, delivery.Event.ToString(), reference, delivery.Rule!.Name, delivery.Attempts);
+            LogDelivered(delivery.Id, delivery.Event.ToString(), reference, rule.Name, delivery.Attempts);
         }
-        else if (delivery.Rule!.DeletedAt is not null || now - delivery.CreatedAt >= options.Value.GiveUpAfter)
+        else if (outcome.Withdrawn || rule.DeletedAt is not null || now - delivery.CreatedAt >= options.Value.GiveUpAfter)
         {
             delivery.Status = DeliveryStatus.Failed;
-            LogGaveUp(delivery.Id, delivery.Event.ToString(), reference, delivery.Rule.Name, delivery.Attempts, delivery.LastAnswer);
+            LogGaveUp(delivery.Id, delivery.Event.ToString(), reference, rule.Name, delivery.Attempts, delivery.LastAnswer);
         }
         else
         {
             delivery.NextAttemptAt = now + Backoff(delivery.Attempts);
-            LogWillRetry(delivery.Id, delivery.Event.ToString(), reference, delivery.Rule.Name, delivery.Attempts, delivery.LastAnswer, delivery.NextAttemptAt);
+            LogWillRetry(delivery.Id, delivery.Event.ToString(), reference, rule.Name, delivery.Attempts, delivery.LastAnswer, delivery.NextAttemptAt);
         }
     }
 
     private static TimeSpan Clamp(TimeSpan delay, TimeSpan longest) =>
         delay <= TimeSpan.Zero ? TimeSpan.Zero : delay > longest ? longest : delay;
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Notification round failed; looking again shortly")]
-    private partial void LogRoundFailed(Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "A notification could not be sent or recorded; looking again shortly")]
+    private partial void LogSendFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivered {DeliveryId}: {Event} of {Reference} by rule {Rule} after {Attempts} tries")]
     private partial void LogDelivered(Guid deliveryId, string @event, string reference, string rule, int attempts);

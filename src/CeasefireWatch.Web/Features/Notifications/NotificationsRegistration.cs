@@ -45,6 +45,7 @@ public static class NotificationsRegistration
                     ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
                     {
                         { Result: { } response } => !response.IsSuccessStatusCode,
+                        { Exception: WebhookTries.RuleDeletedException } => false,
                         { Exception: OperationCanceledException } => !args.Context.CancellationToken.IsCancellationRequested,
                         { Exception: not null } => true,
                         _ => false,
