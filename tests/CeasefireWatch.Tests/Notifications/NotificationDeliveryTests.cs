@@ -208,6 +208,38 @@ public sealed class NotificationDeliveryTests
     }
 
     /// <summary>
+    /// A receiver that hangs, with more events for it than the sender has places: its deliveries would take every place
+    /// in turn and hold the other rules' behind them. One rule takes at most its share.
+    /// </summary>
+    [Fact]
+    public async Task A_receiver_that_never_answers_takes_no_more_than_its_share_of_the_places()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = NewApp();
+        var api = app.CreateApiClient();
+        await CreateRuleAsync(api, new { name = "Stuck hook", channel = "Webhook", target = receiver.HangingUrl, secret = Secret });
+        var good = (await CreateRuleAsync(api, new { name = "Good hook", channel = "Webhook", target = receiver.Url, secret = Secret })).GetProperty("id").GetInt32();
+        var signal = app.Services.GetRequiredService<NotificationSignal>();
+
+        const int Incidents = NotificationSender.MaxInFlight + 4;
+        for (var i = 0; i < Incidents; i++)
+        {
+            await app.LogIncidentAsync(api);
+        }
+
+        await WaitUntilAsync(
+            async () =>
+            {
+                signal.Notify();
+                return receiver.Hanging >= NotificationSender.MaxInFlightPerRule
+                    && await app.WithDbAsync(db => db.Set<NotificationDelivery>().CountAsync(d => d.RuleId == good && d.Status == DeliveryStatus.Delivered, Ct)) == Incidents;
+            },
+            TimeSpan.FromSeconds(30),
+            "every incident's good delivery goes out while the stuck receiver holds its own");
+        Assert.Equal(NotificationSender.MaxInFlightPerRule, receiver.Hanging);
+    }
+
+    /// <summary>
     /// A failing receiver's retries come seconds apart; a rule deleted in between (the DELETE answered 204) got them all
     /// the same, since its send had read the rule before. The retries stop, and the delivery is failed for the deletion.
     /// </summary>

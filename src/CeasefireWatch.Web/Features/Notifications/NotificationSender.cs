@@ -33,6 +33,12 @@ public sealed partial class NotificationSender(
     /// </summary>
     internal const int MaxInFlight = 16;
 
+    /// <summary>
+    /// Deliveries of one rule out at once: a receiver that hangs, with many events for it, takes this many places and
+    /// no more, and the other rules' deliveries go out beside it.
+    /// </summary>
+    internal const int MaxInFlightPerRule = 4;
+
     /// <summary>Look again at least this often, even with nothing due.</summary>
     internal static readonly TimeSpan MaxSleep = TimeSpan.FromMinutes(1);
 
@@ -41,8 +47,8 @@ public sealed partial class NotificationSender(
 
     private readonly Lock gate = new();
 
-    /// <summary>The deliveries this instance has out now, and the sends carrying them: none is claimed twice.</summary>
-    private readonly Dictionary<Guid, Task> inFlight = [];
+    /// <summary>The deliveries this instance has out now, their rules, and the sends carrying them: none is claimed twice.</summary>
+    private readonly Dictionary<Guid, (int RuleId, Task Send)> inFlight = [];
 
     /// <summary>After a send could not be recorded (the database, say), no new one before this: a failing store is not hammered.</summary>
     private DateTime notBefore = DateTime.MinValue;
@@ -136,6 +142,7 @@ public sealed partial class NotificationSender(
         {
             var now = clock.GetUtcNow().UtcDateTime;
             Guid[] excluded;
+            int[] busyRules;
             lock (gate)
             {
                 if (now < notBefore)
@@ -149,6 +156,7 @@ public sealed partial class NotificationSender(
                 }
 
                 excluded = [.. inFlight.Keys];
+                busyRules = [.. inFlight.Values.CountBy(d => d.RuleId).Where(r => r.Value >= MaxInFlightPerRule).Select(r => r.Key)];
             }
 
             // Each send has its scope (its context; on PostgreSQL its claim's transaction) until it is recorded.
@@ -159,7 +167,7 @@ public sealed partial class NotificationSender(
             {
                 // Most looks find nothing due (every start; a wake-up for a delivery due later): one plain read says so,
                 // without the claim's query, whose first compilation took the other core from a start's first requests.
-                var earliest = excluded.Length == 0 ? await NextPendingAsync(db, cancellationToken) : await NextPendingAsync(db, excluded, cancellationToken);
+                var earliest = excluded.Length == 0 ? await NextPendingAsync(db, cancellationToken) : await NextPendingAsync(db, excluded, busyRules, cancellationToken);
                 if (earliest is null || earliest > now)
                 {
                     await DisposeAsync(claim, scope);
@@ -170,7 +178,7 @@ public sealed partial class NotificationSender(
                 if (database.IsPostgres)
                 {
                     claim = await db.Database.BeginTransactionAsync(cancellationToken);
-                    if (await ClaimDueAsync(db, now, cancellationToken) is not { } claimed)
+                    if (await ClaimDueAsync(db, now, busyRules, cancellationToken) is not { } claimed)
                     {
                         // Due, but each held by a send (another instance's, or this one's) that is out now: look again shortly.
                         await DisposeAsync(claim, scope);
@@ -181,7 +189,8 @@ public sealed partial class NotificationSender(
                 }
                 else
                 {
-                    deliveries = deliveries.Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && !excluded.Contains(d.Id));
+                    deliveries = deliveries.Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now
+                        && !excluded.Contains(d.Id) && !busyRules.Contains(d.RuleId));
                 }
 
                 var delivery = await deliveries
@@ -199,7 +208,7 @@ public sealed partial class NotificationSender(
 
                 lock (gate)
                 {
-                    inFlight[delivery.Id] = SendAsync(scope, claim, delivery, cancellationToken);
+                    inFlight[delivery.Id] = (delivery.RuleId, SendAsync(scope, claim, delivery, cancellationToken));
                 }
             }
             catch
@@ -254,7 +263,7 @@ public sealed partial class NotificationSender(
     {
         lock (gate)
         {
-            return [.. inFlight.Values];
+            return [.. inFlight.Values.Select(d => d.Send)];
         }
     }
 
@@ -273,20 +282,22 @@ public sealed partial class NotificationSender(
         PlainReads.EarliestAsync<NotificationDelivery>(
             db, nameof(NotificationDelivery.NextAttemptAt), nameof(NotificationDelivery.Status), DeliveryStatus.Pending, upTo: null, cancellationToken);
 
-    /// <summary>The same, leaving out the deliveries this instance has out now.</summary>
-    private static async Task<DateTime?> NextPendingAsync(AppDbContext db, Guid[] excluded, CancellationToken cancellationToken) =>
+    /// <summary>The same, leaving out the deliveries this instance has out now and the rules that have all their places.</summary>
+    private static async Task<DateTime?> NextPendingAsync(AppDbContext db, Guid[] excluded, int[] busyRules, CancellationToken cancellationToken) =>
         await db.Set<NotificationDelivery>()
-            .Where(d => d.Status == DeliveryStatus.Pending && !excluded.Contains(d.Id))
+            .Where(d => d.Status == DeliveryStatus.Pending && !excluded.Contains(d.Id) && !busyRules.Contains(d.RuleId))
             .MinAsync(d => (DateTime?)d.NextAttemptAt, cancellationToken);
 
     /// <summary>How soon to look again when every due delivery is claimed by another instance (PostgreSQL).</summary>
     internal static readonly TimeSpan ClaimedElsewhereRetry = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Locks the earliest due pending delivery that no other transaction holds (null: none is free).</summary>
-    private static async Task<Guid?> ClaimDueAsync(AppDbContext db, DateTime now, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Locks the earliest due pending delivery that no other transaction holds, of a rule with a place free (null: none).
+    /// </summary>
+    private static async Task<Guid?> ClaimDueAsync(AppDbContext db, DateTime now, int[] busyRules, CancellationToken cancellationToken) =>
         (await db.Database.SqlQuery<Guid>($"""
             SELECT "Id" AS "Value" FROM "NotificationDeliveries"
-            WHERE "Status" = 'Pending' AND "NextAttemptAt" <= {now}
+            WHERE "Status" = 'Pending' AND "NextAttemptAt" <= {now} AND NOT ("RuleId" = ANY({busyRules}))
             ORDER BY "NextAttemptAt"
             LIMIT 1
             FOR UPDATE SKIP LOCKED
