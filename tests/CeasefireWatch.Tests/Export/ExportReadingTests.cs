@@ -38,16 +38,18 @@ public sealed class ExportReadingTests
     [Fact]
     public async Task Rows_write_the_contracts_time_patterns_whatever_kind_a_utc_time_came_with()
     {
-        // The writer uses the round-trip format, which writes a Z only for a time marked UTC: every 11 minutes (and
-        // 1.2345678 s) over 1990–1992 and 2025–2027, the UTC times given marked and unmarked in turn, each cell must be
-        // what the contract's patterns give.
+        // The writer uses the round-trip format, which writes a Z only for a time marked UTC, and drops the fraction's
+        // trailing zeros as the JSON does: every 11 minutes over 1990–1992 and 2025–2027, with fractions of none, one,
+        // two and seven digits in turn, the UTC times given marked and unmarked in turn, each cell must be the text
+        // System.Text.Json writes for the same instant.
         var expected = new List<string[]>();
         var rows = new List<TimelineCsvRow>();
         foreach (var year in (int[])[1990, 2025])
         {
-            var start = new DateTime(year, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddTicks(12_345_678);
-            for (var (t, n) = (start, 0); t < start.AddYears(3); t = t.AddMinutes(11), n++)
+            var start = new DateTime(year, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+            for (var (minute, n) = (start, 0); minute < start.AddYears(3); minute = minute.AddMinutes(11), n++)
             {
+                var t = minute.AddTicks((n % 4) switch { 0 => 0, 1 => 5_000_000, 2 => 1_200_000, _ => 12_345_678 });
                 var given = n % 2 == 0 ? t : DateTime.SpecifyKind(t, DateTimeKind.Unspecified);
                 var due = n % 3 == 0 ? (DateTime?)null : given.AddHours(24);
                 rows.Add(new TimelineCsvRow
@@ -76,9 +78,9 @@ public sealed class ExportReadingTests
 
         Assert.Equal(rows.Count, i);
 
-        static string Pattern(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+        static string Pattern(DateTime utc) => System.Text.Json.JsonSerializer.Serialize(utc).Trim('"');
         static string KyivPattern(DateTime utc) =>
-            TimeZoneInfo.ConvertTime(new DateTimeOffset(utc), KyivTime.Zone).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", CultureInfo.InvariantCulture);
+            System.Text.Json.JsonSerializer.Serialize(TimeZoneInfo.ConvertTime(new DateTimeOffset(utc), KyivTime.Zone)).Trim('"');
     }
 
     [Fact]

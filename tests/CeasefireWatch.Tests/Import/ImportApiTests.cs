@@ -364,8 +364,8 @@ public sealed class ImportApiTests
             "longitude", "violation_type", "severity", "source_type", "killed", "wounded", "description"], c => Assert.Contains(c, headers));
         Assert.True(await reader.ReadAsync(Ct));
         Assert.Equal(winter.Reference, reader.GetString("reference"));
-        Assert.Equal(Iso(new DateTimeOffset(winter.OccurredAt)), reader.GetString("occurred_at"));
-        Assert.Equal("2026-02-04T06:00:00.0000000+02:00", reader.GetString("occurred_at_kyiv"));
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(winter.OccurredAt).Trim('"'), reader.GetString("occurred_at"));
+        Assert.Equal("2026-02-04T06:00:00+02:00", reader.GetString("occurred_at_kyiv"));
         Assert.Equal("UkrainianForces", reader.GetString("stage"));
         Assert.Equal("Active", reader.GetString("status"));
         Assert.False(await reader.ReadAsync(Ct));

@@ -86,19 +86,19 @@ public sealed partial class IncidentCsvRow
     public string Title { get; init; } = string.Empty;
 
     [CsvColumn("occurred_at")]
-    [CsvFormat(CsvTime.Format)]
+    [CsvConverter(typeof(CsvTime.Utc))]
     public DateTime OccurredAt { get; init => field = CsvTime.AsUtc(value); }
 
     [CsvColumn("occurred_at_kyiv")]
-    [CsvFormat(CsvTime.Format)]
+    [CsvConverter(typeof(CsvTime.Local))]
     public DateTimeOffset OccurredAtKyiv { get; init; }
 
     [CsvColumn("ceased_at")]
-    [CsvFormat(CsvTime.Format)]
+    [CsvConverter(typeof(CsvTime.UtcOrNone))]
     public DateTime? CeasedAt { get; init => field = CsvTime.AsUtc(value); }
 
     [CsvColumn("ceased_at_kyiv")]
-    [CsvFormat(CsvTime.Format)]
+    [CsvConverter(typeof(CsvTime.LocalOrNone))]
     public DateTimeOffset? CeasedAtKyiv { get; init; }
 
     [CsvColumn("oblast")]
@@ -138,11 +138,11 @@ public sealed partial class IncidentCsvRow
     public IncidentStatus Status { get; init; }
 
     [CsvColumn("next_stage_at")]
-    [CsvFormat(CsvTime.Format)]
+    [CsvConverter(typeof(CsvTime.UtcOrNone))]
     public DateTime? NextStageAt { get; init => field = CsvTime.AsUtc(value); }
 
     [CsvColumn("next_stage_at_kyiv")]
-    [CsvFormat(CsvTime.Format)]
+    [CsvConverter(typeof(CsvTime.LocalOrNone))]
     public DateTimeOffset? NextStageAtKyiv { get; init; }
 }
 

@@ -19,7 +19,7 @@ public sealed partial class TimelineCsvRow
     public string IncidentTitle { get; init; } = string.Empty;
 
     [CsvColumn("at_utc")]
-    [CsvFormat(CsvTime.Format)]
+    [CsvConverter(typeof(CsvTime.Utc))]
     public DateTime AtUtc { get; init => field = CsvTime.AsUtc(value); }
 
     [CsvColumn("kind")]
@@ -35,15 +35,15 @@ public sealed partial class TimelineCsvRow
     public string Details { get; init; } = string.Empty;
 
     [CsvColumn("due_at_utc")]
-    [CsvFormat(CsvTime.Format)]
+    [CsvConverter(typeof(CsvTime.UtcOrNone))]
     public DateTime? DueAtUtc { get; init => field = CsvTime.AsUtc(value); }
 
     [CsvColumn("due_at_kyiv")]
-    [CsvFormat(CsvTime.Format)]
+    [CsvConverter(typeof(CsvTime.LocalOrNone))]
     public DateTimeOffset? DueAtKyiv { get; init; }
 
     [CsvColumn("at_kyiv")]
-    [CsvFormat(CsvTime.Format)]
+    [CsvConverter(typeof(CsvTime.Local))]
     public DateTimeOffset AtKyiv { get; init; }
 
     [CsvColumn("incident_id")]
@@ -59,27 +59,117 @@ public sealed partial class TimelineCsvRow
     public Stage IncidentStage { get; init; }
 
     [CsvColumn("incident_occurred_at_utc")]
-    [CsvFormat(CsvTime.Format)]
+    [CsvConverter(typeof(CsvTime.Utc))]
     public DateTime IncidentOccurredAtUtc { get; init => field = CsvTime.AsUtc(value); }
 
     [CsvColumn("incident_occurred_at_kyiv")]
-    [CsvFormat(CsvTime.Format)]
+    [CsvConverter(typeof(CsvTime.Local))]
     public DateTimeOffset IncidentOccurredAtKyiv { get; init; }
 }
 
 /// <summary>
-/// Times in every CSV: UTC to the tick with a Z (the precision the JSON has, so nothing is lost on the way), and
-/// beside each the same instant in Kyiv time with its offset written out (+02:00 in winter, +03:00 in summer).
+/// Times in every CSV: UTC to the tick with a Z, written exactly as the JSON writes the same instant (seconds, then a
+/// fraction only as long as it needs: <c>2026-02-04T06:00:00Z</c>, <c>2026-02-04T06:00:00.25Z</c>), so a script can
+/// compare the CSV's text with the API's; and beside each the same instant in Kyiv time with its offset written out
+/// (+02:00 in winter, +03:00 in summer), in the same shape.
 /// </summary>
 public static class CsvTime
 {
     /// <summary>
-    /// The round-trip format, which writes exactly the contract's shapes: <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c> for a
-    /// <see cref="DateTime"/> of kind UTC, <c>yyyy-MM-ddTHH:mm:ss.fffffff+hh:mm</c> for a <see cref="DateTimeOffset"/>.
-    /// .NET writes it on a fast path; the same shapes as custom patterns are parsed again on every value, ~6× the time
-    /// and about a fifth of a 1 M-row export (docs/performance.md). It writes the Z only for kind UTC: see <see cref="AsUtc(DateTime)"/>.
+    /// Writes as System.Text.Json does: the round-trip format ("O", which .NET writes on a fast path straight to UTF-8;
+    /// custom patterns are parsed again on every value, ~6× the time and about a fifth of a 1 M-row export,
+    /// docs/performance.md) with the fraction's trailing zeros dropped, and its point when nothing is left. It writes
+    /// the Z only for kind UTC: see <see cref="AsUtc(DateTime)"/>.
     /// </summary>
-    public const string Format = "O";
+    public static void Write<T>(CsvWriter writer, T value)
+        where T : IUtf8SpanFormattable
+    {
+        Span<byte> text = stackalloc byte[40];
+        value.TryFormat(text, out var length, "O", CultureInfo.InvariantCulture);
+        writer.WriteField(text[..Trimmed(text[..length])]);
+    }
+
+    /// <summary>
+    /// The length of a round-trip time once the trailing zeros of its seven fraction digits (after the point at 19) are
+    /// dropped, and the point with them when all are; what follows them (Z, an offset) is moved up.
+    /// </summary>
+    internal static int Trimmed(Span<byte> roundTrip)
+    {
+        const int Point = 19, Digits = 7;
+        if (roundTrip.Length < Point + 1 + Digits || roundTrip[Point] != (byte)'.')
+        {
+            return roundTrip.Length;
+        }
+
+        var kept = Digits;
+        while (kept > 0 && roundTrip[Point + kept] == (byte)'0')
+        {
+            kept--;
+        }
+
+        var end = kept == 0 ? Point : Point + 1 + kept;
+        var suffix = roundTrip[(Point + 1 + Digits)..];
+        suffix.CopyTo(roundTrip[end..]);
+        return end + suffix.Length;
+    }
+
+    public static DateTime Read(CsvReader reader, int index) =>
+        DateTime.Parse(reader.GetString(index), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    public static DateTimeOffset ReadOffset(CsvReader reader, int index) =>
+        DateTimeOffset.Parse(reader.GetString(index), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    /// <summary>A UTC time column (<see cref="Write{T}"/>).</summary>
+    public sealed class Utc : ICsvConverter<DateTime>
+    {
+        public DateTime Read(CsvReader reader, int index) => CsvTime.Read(reader, index);
+
+        public void Write(CsvWriter writer, DateTime value) => CsvTime.Write(writer, value);
+    }
+
+    /// <summary>A UTC time column that may be empty.</summary>
+    public sealed class UtcOrNone : ICsvConverter<DateTime?>
+    {
+        public DateTime? Read(CsvReader reader, int index) => reader.GetString(index) is { Length: > 0 } ? CsvTime.Read(reader, index) : null;
+
+        public void Write(CsvWriter writer, DateTime? value)
+        {
+            if (value is { } utc)
+            {
+                CsvTime.Write(writer, utc);
+            }
+            else
+            {
+                writer.WriteField((string?)null);
+            }
+        }
+    }
+
+    /// <summary>A Kyiv time column.</summary>
+    public sealed class Local : ICsvConverter<DateTimeOffset>
+    {
+        public DateTimeOffset Read(CsvReader reader, int index) => ReadOffset(reader, index);
+
+        public void Write(CsvWriter writer, DateTimeOffset value) => CsvTime.Write(writer, value);
+    }
+
+    /// <summary>A Kyiv time column that may be empty.</summary>
+    public sealed class LocalOrNone : ICsvConverter<DateTimeOffset?>
+    {
+        public DateTimeOffset? Read(CsvReader reader, int index) => reader.GetString(index) is { Length: > 0 } ? ReadOffset(reader, index) : null;
+
+        public void Write(CsvWriter writer, DateTimeOffset? value)
+        {
+            if (value is { } local)
+            {
+                CsvTime.Write(writer, local);
+            }
+            else
+            {
+                writer.WriteField((string?)null);
+            }
+        }
+    }
 
     /// <summary>
     /// A UTC column's value, marked UTC whatever kind it came with: the database's arrive marked, but a row built
