@@ -338,18 +338,24 @@ public sealed class Incident
             $"Verification: {was} → {verification}.{(string.IsNullOrWhiteSpace(note) ? string.Empty : " " + note)}");
         if (verification == Verification.FalseReport)
         {
-            if (Status == IncidentStatus.Active)
-            {
-                Status = IncidentStatus.Dismissed;
-                HeldSince = null;
-                NextStageAt = null;
-            }
-
+            // Resolved or active, a false report is dismissed: a resolved one kept its status, counted as resolved, and
+            // a reopening then brought back a false report with its clock running.
+            Status = IncidentStatus.Dismissed;
+            HeldSince = null;
+            NextStageAt = null;
             return [];
         }
 
         if (Status == IncidentStatus.Dismissed)
         {
+            // Back as it was before: resolved if hostilities had ceased (its clock stays stopped), else active with the
+            // clock resumed as on a reopening.
+            if (CeasedAt is not null)
+            {
+                Status = IncidentStatus.Resolved;
+                return [];
+            }
+
             Status = IncidentStatus.Active;
             ClockResumedAt = now;
         }

@@ -117,7 +117,7 @@ public sealed class IncidentPropertyTests
                 incident.Reopen("Resumed.", now, "supervisor", policy);
                 model.Reopen(now);
                 break;
-            case Act.Verify when incident.Status is IncidentStatus.Active or IncidentStatus.Dismissed:
+            case Act.Verify when incident.Status is IncidentStatus.Active or IncidentStatus.Dismissed or IncidentStatus.Resolved:
                 var verification = (Verification)step.Choice;
                 if (verification != incident.Verification)
                 {
@@ -225,6 +225,9 @@ public sealed class IncidentPropertyTests
         /// <summary>When the clock last resumed (reopened, or a false report taken back): earlier deadlines were not reached.</summary>
         private DateTime? resumedAt;
 
+        /// <summary>Whether hostilities had ceased (resolved, not reopened since): a false report taken back returns to that.</summary>
+        private bool ceased;
+
         /// <summary>While active, every tier whose deadline has come is entered, unless held for want of verification.</summary>
         public void Apply(DateTime now)
         {
@@ -250,11 +253,13 @@ public sealed class IncidentPropertyTests
             Reach(ceasedAt, inclusive: false);
             Status = IncidentStatus.Resolved;
             Held = false;
+            ceased = true;
         }
 
         public void Reopen(DateTime now)
         {
             Status = IncidentStatus.Active;
+            ceased = false;
             resumedAt = now;
             Apply(now);
         }
@@ -264,17 +269,21 @@ public sealed class IncidentPropertyTests
             verification = value;
             if (value == Verification.FalseReport)
             {
-                if (Status == IncidentStatus.Active)
-                {
-                    Status = IncidentStatus.Dismissed;
-                    Held = false;
-                }
-
+                // Active or resolved, a false report is dismissed.
+                Status = IncidentStatus.Dismissed;
+                Held = false;
                 return;
             }
 
             if (Status == IncidentStatus.Dismissed)
             {
+                // Back as it was: resolved when hostilities had ceased, else active with the clock resumed.
+                if (ceased)
+                {
+                    Status = IncidentStatus.Resolved;
+                    return;
+                }
+
                 Status = IncidentStatus.Active;
                 resumedAt = now;
             }

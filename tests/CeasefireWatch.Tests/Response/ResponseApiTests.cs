@@ -81,6 +81,38 @@ public sealed class ResponseApiTests
         Assert.Equal(1, (await CeasefireWatchFactory.ListIncidentsAsync(api, "verification=FalseReport")).Total);
     }
 
+    /// <summary>
+    /// Found from outside: a resolved incident found to be a false report stayed Resolved (counted as resolved), and a
+    /// reopening then brought a false report back with its clock running towards the US backstop.
+    /// </summary>
+    [Fact]
+    public async Task A_resolved_incident_found_false_is_dismissed_stays_stopped_and_taken_back_is_resolved_again()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var api = app.CreateApiClient();
+        var incident = await app.LogIncidentAsync(api, app.Now.AddHours(-2));
+        using (var resolved = await PostAsync(api, $"/api/incidents/{incident.Id}/resolve", new { reason = "Quiet." }))
+        {
+            Assert.Equal(HttpStatusCode.OK, resolved.StatusCode);
+        }
+
+        using var falseReport = await PostAsync(api, $"/api/incidents/{incident.Id}/verification", new { status = "FalseReport", note = "Exercise." });
+        var body = await CeasefireWatchFactory.ReadAsync<JsonElement>(falseReport, HttpStatusCode.OK);
+        Assert.Equal("Dismissed", body.GetProperty("status").GetString());
+        var stats = JsonDocument.Parse(await api.GetStringAsync("/api/stats", Ct)).RootElement;
+        Assert.Equal(1, stats.GetProperty("dismissed").GetProperty("UkrainianForces").GetInt32());
+        Assert.Equal(0, stats.GetProperty("resolved").GetProperty("UkrainianForces").GetInt32());
+
+        using var reopened = await PostAsync(api, $"/api/incidents/{incident.Id}/reopen", new { reason = "Again." });
+        await Problems.AssertProblemAsync(reopened, HttpStatusCode.Conflict);
+
+        using var takenBack = await PostAsync(api, $"/api/incidents/{incident.Id}/verification", new { status = "Verified", note = "It was real." });
+        var back = await CeasefireWatchFactory.ReadAsync<JsonElement>(takenBack, HttpStatusCode.OK);
+        Assert.Equal("Resolved", back.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, back.GetProperty("nextStageAt").ValueKind);
+        Assert.Equal(incident.Id, (await CeasefireWatchFactory.ListIncidentsAsync(api, "status=Resolved")).Items.Single().Id);
+    }
+
     [Fact]
     public async Task A_major_report_asks_about_a_larger_scale_attack_until_a_supervisor_decides()
     {
