@@ -187,11 +187,26 @@ public sealed class Incident
 
     /// <summary>
     /// Adds a follow-up report. A report of a violation before T0 moves T0 earlier, and with it every
-    /// deadline still ahead; tiers that thereby fell due are entered at once.
+    /// deadline still ahead; tiers that thereby fell due are entered at once. On a resolved incident only a violation
+    /// of the same episode (before hostilities ceased) is taken, and the tiers it makes due before the cessation are
+    /// entered, as an import of the same history would enter them; a later one is refused, since whether hostilities
+    /// resumed is a supervisor's reopening, and a dismissed incident takes no report until its verification changes.
     /// </summary>
     public IReadOnlyList<StageDue> AddFollowUp(ReportDetails report, DateTime now, string actor, EscalationPolicy policy)
     {
         ThrowIfClosedForGood();
+        if (Status == IncidentStatus.Dismissed)
+        {
+            throw new DomainRuleException($"{Reference} is dismissed as a false report; change its verification to bring it back before adding reports to it.");
+        }
+
+        if (Status == IncidentStatus.Resolved && report.OccurredAt > CeasedAt)
+        {
+            throw new DomainRuleException(
+                $"{Reference} is resolved: hostilities ceased at {Format(CeasedAt!.Value)}, before this violation ({Format(report.OccurredAt)}). " +
+                "If hostilities resumed, a supervisor reopens it first; otherwise log the violation as a new incident. Nothing was saved.");
+        }
+
         reports.Add(new ViolationReport(report, isInitial: false, now, actor));
         FlagIfLargerScale(report.Severity, now);
         if (report.Severity > Severity)
@@ -210,6 +225,13 @@ public sealed class Incident
         }
 
         Append(now, TimelineKind.FollowUpReport, Stage, actor, details);
+        if (Status == IncidentStatus.Resolved)
+        {
+            // Under the verification rule an unverified incident would be held instead, and it may hold its one
+            // EscalationHeld already (its timeline is not loaded here to tell): it is left as it is.
+            return policy.RequireVerificationBeyondTier1 && Verification != Verification.Verified ? [] : EnterDueStages(policy, now, CeasedAt);
+        }
+
         return ApplyDueStages(policy, now);
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using CeasefireWatch.Tests.Infrastructure;
 using CeasefireWatch.Web.Domain;
@@ -111,6 +112,63 @@ public sealed class ResponseApiTests
         Assert.Equal("Resolved", back.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, back.GetProperty("nextStageAt").ValueKind);
         Assert.Equal(incident.Id, (await CeasefireWatchFactory.ListIncidentsAsync(api, "status=Resolved")).Items.Single().Id);
+    }
+
+    /// <summary>
+    /// Found from outside: a report on a resolved or dismissed incident was taken with a 201 and changed nothing, even
+    /// a violation after hostilities ceased; and one that moved T0 back entered none of the tiers an import of the same
+    /// history enters. Now a later violation is refused (reopening is a supervisor's call), an earlier one enters what
+    /// fell due before the cessation, and a false report takes no report.
+    /// </summary>
+    [Fact]
+    public async Task A_report_on_a_resolved_incident_is_taken_only_from_before_the_cessation_and_runs_the_import_rule()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var api = app.CreateApiClient();
+        var ceased = app.Now.AddHours(-1);
+        var incident = await app.LogIncidentAsync(api, app.Now.AddHours(-2));
+        using (var resolved = await PostAsync(api, $"/api/incidents/{incident.Id}/resolve", new { ceasedAt = ceased, reason = "Quiet." }))
+        {
+            Assert.Equal(HttpStatusCode.OK, resolved.StatusCode);
+        }
+
+        var before = await CeasefireWatchFactory.GetIncidentAsync(api, incident.Id);
+        using (var later = await api.PostAsJsonAsync($"/api/incidents/{incident.Id}/reports", CeasefireWatchFactory.ReportBody(app.Now.AddMinutes(-30)), CeasefireWatchFactory.Json, Ct))
+        {
+            var problem = await Problems.AssertProblemAsync(later, HttpStatusCode.Conflict);
+            Assert.Contains("reopens it", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before.Entries.Count, (await CeasefireWatchFactory.GetIncidentAsync(api, incident.Id)).Entries.Count);
+
+        // The same episode, 80 h before now: T0 moves back, and tiers 2 and 3 fell due before hostilities ceased.
+        var first = app.Now.AddHours(-80);
+        using (var earlier = await api.PostAsJsonAsync($"/api/incidents/{incident.Id}/reports", CeasefireWatchFactory.ReportBody(first), CeasefireWatchFactory.Json, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Created, earlier.StatusCode);
+        }
+
+        var after = await CeasefireWatchFactory.GetIncidentAsync(api, incident.Id);
+        Assert.Equal((IncidentStatus.Resolved, Stage.UsBackstop), (after.Status, after.Stage));
+
+        // What an import of the same history gives.
+        using var form = Imports.Form(Encoding.UTF8.GetBytes(
+            "title,occurred_at,ceased_at,oblast\r\n" + Imports.Line("Same history", CeasefireWatchFactory.Iso(first), CeasefireWatchFactory.Iso(ceased), "Kyiv")));
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync("/api/imports", form, Ct)).StatusCode);
+        var imported = (await CeasefireWatchFactory.ListIncidentsAsync(api, "pageSize=10")).Items.Single(i => i.Title == "Same history");
+        var importedView = await CeasefireWatchFactory.GetIncidentAsync(api, imported.Id);
+        // Tier 1's entry keeps the dueAt it was recorded with (a timeline entry never changes; a later T0 is in the
+        // follow-up's entry): the tiers entered now are compared.
+        Assert.Equal(importedView.StagesEntered.Skip(1).Select(e => (e.Stage, e.DueAt)), after.StagesEntered.Skip(1).Select(e => (e.Stage, e.DueAt)));
+
+        // A false report takes no report.
+        using (var dismissed = await PostAsync(api, $"/api/incidents/{incident.Id}/verification", new { status = "FalseReport", note = "Exercise." }))
+        {
+            Assert.Equal(HttpStatusCode.OK, dismissed.StatusCode);
+        }
+
+        using var onDismissed = await api.PostAsJsonAsync($"/api/incidents/{incident.Id}/reports", CeasefireWatchFactory.ReportBody(app.Now.AddHours(-90)), CeasefireWatchFactory.Json, Ct);
+        await Problems.AssertProblemAsync(onDismissed, HttpStatusCode.Conflict);
     }
 
     [Fact]
