@@ -71,6 +71,13 @@ public sealed class NotificationDeliveryTests
             TimeSpan.FromSeconds(30),
             because);
 
+    /// <summary>Two webhook rules for every event: one to a receiver that never answers, one that answers 200; the good one's id.</summary>
+    private static async Task<int> StuckAndGoodRulesAsync(HttpClient api, WebhookReceiver receiver)
+    {
+        await CreateRuleAsync(api, new { name = "Stuck hook", channel = "Webhook", target = receiver.HangingUrl, secret = Secret });
+        return (await CreateRuleAsync(api, new { name = "Good hook", channel = "Webhook", target = receiver.Url, secret = Secret })).GetProperty("id").GetInt32();
+    }
+
     private static Task<List<NotificationDelivery>> DeliveriesAsync(CeasefireWatchFactory app) =>
         app.WithDbAsync(db => db.Set<NotificationDelivery>().AsNoTracking().Include(d => d.Rule).OrderBy(d => d.CreatedAt).ToListAsync(Ct));
 
@@ -174,10 +181,10 @@ public sealed class NotificationDeliveryTests
     }
 
     /// <summary>
-    /// A round lasts as long as its slowest receiver; one that hangs held every delivery that fell due meanwhile (a tier
-    /// just entered) for its three tries' timeouts, and every delivery of the round was stamped when the round ended.
-    /// Now a new delivery goes out in a round of its own at once, and each is stamped when it went out. The app's clock
-    /// stands still here, so nothing times out: only a round running beside the stuck one can deliver.
+    /// A round of 16 lasted as long as its slowest receiver; one that hangs held every delivery that fell due meanwhile (a
+    /// tier just entered) for its three tries' timeouts, and every delivery of the round was stamped when the round ended.
+    /// Now each delivery goes out on its own send at once, and is stamped when it went out. The app's clock stands still
+    /// here, so nothing times out: only a send running beside the stuck one can deliver.
     /// </summary>
     [Fact]
     public async Task A_receiver_that_never_answers_holds_up_no_other_delivery_and_each_is_stamped_when_it_went_out()
@@ -185,8 +192,7 @@ public sealed class NotificationDeliveryTests
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var app = NewApp();
         var api = app.CreateApiClient();
-        await CreateRuleAsync(api, new { name = "Stuck hook", channel = "Webhook", target = receiver.HangingUrl, secret = Secret });
-        var good = (await CreateRuleAsync(api, new { name = "Good hook", channel = "Webhook", target = receiver.Url, secret = Secret })).GetProperty("id").GetInt32();
+        var good = await StuckAndGoodRulesAsync(api, receiver);
         var signal = app.Services.GetRequiredService<NotificationSignal>();
 
         async Task<NotificationDelivery?> DeliveredAsync(int incidentId) =>
@@ -199,7 +205,7 @@ public sealed class NotificationDeliveryTests
         app.Clock.Advance(TimeSpan.FromMinutes(1));
         var secondAt = app.Now;
         var second = await app.LogIncidentAsync(api, secondAt);
-        await WaitUntilAsync(async () => { signal.Notify(); return receiver.Hanging == 2 && await DeliveredAsync(second.Id) is not null; }, TimeSpan.FromSeconds(30), "the second incident's good delivery goes out beside the stuck rounds");
+        await WaitUntilAsync(async () => { signal.Notify(); return receiver.Hanging == 2 && await DeliveredAsync(second.Id) is not null; }, TimeSpan.FromSeconds(30), "the second incident's good delivery goes out beside the stuck sends");
 
         Assert.Equal(firstAt.UtcDateTime, (await DeliveredAsync(first.Id))!.DeliveredAt);
         Assert.Equal(secondAt.UtcDateTime, (await DeliveredAsync(second.Id))!.DeliveredAt);
@@ -217,8 +223,7 @@ public sealed class NotificationDeliveryTests
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var app = NewApp();
         var api = app.CreateApiClient();
-        await CreateRuleAsync(api, new { name = "Stuck hook", channel = "Webhook", target = receiver.HangingUrl, secret = Secret });
-        var good = (await CreateRuleAsync(api, new { name = "Good hook", channel = "Webhook", target = receiver.Url, secret = Secret })).GetProperty("id").GetInt32();
+        var good = await StuckAndGoodRulesAsync(api, receiver);
         var signal = app.Services.GetRequiredService<NotificationSignal>();
 
         const int Incidents = NotificationSender.MaxInFlight + 4;
