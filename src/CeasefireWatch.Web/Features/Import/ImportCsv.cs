@@ -276,10 +276,15 @@ public static partial class ImportCsv
         if (day is { } d && KyivTime.TryToUtc(d.ToDateTime(TimeOnly.MinValue), out var startUtc, out _)
             && KyivTime.TryToUtc(d.AddDays(1).ToDateTime(TimeOnly.MinValue), out var endUtc, out _))
         {
-            start = new DateTimeOffset(startUtc, TimeSpan.Zero);
+            var began = new DateTimeOffset(startUtc, TimeSpan.Zero);
             var dayEnd = new DateTimeOffset(endUtc, TimeSpan.Zero);
-            var overBy = start > now ? start.Value : now;
-            end = start > now + IncidentLimits.ClockSkew ? null : dayEnd < overBy ? dayEnd : overBy;
+            start = began;
+            if (began <= now + IncidentLimits.ClockSkew)
+            {
+                // Over by the end of its day, or now if that is still to come (never before it began: a day starting
+                // within the clock skew ends as it begins).
+                end = dayEnd <= now ? dayEnd : began > now ? began : now;
+            }
         }
 
         var what = string.IsNullOrWhiteSpace(subEventType) ? eventType : subEventType;
