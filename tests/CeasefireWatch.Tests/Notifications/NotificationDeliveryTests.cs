@@ -24,7 +24,8 @@ public sealed class NotificationDeliveryTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static CeasefireWatchFactory NewApp(LocalSmtpServer? smtp = null, string? databasePath = null, bool keepDatabase = false)
+    private static CeasefireWatchFactory NewApp(
+        LocalSmtpServer? smtp = null, string? databasePath = null, bool keepDatabase = false, IReadOnlyDictionary<string, string?>? more = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -33,7 +34,7 @@ public sealed class NotificationDeliveryTests
             // The tests move the fake clock fast while they wait; a try in flight must not time out on it.
             ["Notifications:WebhookAttemptTimeout"] = "00:05:00",
         };
-        foreach (var (key, value) in smtp?.AppSettings ?? [])
+        foreach (var (key, value) in (smtp?.AppSettings ?? []).Concat(more ?? new Dictionary<string, string?>()))
         {
             settings[key] = value;
         }
@@ -290,6 +291,48 @@ public sealed class NotificationDeliveryTests
         Assert.NotEqual(DeliveryStatus.Delivered, delivery.Status);
         Assert.Equal("HTTP 307 Temporary Redirect", delivery.LastAnswer);
         Assert.Empty(receiver.Received);
+    }
+
+    [Fact]
+    public async Task With_private_targets_turned_off_a_rule_made_before_is_never_called_and_its_log_says_why()
+    {
+        var database = NewDatabasePath();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        try
+        {
+            // Made while the server still called private addresses (the default)...
+            await using (var before = NewApp(databasePath: database, keepDatabase: true))
+            {
+                await CreateRuleAsync(before.CreateApiClient(), new { name = "Desk on this machine", channel = "Webhook", target = receiver.Url, stages = new[] { "Coalition" }, secret = Secret });
+            }
+
+            // ...and firing after the operator turned them off: refused where the connection is made, never sent.
+            await using var app = NewApp(databasePath: database, keepDatabase: true,
+                more: new Dictionary<string, string?> { ["Notifications:AllowPrivateWebhookTargets"] = "false" });
+            var api = app.CreateApiClient();
+            var incident = await app.LogIncidentAsync(api, app.Now.AddHours(-25));
+            Assert.Equal(Stage.Coalition, incident.Stage);
+            await WaitDeliveringAsync(app, async () => (await DeliveriesAsync(app)).SingleOrDefault() is { Attempts: > NotificationsRegistration.WebhookRetries }, "a whole round of tries is recorded");
+
+            var delivery = Assert.Single(await DeliveriesAsync(app));
+            Assert.NotEqual(DeliveryStatus.Delivered, delivery.Status);
+            Assert.Contains("Notifications:AllowPrivateWebhookTargets is false", delivery.LastAnswer, StringComparison.Ordinal);
+            Assert.Empty(receiver.Received);
+
+            // A new rule naming it, or localhost, is refused when it is made, by its field; a public address is taken.
+            foreach (var target in new[] { receiver.Url, $"http://localhost:{receiver.Port}/hook", "http://[::1]/hook", "http://10.20.30.40/hook" })
+            {
+                using var refused = await api.PostAsJsonAsync("/api/notification-rules", new { name = "Local", channel = "Webhook", target, secret = Secret }, Ct);
+                var errors = await Problems.AssertValidationProblemAsync(refused, "target");
+                Assert.Contains("AllowPrivateWebhookTargets", errors.GetProperty("target")[0].GetString(), StringComparison.Ordinal);
+            }
+
+            await CreateRuleAsync(api, new { name = "Public desk", channel = "Webhook", target = "https://hooks.example.org/cw", secret = Secret });
+        }
+        finally
+        {
+            DeleteDatabase(database);
+        }
     }
 
     [Fact]

@@ -17,6 +17,13 @@ public sealed class NotificationOptions : IValidatableObject
     /// <summary>How long one webhook try may take before it counts as failed (and is retried).</summary>
     public TimeSpan WebhookAttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Whether webhooks may call loopback, private and other addresses that are not globally reachable (link-local never).
+    /// On by default: a receiver on the same machine or network is a real use. Off, a Supervisor cannot point the server
+    /// at its own network (WebhookAddresses).
+    /// </summary>
+    public bool AllowPrivateWebhookTargets { get; set; } = true;
+
     public SmtpOptions Smtp { get; set; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -7,6 +7,7 @@ using CeasefireWatch.Web.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CeasefireWatch.Web.Features.Notifications;
 
@@ -51,8 +52,9 @@ public static class CreateNotificationRule
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        public Validator()
+        public Validator(IOptions<NotificationOptions> options)
         {
+            var refusePrivate = !options.Value.AllowPrivateWebhookTargets;
             RuleFor(c => c.Name).NotEmpty().WithMessage("Name the rule, e.g. \"Coalition liaison desk\".")
                 .MaximumLength(NotificationRuleConfiguration.NameLength)
                 .WithMessage($"Keep the name to {NotificationRuleConfiguration.NameLength} characters.");
@@ -75,6 +77,9 @@ public static class CreateNotificationRule
             RuleFor(c => c.Target).Must(t => !WebhookAddresses.IsRefusedLiteral(t))
                 .When(c => IsWebhook(c) && IsHttpUrl(c.Target))
                 .WithMessage(c => Text.Format("\"{0}\" is or carries a link-local address (169.254.0.0/16, fe80::/10), where cloud hosts keep their secrets: webhooks never call one.", c.Target));
+            RuleFor(c => c.Target).Must(t => !WebhookAddresses.IsRefusedLiteral(t, refusePrivate: true))
+                .When(c => refusePrivate && IsWebhook(c) && IsHttpUrl(c.Target) && !WebhookAddresses.IsRefusedLiteral(c.Target))
+                .WithMessage(c => Text.Format("\"{0}\" is a loopback, private or otherwise local address: this server is set not to call those (Notifications:AllowPrivateWebhookTargets).", c.Target));
 
             RuleFor(c => c.Stages)
                 .Must(s => s is null || s.All(name => ContractText.TryParseName<Stage>(name, out _)))

@@ -30,7 +30,8 @@ public static class NotificationsRegistration
         services.AddScoped<WebhookChannel>();
         services.AddTransient<WebhookTries.Handler>();
         var webhooks = services.AddHttpClient(WebhookChannel.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => WebhookAddresses.CreateHandler());
+            .ConfigurePrimaryHttpMessageHandler(sp => WebhookAddresses.CreateHandler(
+                refusePrivate: !sp.GetRequiredService<IOptions<NotificationOptions>>().Value.AllowPrivateWebhookTargets));
         webhooks.AddResilienceHandler("webhook", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<NotificationOptions>>().Value;
