@@ -30,6 +30,11 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         // Resolutions of the last 30 days (the dashboard's chart) without reading every resolved incident.
         incident.HasIndex(i => new { i.Status, i.CeasedAt });
         incident.HasIndex(i => new { i.Status, i.Stage });
+        // The list's default order within a status (GET /api/incidents?status=Active, newest first: what a pipeline and
+        // the Incidents page ask most). With the status index alone SQLite read and sorted every incident of the status:
+        // 160 ms with 120 k active, against 1 ms walking this one backwards (the row id ends it, so ties on the time
+        // come in the list's Id order too).
+        incident.HasIndex(i => new { i.Status, i.OccurredAt });
         incident.HasIndex(i => i.OccurredAt);
         incident.HasIndex(i => i.Oblast);
 

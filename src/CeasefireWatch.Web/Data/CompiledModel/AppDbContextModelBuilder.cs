@@ -11,7 +11,7 @@ namespace CeasefireWatch.Web.Data.CompiledModel
     public partial class AppDbContextModel
     {
         private AppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a2e6b7eb-21b5-4e95-9c1c-03af1fd36f4a"), entityTypeCount: 20)
+            : base(skipDetectChanges: false, modelId: new Guid("0bd3ea91-9d55-4ef3-9591-e9df2679533e"), entityTypeCount: 20)
         {
         }
 

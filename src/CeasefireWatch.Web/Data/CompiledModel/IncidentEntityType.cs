@@ -21,7 +21,7 @@ namespace CeasefireWatch.Web.Data.CompiledModel
                 baseEntityType,
                 propertyCount: 36,
                 navigationCount: 3,
-                unnamedIndexCount: 6,
+                unnamedIndexCount: 7,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -329,6 +329,9 @@ namespace CeasefireWatch.Web.Data.CompiledModel
                 new[] { status, nextStageAt });
 
             var index4 = runtimeEntityType.AddIndex(
+                new[] { status, occurredAt });
+
+            var index5 = runtimeEntityType.AddIndex(
                 new[] { status, stage });
 
             return runtimeEntityType;

@@ -561,6 +561,8 @@ namespace CeasefireWatch.Web.Data.Migrations
 
                     b.HasIndex("Status", "NextStageAt");
 
+                    b.HasIndex("Status", "OccurredAt");
+
                     b.HasIndex("Status", "Stage");
 
                     b.ToTable("Incidents");

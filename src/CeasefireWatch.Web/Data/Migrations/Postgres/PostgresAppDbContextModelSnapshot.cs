@@ -579,6 +579,8 @@ namespace CeasefireWatch.Web.Data.Migrations.Postgres
 
                     b.HasIndex("Status", "NextStageAt");
 
+                    b.HasIndex("Status", "OccurredAt");
+
                     b.HasIndex("Status", "Stage");
 
                     b.ToTable("Incidents");
