@@ -463,6 +463,7 @@ public sealed class NotificationDeliveryTests
     [InlineData("Notifications:GiveUpAfter", "-00:01:00")]
     [InlineData("Notifications:Smtp:From", "not an address")]
     [InlineData("Notifications:Smtp:Port", "70000")]
+    [InlineData("Notifications:AllowPrivateWebhookTargets", "maybe")]
     public async Task A_bad_setting_stops_the_app_at_start_naming_the_key(string key, string value)
     {
         await using var app = new CeasefireWatchFactory
