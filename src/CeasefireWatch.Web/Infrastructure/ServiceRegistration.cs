@@ -96,6 +96,7 @@ internal static class ServiceRegistration
         services.AddSingleton<EscalationEngineStatus>();
         services.AddHostedService<EscalationEngine>();
         services.AddHostedService<WalCheckpointer>();
+        services.AddHostedService<NativeHeapTrimmer>();
         return services;
     }
 
