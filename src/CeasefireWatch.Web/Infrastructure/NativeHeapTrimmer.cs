@@ -12,7 +12,7 @@ namespace CeasefireWatch.Web.Infrastructure;
 /// from the environment before <c>Main</c>, and the same cap set from <c>Main</c> (after the runtime's own threads
 /// have taken their arenas) made it grow faster, not slower.
 /// </summary>
-public sealed partial class NativeHeapTrimmer : BackgroundService
+internal sealed partial class NativeHeapTrimmer : BackgroundService
 {
     /// <summary>Often enough that a minute's growth is all that piles up; a trim took ~1 ms here (it logs its time at Debug).</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
