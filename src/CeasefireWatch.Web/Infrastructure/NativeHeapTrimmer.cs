@@ -4,13 +4,14 @@ namespace CeasefireWatch.Web.Infrastructure;
 
 /// <summary>
 /// Hands the native heap's free memory back to the system every <see cref="Interval"/> (Linux with glibc only;
-/// docs/performance.md, the soak). The runtime, its JIT and SQLite allocate with glibc's malloc, and glibc keeps what
-/// they free: a thread takes an arena of its own (up to eight per core), and an arena gives back only the free memory at
-/// its very end, so a page freed under a chunk still in use stays resident. Under the soak's steady mix the memory glibc
-/// held grew about a megabyte a minute for 45 minutes while what was in use stayed at 12–15 MB (heaptrack); one
-/// <c>malloc_trim</c> gave back ~30 MB. glibc's own <c>MALLOC_ARENA_MAX=2</c> also held it flat, but glibc reads it
-/// from the environment before <c>Main</c>, and the same cap set from <c>Main</c> (after the runtime's own threads
-/// have taken their arenas) made it grow faster, not slower.
+/// docs/performance.md, the native heap round). The runtime, its JIT and SQLite (nine in ten of the calls) allocate with
+/// glibc's malloc, and glibc keeps what they free: a thread takes an arena of its own (up to eight per core), and an
+/// arena gives back on its own only the free memory at its very end, so a page freed under a chunk still in use stays
+/// resident. Under the soak's steady mix the memory glibc held grew about a megabyte a minute while what was in use
+/// stayed at 12–15 MB (heaptrack); one <c>malloc_trim</c> gave back ~30 MB, and one a minute slowed the growth by about a
+/// third. What held it flat is <c>MALLOC_ARENA_MAX=2</c>, which glibc reads from the environment before <c>Main</c>
+/// (<c>dotnet run</c> sets it; docs/operations.md): the same cap set from <c>Main</c>, after the runtime's own threads
+/// had taken their arenas, made the growth faster.
 /// </summary>
 internal sealed partial class NativeHeapTrimmer : BackgroundService
 {
