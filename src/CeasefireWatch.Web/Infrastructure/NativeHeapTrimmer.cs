@@ -22,6 +22,9 @@ internal sealed partial class NativeHeapTrimmer : BackgroundService
     private readonly ILogger<NativeHeapTrimmer> logger;
     private readonly Func<bool>? trim;
 
+    /// <summary>Made in <see cref="StartAsync"/>, not in <see cref="ExecuteAsync"/>, which .NET 10 runs on another thread: the first minute counts from the start.</summary>
+    private PeriodicTimer? timer;
+
     public NativeHeapTrimmer(TimeProvider clock, ILogger<NativeHeapTrimmer> logger)
         : this(clock, logger, NativeHeap.CanTrim ? NativeHeap.Trim : null)
     {
@@ -34,9 +37,6 @@ internal sealed partial class NativeHeapTrimmer : BackgroundService
         this.logger = logger;
         this.trim = trim;
     }
-
-    /// <summary>Made here rather than in <see cref="ExecuteAsync"/>, which .NET 10 runs on another thread: the first minute counts from the start.</summary>
-    private PeriodicTimer? timer;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
