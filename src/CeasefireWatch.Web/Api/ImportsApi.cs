@@ -17,7 +17,8 @@ internal static class ImportsApi
             .WithDescription(
                 "Multipart form, field `file`. A file with any bad line imports nothing: the 400 problem lists every bad " +
                 "line as `{ line, column, reason }` (the header is line 1). `dryRun=true` checks the file and answers what " +
-                "would be imported, writing nothing. Each row runs through the same escalation policy as a live report.")
+                "would be imported, writing nothing. Each row runs through the same escalation policy as a live report. An ACLED " +
+                "event imported before (its `event_id_cnty`) is not imported again: `alreadyImported` counts those rows.")
             .Accepts<IFormFile>("multipart/form-data")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -31,8 +32,11 @@ internal static class ImportsApi
         return api;
     }
 
-    /// <summary>What an import answers: the format found, the rows, how many were imported (0 on a dry run) and the replay.</summary>
-    public sealed record ImportAnswer(string Format, bool DryRun, int Rows, int Imported, ReplaySummary Replay);
+    /// <summary>
+    /// What an import answers: the format found, the file's rows, how many were imported (0 on a dry run), how many were
+    /// not because an earlier import holds their event (ACLED), and the replay of those that are (or would be) new.
+    /// </summary>
+    public sealed record ImportAnswer(string Format, bool DryRun, int Rows, int Imported, int AlreadyImported, ReplaySummary Replay);
 
     // The form is read here rather than bound as an IFormFile parameter: the generated binder threw (a 500) on a POST with
     // no Content-Type at all, or multipart without a boundary and no body, where the caller needs to be told what to send.
@@ -84,7 +88,7 @@ internal static class ImportsApi
         await using var content = file.OpenReadStream();
         var outcome = await mediator.Send(new ImportIncidents.Command(content, dryRunOnly), ct);
         return outcome.Accepted
-            ? TypedResults.Ok(new ImportAnswer(outcome.Format!.Value.ToString(), outcome.DryRun, outcome.Rows, outcome.Imported, outcome.Replay!))
+            ? TypedResults.Ok(new ImportAnswer(outcome.Format!.Value.ToString(), outcome.DryRun, outcome.Rows, outcome.Imported, outcome.AlreadyImported, outcome.Replay!))
             : Rejected(outcome);
     }
 

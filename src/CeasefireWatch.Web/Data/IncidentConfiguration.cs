@@ -22,6 +22,12 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         incident.Property(i => i.Verification).HasConversion<string>().HasMaxLength(16);
         incident.HasIndex(i => i.MergedIntoId);
 
+        // An imported event is imported once, whoever imports it and however often (a weekly ACLED export overlaps the
+        // last): the import skips the events it finds here, and two imports at once on PostgreSQL meet this index. Live
+        // reports have none, and NULLs do not collide in a unique index on either database.
+        incident.Property(i => i.ExternalReference).HasMaxLength(IncidentLimits.ExternalReference);
+        incident.HasIndex(i => i.ExternalReference).IsUnique();
+
         // The engine's "due now" and "earliest deadline", the health check's lag and the dashboard's most urgent cards all
         // ask for ACTIVE incidents by deadline. With NextStageAt alone SQLite chose (Status, Stage) for Status = 'Active'
         // and then scanned and sorted every active incident, on every wake-up of the engine (docs/performance.md);

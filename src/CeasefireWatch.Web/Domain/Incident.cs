@@ -67,6 +67,12 @@ public sealed class Incident
 
     public string CreatedBy { get; private set; } = string.Empty;
 
+    /// <summary>
+    /// The event this incident was imported from, named by its source (<c>ACLED:UKR12345</c>); null for a live report and
+    /// for a row of the Incidents format, which carries no identity. Unique in the database: an event is imported once.
+    /// </summary>
+    public string? ExternalReference { get; private set; }
+
     public DateTime? DiplomaticWarningIssuedAt { get; private set; }
 
     /// <summary>To whom the diplomatic warning went (an embassy, a ministry), as recorded.</summary>
@@ -139,8 +145,13 @@ public sealed class Incident
     /// a tier is entered only if hostilities still continued when it fell due.
     /// </summary>
     public static Incident Import(
-        string title, ReportDetails first, DateTime? ceasedAt, DateTime now, string actor, EscalationPolicy policy) =>
-        Open(title, first, ceasedAt, ceasedAt is null ? null : "Ceased before import", now, actor, policy);
+        string title, ReportDetails first, DateTime? ceasedAt, DateTime now, string actor, EscalationPolicy policy,
+        string? externalReference = null)
+    {
+        var incident = Open(title, first, ceasedAt, ceasedAt is null ? null : "Ceased before import", now, actor, policy);
+        incident.ExternalReference = externalReference;
+        return incident;
+    }
 
     private static Incident Open(
         string title, ReportDetails first, DateTime? ceasedAt, string? ceaseReason, DateTime now, string actor, EscalationPolicy policy)

@@ -11,6 +11,9 @@ public static class IncidentLimits
     public const int Reason = 1000;
     public const int Actor = 256;
 
+    /// <summary>An imported event's name in its source, with the source's prefix (<c>ACLED:</c>).</summary>
+    public const int ExternalReference = 64;
+
     /// <summary>Timeline details hold a report's description plus a summary line.</summary>
     public const int TimelineDetails = 5000;
 

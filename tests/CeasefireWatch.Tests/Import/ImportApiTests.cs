@@ -13,19 +13,7 @@ namespace CeasefireWatch.Tests.Import;
 /// <summary><c>POST /api/imports</c> and <c>GET /api/incidents.csv</c>: formats, bad lines, dry runs, and the round trip.</summary>
 public sealed class ImportApiTests
 {
-    /// <summary>The columns of a real ACLED export, in its order.</summary>
-    private const string AcledHeader =
-        "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1," +
-        "actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,location," +
-        "latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp\r\n";
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private static string Acled(string id, string date, string eventType, string subEventType, string admin1, string location,
-        string latitude, string longitude, string notes, string fatalities) =>
-        Line(id, date, date[..4], "1", "Political violence", eventType, subEventType, "Military Forces of Russia (2000-)", null, "8",
-            "Military Forces of Ukraine (2019-)", null, "1", "18", null, "804", "Europe", "Ukraine", admin1, null, null, location,
-            latitude, longitude, "1", "Ministry of Defence of Ukraine", "National", notes, fatalities, null, "1700000000");
 
     [Fact]
     public async Task An_acled_export_imports_one_resolved_incident_per_event_with_types_regions_and_casualties()
@@ -122,6 +110,90 @@ public sealed class ImportApiTests
         Assert.Contains("4000", lines[3].Reason, StringComparison.Ordinal);
         Assert.Contains("4 columns", lines[4].Reason, StringComparison.Ordinal);
         Assert.Contains("line 2", lines[5].Reason, StringComparison.Ordinal);
+        Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task An_acled_export_imported_again_adds_nothing_and_one_that_overlaps_adds_only_its_new_events()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var client = app.CreateApiClient();
+        var lastWeek = AcledHeader
+            + Acled("UKR300001", "2024-03-01", "Battles", "Armed clash", "Donetsk", "Chasiv Yar", "48.59", "37.84", "Clash.", "0")
+            + Acled("UKR300002", "2024-03-02", "Explosions/Remote violence", "Air/drone strike", "Sumy", "Sumy", "50.91", "34.80", "Drones.", "2")
+            + Acled("UKR300003", "2024-03-03", "Explosions/Remote violence", "Shelling/artillery/missile attack", "Kherson", "Kherson", "46.64", "32.61", "Shelling.", "0");
+        Assert.Equal(3, (await AssertImportedAsync(await PostAsync(client, lastWeek))).GetProperty("imported").GetInt32());
+
+        // The same file again: every event is there already.
+        var again = await AssertImportedAsync(await PostAsync(client, lastWeek));
+        Assert.Equal((3, 0, 3, 0), Counts(again));
+
+        // This week's export overlaps last week's (ACLED ids as the file has them, whatever their case), and revised
+        // one of the old events: the old ones stay as first imported, the new ones come in with the replay of only them.
+        var thisWeek = AcledHeader
+            + Acled("ukr300002", "2024-03-02", "Explosions/Remote violence", "Air/drone strike", "Sumy", "Sumy (revised)", "50.91", "34.80", "Drones, revised.", "5")
+            + Acled("UKR300003", "2024-03-03", "Explosions/Remote violence", "Shelling/artillery/missile attack", "Kherson", "Kherson", "46.64", "32.61", "Shelling.", "0")
+            + Acled("UKR300004", "2024-03-04", "Battles", "Armed clash", "Luhansk", "Kreminna", "49.05", "38.22", "Clash.", "0")
+            + Acled("UKR300005", "2024-03-05", "Battles", "Armed clash", "Zaporizhia", "Robotyne", "47.44", "35.84", "Clash.", "1");
+        var checkedOnly = await AssertImportedAsync(await PostAsync(client, thisWeek, dryRun: true));
+        Assert.Equal((4, 0, 2, 2), Counts(checkedOnly));
+        Assert.Equal(3, await app.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
+
+        var imported = await AssertImportedAsync(await PostAsync(client, thisWeek));
+        Assert.Equal((4, 2, 2, 2), Counts(imported));
+        Assert.Equal(["Luhansk", "Zaporizhzhia"], imported.GetProperty("replay").GetProperty("byOblast").EnumerateArray().Select(g => g.GetProperty("key").GetString()));
+
+        var stored = await app.WithDbAsync(db => db.Incidents.OrderBy(i => i.Id).Select(i => new { i.ExternalReference, i.Location, i.Killed }).ToListAsync(Ct));
+        Assert.Equal(["ACLED:UKR300001", "ACLED:UKR300002", "ACLED:UKR300003", "ACLED:UKR300004", "ACLED:UKR300005"], stored.Select(i => i.ExternalReference));
+        Assert.Equal(("Sumy", 2), (stored[1].Location, stored[1].Killed));
+
+        static (int Rows, int Imported, int AlreadyImported, int Replayed) Counts(System.Text.Json.JsonElement answer) => (
+            answer.GetProperty("rows").GetInt32(), answer.GetProperty("imported").GetInt32(),
+            answer.GetProperty("alreadyImported").GetInt32(), answer.GetProperty("replay").GetProperty("incidents").GetInt32());
+    }
+
+    /// <summary>
+    /// Two people import the same export at the same moment. On SQLite the second waits for the first's write lock and
+    /// then finds every event; on PostgreSQL both may find them all new, and the second's inserts meet the unique index.
+    /// Either way each event is one incident, and neither import fails.
+    /// </summary>
+    [Fact]
+    public async Task Two_imports_of_one_export_at_once_import_each_event_once_and_both_succeed()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var file = AcledHeader + string.Concat(Enumerable.Range(1, 400).Select(n =>
+            Acled($"UKR4{n:00000}", "2024-04-01", "Battles", "Armed clash", "Donetsk", $"Place {n}", "48.0", "37.8", "Clash.", "0")));
+
+        for (var round = 1; round <= 3; round++)
+        {
+            using var first = app.CreateApiClient();
+            using var second = app.CreateApiClient();
+            var answers = await Task.WhenAll(PostAsync(first, file), PostAsync(second, file));
+            var bodies = await Task.WhenAll(answers.Select(AssertImportedAsync));
+            foreach (var answer in answers)
+            {
+                answer.Dispose();
+            }
+
+            Assert.Equal(round == 1 ? 400 : 0, bodies.Sum(b => b.GetProperty("imported").GetInt32()));
+            Assert.Equal(round == 1 ? 400 : 800, bodies.Sum(b => b.GetProperty("alreadyImported").GetInt32()));
+            Assert.Equal(400, await app.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
+        }
+    }
+
+    [Fact]
+    public async Task An_acled_event_id_too_long_to_keep_is_a_bad_line()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var client = app.CreateApiClient();
+        var longest = new string('U', IncidentLimits.ExternalReference - "ACLED:".Length);
+
+        var bad = await AssertRejectedAsync(await PostAsync(client, AcledHeader
+            + Acled(longest, "2024-05-01", "Battles", "Armed clash", "Donetsk", "Siversk", "48.87", "38.10", "Clash.", "0")
+            + Acled(longest + "U", "2024-05-01", "Battles", "Armed clash", "Donetsk", "Siversk", "48.87", "38.10", "Clash.", "0")));
+
+        Assert.Equal([(3L, "event_id_cnty")], bad.Select(b => (b.Line, b.Column)));
+        Assert.Contains("at most 58 characters", bad[0].Reason, StringComparison.Ordinal);
         Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
     }
 

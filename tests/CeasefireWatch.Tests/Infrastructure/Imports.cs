@@ -10,6 +10,19 @@ public static class Imports
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>The columns of a real ACLED export, in its order.</summary>
+    public const string AcledHeader =
+        "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1," +
+        "actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,location," +
+        "latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp\r\n";
+
+    /// <summary>One line of an ACLED export under <see cref="AcledHeader"/>.</summary>
+    public static string Acled(string id, string date, string eventType, string subEventType, string admin1, string location,
+        string latitude, string longitude, string notes, string fatalities) =>
+        Line(id, date, date[..4], "1", "Political violence", eventType, subEventType, "Military Forces of Russia (2000-)", null, "8",
+            "Military Forces of Ukraine (2019-)", null, "1", "18", null, "804", "Europe", "Ukraine", admin1, null, null, location,
+            latitude, longitude, "1", "Ministry of Defence of Ukraine", "National", notes, fatalities, null, "1700000000");
+
     public static MultipartFormDataContent Form(byte[] csv, string fileName = "incidents.csv")
     {
         var file = new ByteArrayContent(csv);

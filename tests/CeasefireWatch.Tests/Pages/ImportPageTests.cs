@@ -95,6 +95,27 @@ public sealed class ImportPageTests(CeasefireWatchFactory app) : IClassFixture<C
     }
 
     [Fact]
+    public async Task An_acled_export_that_overlaps_an_earlier_one_says_how_many_of_its_events_were_there_already()
+    {
+        var person = await app.SignedInAsRoleAsync("Analyst");
+        var earlier = Acled("UKR900001", "2024-06-01", "Battles", "Armed clash", "Kharkiv", "Vovchansk", "50.29", "36.94", "Clash.", "0");
+        var later = Acled("UKR900002", "2024-06-02", "Battles", "Armed clash", "Kharkiv", "Lyptsi", "50.20", "36.43", "Clash.", "0");
+        using var first = await PostFileAsync(person, AcledHeader + earlier);
+        Assert.Contains("data-imported=\"1\"", await first.HtmlAsync(), StringComparison.Ordinal);
+
+        using var dryRun = await PostFileAsync(person, AcledHeader + earlier + later, dryRun: true);
+        var dryHtml = await dryRun.HtmlAsync();
+        Assert.Contains("Dry run: 1 incident(s) would be imported (Acled)", dryHtml, StringComparison.Ordinal);
+        Assert.Contains("<p data-already-imported=\"1\">1 of the file&#x27;s 2 event(s) were imported before and are left as they are.</p>", dryHtml, StringComparison.Ordinal);
+
+        using var second = await PostFileAsync(person, AcledHeader + earlier + later);
+        var html = await second.HtmlAsync();
+        Assert.Contains("data-imported=\"1\"", html, StringComparison.Ordinal);
+        Assert.Contains("data-already-imported=\"1\"", html, StringComparison.Ordinal);
+        Assert.Equal(2, await app.WithDbAsync(db => db.Incidents.CountAsync(i => i.ExternalReference!.StartsWith("ACLED:UKR9000"), Ct)));
+    }
+
+    [Fact]
     public async Task A_viewer_may_not_open_it_and_a_post_without_the_token_is_refused()
     {
         var viewer = await app.SignedInAsRoleAsync("Viewer");

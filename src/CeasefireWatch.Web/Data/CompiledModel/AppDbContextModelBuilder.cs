@@ -11,7 +11,7 @@ namespace CeasefireWatch.Web.Data.CompiledModel
     public partial class AppDbContextModel
     {
         private AppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("0bd3ea91-9d55-4ef3-9591-e9df2679533e"), entityTypeCount: 20)
+            : base(skipDetectChanges: false, modelId: new Guid("9148fae2-60cd-4db6-8740-b1177f83a3d1"), entityTypeCount: 20)
         {
         }
 

@@ -19,9 +19,9 @@ namespace CeasefireWatch.Web.Data.CompiledModel
                 "CeasefireWatch.Web.Domain.Incident",
                 typeof(Incident),
                 baseEntityType,
-                propertyCount: 36,
+                propertyCount: 37,
                 navigationCount: 3,
-                unnamedIndexCount: 7,
+                unnamedIndexCount: 8,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -94,6 +94,14 @@ namespace CeasefireWatch.Web.Data.CompiledModel
                 fieldInfo: typeof(Incident).GetField("<DiplomaticWarningRecipient>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 maxLength: 1000);
+
+            var externalReference = runtimeEntityType.AddProperty(
+                "ExternalReference",
+                typeof(string),
+                propertyInfo: typeof(Incident).GetProperty("ExternalReference", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Incident).GetField("<ExternalReference>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 64);
 
             var heldSince = runtimeEntityType.AddProperty(
                 "HeldSince",
@@ -314,24 +322,28 @@ namespace CeasefireWatch.Web.Data.CompiledModel
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
-                new[] { mergedIntoId });
+                new[] { externalReference },
+                unique: true);
 
             var index0 = runtimeEntityType.AddIndex(
-                new[] { oblast });
+                new[] { mergedIntoId });
 
             var index1 = runtimeEntityType.AddIndex(
-                new[] { occurredAt });
+                new[] { oblast });
 
             var index2 = runtimeEntityType.AddIndex(
-                new[] { status, ceasedAt });
+                new[] { occurredAt });
 
             var index3 = runtimeEntityType.AddIndex(
-                new[] { status, nextStageAt });
+                new[] { status, ceasedAt });
 
             var index4 = runtimeEntityType.AddIndex(
-                new[] { status, occurredAt });
+                new[] { status, nextStageAt });
 
             var index5 = runtimeEntityType.AddIndex(
+                new[] { status, occurredAt });
+
+            var index6 = runtimeEntityType.AddIndex(
                 new[] { status, stage });
 
             return runtimeEntityType;

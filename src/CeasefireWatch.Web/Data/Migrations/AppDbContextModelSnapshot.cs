@@ -448,6 +448,10 @@ namespace CeasefireWatch.Web.Data.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ExternalReference")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("HeldSince")
                         .HasColumnType("TEXT");
 
@@ -550,6 +554,9 @@ namespace CeasefireWatch.Web.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ExternalReference")
+                        .IsUnique();
 
                     b.HasIndex("MergedIntoId");
 

@@ -53,6 +53,9 @@ public sealed class ImportRow : IReportFields
     public int? Killed { get; set; }
 
     public int? Wounded { get; set; }
+
+    /// <summary>The event's name in its source (<c>ACLED:UKR12345</c>), by which a second import finds it already imported.</summary>
+    public string? ExternalReference { get; set; }
 }
 
 /// <summary>
@@ -255,6 +258,10 @@ public static partial class ImportCsv
         {
             cells.Fail("event_id_cnty", "Every ACLED event has an event_id_cnty; this line has none.");
         }
+        else if (eventId.Trim().Length > IncidentLimits.ExternalReference - AcledPrefix.Length)
+        {
+            cells.Fail("event_id_cnty", $"An event_id_cnty is at most {IncidentLimits.ExternalReference - AcledPrefix.Length} characters; this one has {eventId.Trim().Length}.");
+        }
         else if (!firstLineOfEvent.TryAdd(eventId.Trim(), cells.Line))
         {
             cells.Fail("event_id_cnty", $"Event {eventId.Trim()} is already on line {firstLineOfEvent[eventId.Trim()]}; each event is imported once.");
@@ -304,8 +311,14 @@ public static partial class ImportCsv
             SourceType = Domain.SourceType.OpenSource,
             Killed = fatalities,
             Description = string.IsNullOrWhiteSpace(actor) ? notes : $"{notes} (ACLED {eventType}; actor: {actor.Trim()})".Trim(),
+
+            // Upper case: the file's own duplicate check already takes ukr1 and UKR1 for one event.
+            ExternalReference = string.IsNullOrWhiteSpace(eventId) ? null : AcledPrefix + eventId.Trim().ToUpperInvariant(),
         };
     }
+
+    /// <summary>What an ACLED event's <see cref="ImportRow.ExternalReference"/> begins with.</summary>
+    public const string AcledPrefix = "ACLED:";
 
     /// <summary>ACLED's event types as this app's violation types; what has no counterpart is Other.</summary>
     public static ViolationType AcledViolationType(string eventType, string subEventType) => subEventType.Trim().ToUpperInvariant() switch

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
@@ -6,6 +7,9 @@ using CeasefireWatch.Web.Features.Incidents;
 using CeasefireWatch.Web.Infrastructure;
 using CeasefireWatch.Web.Infrastructure.Security;
 using Mediator;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace CeasefireWatch.Web.Features.Import;
 
@@ -13,27 +17,43 @@ namespace CeasefireWatch.Web.Features.Import;
 /// Imports a file of incidents (CONTRACT.md's Incidents format or an ACLED export). All or nothing: a file with any
 /// bad line imports nothing and names every bad line. Each row becomes an incident through <see cref="Incident.Import"/>,
 /// the same policy as a live report: a tier is entered only if hostilities still continued when it fell due. The whole
-/// file is written in one transaction.
+/// file is written in one transaction. An ACLED event imported before (by its <c>event_id_cnty</c>) is left as it is and
+/// counted, so a week's export that overlaps the last adds only what is new.
 /// </summary>
 public static class ImportIncidents
 {
     /// <summary>The largest file accepted. 20,000 rows of the Incidents format are about 5 MB.</summary>
     public const long MaxBytes = 50L * 1024 * 1024;
 
+    /// <summary>Imports tried when another import at the same moment took some of the file's events first (PostgreSQL).</summary>
+    internal const int Attempts = 3;
+
+    /// <summary>The unique index that holds an imported event to one incident.</summary>
+    internal const string OneIncidentPerEventIndex = "IX_Incidents_ExternalReference";
+
     [RequiresPolicy(Policies.Report)]
     public sealed record Command(Stream Content, bool DryRun = false) : ICommand<Outcome>;
 
-    /// <summary>What became of the file: either imported (or, on a dry run, importable) with its replay, or why not.</summary>
+    /// <summary>
+    /// What became of the file: either imported (or, on a dry run, importable) with its replay, or why not.
+    /// <paramref name="Rows"/> counts the file's rows; <paramref name="AlreadyImported"/> those whose event an earlier import
+    /// holds, which are not imported again; <paramref name="Imported"/> the new incidents (0 on a dry run); the replay is
+    /// of the rows that are (or would be) imported.
+    /// </summary>
     public sealed record Outcome(
         ImportFormat? Format,
         bool DryRun,
         int Rows,
         int Imported,
+        int AlreadyImported,
         IReadOnlyList<BadLine> BadLines,
         string? HeaderProblem,
         ReplaySummary? Replay)
     {
         public bool Accepted => HeaderProblem is null && BadLines.Count == 0;
+
+        /// <summary>The rows that are new: imported, or on a dry run, to be imported.</summary>
+        public int New => Rows - AlreadyImported;
     }
 
     public sealed class Handler(
@@ -45,32 +65,80 @@ public static class ImportIncidents
             var read = await ImportCsv.ReadAsync(command.Content, clock, cancellationToken);
             if (read.HeaderProblem is not null || read.BadLines.Count > 0)
             {
-                return new Outcome(read.Format, command.DryRun, read.Rows.Count + read.BadLines.Select(b => b.Line).Distinct().Count(), 0, read.BadLines, read.HeaderProblem, null);
+                return new Outcome(read.Format, command.DryRun, read.Rows.Count + read.BadLines.Select(b => b.Line).Distinct().Count(), 0, 0, read.BadLines, read.HeaderProblem, null);
             }
 
+            // On PostgreSQL two imports of overlapping files can both find an event new; the second to insert it meets the
+            // unique index (which waits for the first to commit) and has written nothing. Tried again, it finds the event.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await ImportAsync(read, command.DryRun, cancellationToken);
+                }
+                catch (DbException e) when (attempt < Attempts && IsEventImportedMeanwhile(e))
+                {
+                }
+            }
+        }
+
+        private async Task<Outcome> ImportAsync(ImportCsv.Result read, bool dryRun, CancellationToken cancellationToken)
+        {
+            // One transaction: all or nothing. On SQLite it holds the write lock from its start (Microsoft.Data.Sqlite
+            // begins IMMEDIATE), so no other import can add one of these events between the look-up and the inserts.
+            await using var transaction = dryRun ? null : await db.Database.BeginTransactionAsync(cancellationToken);
+            var known = await ImportedEventsAsync(read.Rows, cancellationToken);
             var now = clock.GetUtcNow().UtcDateTime;
             var incidents = read.Rows
-                .Select(row => Incident.Import(row.Title!.Trim(), row.ToDetails(), row.CeasedAt?.UtcDateTime, now, actor.Name, policy))
+                .Where(row => row.ExternalReference is null || !known.Contains(row.ExternalReference))
+                .Select(row => Incident.Import(row.Title!.Trim(), row.ToDetails(), row.CeasedAt?.UtcDateTime, now, actor.Name, policy, row.ExternalReference))
                 .ToList();
+            var alreadyImported = read.Rows.Count - incidents.Count;
             var replay = ReplaySummary.Of(incidents);
-            if (command.DryRun || incidents.Count == 0)
+            if (transaction is null || incidents.Count == 0)
             {
-                return new Outcome(read.Format, command.DryRun, incidents.Count, 0, [], null, replay);
+                return new Outcome(read.Format, dryRun, read.Rows.Count, 0, alreadyImported, [], null, replay);
             }
 
-            // One transaction: all or nothing. The rows go through a prepared statement per table rather than
-            // EF Core's one-command-per-row save (see IncidentBulkWriter for why and what stays the same).
-            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-            {
-                await IncidentBulkWriter.InsertAsync(db, incidents, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-            }
+            // The rows go through a prepared statement per table rather than EF Core's one-command-per-row save (see
+            // IncidentBulkWriter for why and what stays the same).
+            await IncidentBulkWriter.InsertAsync(db, incidents, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
 
             // One notice for the whole file, not one per row: live pages refresh once and the engine re-plans once
             // (an imported active incident may have the earliest deadline).
             await publisher.Publish(new IncidentChanged(incidents[^1].Id), cancellationToken);
-            return new Outcome(read.Format, false, incidents.Count, incidents.Count, [], null, replay);
+            return new Outcome(read.Format, false, read.Rows.Count, incidents.Count, alreadyImported, [], null, replay);
         }
+
+        /// <summary>Which of the rows' events an earlier import holds.</summary>
+        private async Task<HashSet<string>> ImportedEventsAsync(IReadOnlyList<ImportRow> rows, CancellationToken cancellationToken)
+        {
+            var known = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var chunk in rows.Select(r => r.ExternalReference).OfType<string>().Chunk(LookUpChunk))
+            {
+                known.UnionWith(await db.Incidents
+                    .Where(i => chunk.Contains(i.ExternalReference))
+                    .Select(i => i.ExternalReference!)
+                    .ToListAsync(cancellationToken));
+            }
+
+            return known;
+        }
+
+        /// <summary>Events looked up per query: a parameter each, well within either database's limit.</summary>
+        private const int LookUpChunk = 500;
+
+        private static bool IsEventImportedMeanwhile(DbException exception) => exception switch
+        {
+            PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation
+                && postgres.ConstraintName == OneIncidentPerEventIndex,
+
+            // SQLITE_CONSTRAINT_UNIQUE names the column, not the index (not expected: SQLite's write lock orders imports).
+            SqliteException sqlite => sqlite.SqliteExtendedErrorCode == 2067
+                && sqlite.Message.Contains("Incidents.ExternalReference", StringComparison.Ordinal),
+            _ => false,
+        };
     }
 }
 

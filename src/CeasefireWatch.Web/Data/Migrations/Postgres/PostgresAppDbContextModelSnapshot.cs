@@ -466,6 +466,10 @@ namespace CeasefireWatch.Web.Data.Migrations.Postgres
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<string>("ExternalReference")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<DateTime?>("HeldSince")
                         .HasColumnType("timestamp with time zone");
 
@@ -568,6 +572,9 @@ namespace CeasefireWatch.Web.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ExternalReference")
+                        .IsUnique();
 
                     b.HasIndex("MergedIntoId");
 

@@ -1,0 +1,39 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace CeasefireWatch.Web.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class ImportedEventReference : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "ExternalReference",
+                table: "Incidents",
+                type: "character varying(64)",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Incidents_ExternalReference",
+                table: "Incidents",
+                column: "ExternalReference",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_Incidents_ExternalReference",
+                table: "Incidents");
+
+            migrationBuilder.DropColumn(
+                name: "ExternalReference",
+                table: "Incidents");
+        }
+    }
+}
