@@ -55,6 +55,33 @@ public sealed class ImportAndReferenceTests(BrowserFixture app)
     }
 
     [Fact]
+    public async Task An_acled_export_imported_over_an_earlier_one_says_in_place_how_many_events_were_there_already()
+    {
+        Assert.SkipUnless(BrowserFixture.ChromiumAvailable, "Chromium is not installed (apt-get install chromium).");
+        await using var context = await app.SignedInContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/Incidents/Import");
+        const string Header = "event_id_cnty,event_date,event_type,sub_event_type,actor1,admin1,location,latitude,longitude,fatalities,notes\r\n";
+        static string Event(int n) => $"UKR7{n:00000},2024-09-0{n},Battles,Armed clash,Military Forces of Russia (2000-),Donetsk,Place {n},48.0,37.8,0,Clash.\r\n";
+
+        async Task ImportAsync(string name, string csv)
+        {
+            await page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = name, MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) });
+            await page.Locator("form[data-import-form] button[type=submit]").ClickAsync();
+        }
+
+        await ImportAsync("week-1.csv", Header + Event(1) + Event(2) + Event(3));
+        await Expect(page.Locator("#import-result [data-imported]")).ToHaveAttributeAsync("data-imported", "3", new() { Timeout = 30_000 });
+        await Expect(page.Locator("#import-result [data-already-imported]")).ToHaveCountAsync(0);
+
+        await ImportAsync("week-2.csv", Header + Event(2) + Event(3) + Event(4));
+        await Expect(page.Locator("#import-result [data-imported]")).ToHaveAttributeAsync("data-imported", "1", new() { Timeout = 30_000 });
+        await Expect(page.Locator("#import-result [data-already-imported]"))
+            .ToHaveTextAsync("2 of the file's 3 event(s) were imported before and are left as they are.");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "import-again.png"), FullPage = true });
+    }
+
+    [Fact]
     public async Task The_api_reference_renders_the_document_offline_under_the_csp()
     {
         Assert.SkipUnless(BrowserFixture.ChromiumAvailable, "Chromium is not installed (apt-get install chromium).");
