@@ -68,8 +68,9 @@ public static class ImportIncidents
                 return new Outcome(read.Format, command.DryRun, read.Rows.Count + read.BadLines.Select(b => b.Line).Distinct().Count(), 0, 0, read.BadLines, read.HeaderProblem, null);
             }
 
-            // On PostgreSQL two imports of overlapping files can both find an event new; the second to insert it meets the
-            // unique index (which waits for the first to commit) and has written nothing. Tried again, it finds the event.
+            // Two imports of overlapping files can both find an event new (the look-up is made before the write, so that
+            // the write lock is held only for the writing); the second to insert it meets the unique index and has
+            // written nothing (on PostgreSQL the index waits for the first to commit). Tried again, it finds the event.
             for (var attempt = 1; ; attempt++)
             {
                 try
@@ -84,9 +85,6 @@ public static class ImportIncidents
 
         private async Task<Outcome> ImportAsync(ImportCsv.Result read, bool dryRun, CancellationToken cancellationToken)
         {
-            // One transaction: all or nothing. On SQLite it holds the write lock from its start (Microsoft.Data.Sqlite
-            // begins IMMEDIATE), so no other import can add one of these events between the look-up and the inserts.
-            await using var transaction = dryRun ? null : await db.Database.BeginTransactionAsync(cancellationToken);
             var known = await ImportedEventsAsync(read.Rows, cancellationToken);
             var now = clock.GetUtcNow().UtcDateTime;
             var incidents = read.Rows
@@ -95,15 +93,18 @@ public static class ImportIncidents
                 .ToList();
             var alreadyImported = read.Rows.Count - incidents.Count;
             var replay = ReplaySummary.Of(incidents);
-            if (transaction is null || incidents.Count == 0)
+            if (dryRun || incidents.Count == 0)
             {
                 return new Outcome(read.Format, dryRun, read.Rows.Count, 0, alreadyImported, [], null, replay);
             }
 
-            // The rows go through a prepared statement per table rather than EF Core's one-command-per-row save (see
-            // IncidentBulkWriter for why and what stays the same).
-            await IncidentBulkWriter.InsertAsync(db, incidents, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            // One transaction: all or nothing. The rows go through a prepared statement per table rather than EF Core's
+            // one-command-per-row save (see IncidentBulkWriter for why and what stays the same).
+            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+            {
+                await IncidentBulkWriter.InsertAsync(db, incidents, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
 
             // One notice for the whole file, not one per row: live pages refresh once and the engine re-plans once
             // (an imported active incident may have the earliest deadline).
@@ -134,7 +135,7 @@ public static class ImportIncidents
             PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation
                 && postgres.ConstraintName == OneIncidentPerEventIndex,
 
-            // SQLITE_CONSTRAINT_UNIQUE names the column, not the index (not expected: SQLite's write lock orders imports).
+            // SQLITE_CONSTRAINT_UNIQUE names the column, not the index.
             SqliteException sqlite => sqlite.SqliteExtendedErrorCode == 2067
                 && sqlite.Message.Contains("Incidents.ExternalReference", StringComparison.Ordinal),
             _ => false,
