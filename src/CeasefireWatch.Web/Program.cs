@@ -34,6 +34,7 @@ try
 
     builder.Services.AddCeasefireWatchData(builder.Configuration, builder.Environment);
     builder.Services.AddEscalation(builder.Configuration);
+    builder.Services.AddUpkeep();
     builder.Services.AddSecurity(builder.Configuration);
     builder.Services.AddApplication();
     builder.Services.AddWeb();

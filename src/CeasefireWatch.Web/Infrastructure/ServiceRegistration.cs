@@ -95,6 +95,15 @@ internal static class ServiceRegistration
         services.AddSingleton<EscalationSignal>();
         services.AddSingleton<EscalationEngineStatus>();
         services.AddHostedService<EscalationEngine>();
+        return services;
+    }
+
+    /// <summary>
+    /// The storage's and the process's upkeep, on the app's clock: SQLite's write-ahead log folded into the database
+    /// (and emptied at a clean stop), and the native heap's free memory handed back to the system.
+    /// </summary>
+    public static IServiceCollection AddUpkeep(this IServiceCollection services)
+    {
         services.AddHostedService<WalCheckpointer>();
         services.AddHostedService<NativeHeapTrimmer>();
         return services;
