@@ -24,9 +24,11 @@ internal static class IncidentBulkWriter
         var connection = transaction.Connection!;
 
         var postgres = db.Database.IsNpgsql();
-        var incidentTable = Table.For(db, typeof(Incident), connection, transaction, includeKey: true, postgres);
-        var reportTable = Table.For(db, typeof(ViolationReport), connection, transaction, includeKey: false, postgres);
-        var timelineTable = Table.For(db, typeof(TimelineEntry), connection, transaction, includeKey: false, postgres);
+        // Disposed on the way out whatever happens: a failed insert (an event another import took meanwhile, a full disk)
+        // must not leave its prepared statements on a connection that goes back to the pool.
+        await using var incidentTable = Table.For(db, typeof(Incident), connection, transaction, includeKey: true, postgres);
+        await using var reportTable = Table.For(db, typeof(ViolationReport), connection, transaction, includeKey: false, postgres);
+        await using var timelineTable = Table.For(db, typeof(TimelineEntry), connection, transaction, includeKey: false, postgres);
 
         // Inside the transaction SQLite holds the write lock (Microsoft.Data.Sqlite begins IMMEDIATE), so no other
         // writer can take these ids between this read and the inserts. PostgreSQL has concurrent writers (other
@@ -58,9 +60,6 @@ internal static class IncidentBulkWriter
         }
 
         await FlushAsync(incidentTable, reportTable, timelineTable, cancellationToken);
-        await incidentTable.DisposeAsync();
-        await reportTable.DisposeAsync();
-        await timelineTable.DisposeAsync();
     }
 
     private static async Task FlushAsync(Table incidents, Table reports, Table timeline, CancellationToken cancellationToken)

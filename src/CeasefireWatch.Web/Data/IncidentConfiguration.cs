@@ -23,8 +23,8 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         incident.HasIndex(i => i.MergedIntoId);
 
         // An imported event is imported once, whoever imports it and however often (a weekly ACLED export overlaps the
-        // last): the import skips the events it finds here, and two imports at once on PostgreSQL meet this index. Live
-        // reports have none, and NULLs do not collide in a unique index on either database.
+        // last): the import skips the events it finds here, and of two imports at once the second meets this index and
+        // tries again. Live reports have none, and NULLs do not collide in a unique index on either database.
         incident.Property(i => i.ExternalReference).HasMaxLength(IncidentLimits.ExternalReference);
         incident.HasIndex(i => i.ExternalReference).IsUnique();
 

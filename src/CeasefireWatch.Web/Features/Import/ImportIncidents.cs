@@ -25,7 +25,7 @@ public static class ImportIncidents
     /// <summary>The largest file accepted. 20,000 rows of the Incidents format are about 5 MB.</summary>
     public const long MaxBytes = 50L * 1024 * 1024;
 
-    /// <summary>Imports tried when another import at the same moment took some of the file's events first (PostgreSQL).</summary>
+    /// <summary>Imports tried when another import at the same moment took some of the file's events first.</summary>
     internal const int Attempts = 3;
 
     /// <summary>The unique index that holds an imported event to one incident.</summary>
