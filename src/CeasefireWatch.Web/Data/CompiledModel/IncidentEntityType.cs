@@ -324,6 +324,7 @@ namespace CeasefireWatch.Web.Data.CompiledModel
             var index = runtimeEntityType.AddIndex(
                 new[] { externalReference },
                 unique: true);
+            index.AddAnnotation("Relational:Filter", "\"ExternalReference\" IS NOT NULL");
 
             var index0 = runtimeEntityType.AddIndex(
                 new[] { mergedIntoId });

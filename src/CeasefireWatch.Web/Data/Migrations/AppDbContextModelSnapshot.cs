@@ -556,7 +556,8 @@ namespace CeasefireWatch.Web.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("ExternalReference")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"ExternalReference\" IS NOT NULL");
 
                     b.HasIndex("MergedIntoId");
 

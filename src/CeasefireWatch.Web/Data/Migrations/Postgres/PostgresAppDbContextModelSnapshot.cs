@@ -574,7 +574,8 @@ namespace CeasefireWatch.Web.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("ExternalReference")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"ExternalReference\" IS NOT NULL");
 
                     b.HasIndex("MergedIntoId");
 

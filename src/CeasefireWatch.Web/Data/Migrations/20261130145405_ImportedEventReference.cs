@@ -38,7 +38,8 @@ namespace CeasefireWatch.Web.Data.Migrations
                 name: "IX_Incidents_ExternalReference",
                 table: "Incidents",
                 column: "ExternalReference",
-                unique: true);
+                unique: true,
+                filter: "\"ExternalReference\" IS NOT NULL");
         }
 
         /// <inheritdoc />

@@ -37,7 +37,8 @@ namespace CeasefireWatch.Web.Data.Migrations.Postgres
                 name: "IX_Incidents_ExternalReference",
                 table: "Incidents",
                 column: "ExternalReference",
-                unique: true);
+                unique: true,
+                filter: "\"ExternalReference\" IS NOT NULL");
         }
 
         /// <inheritdoc />
