@@ -11,7 +11,7 @@ namespace CeasefireWatch.Web.Data.CompiledModel
     public partial class AppDbContextModel
     {
         private AppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("0c05b0c7-dc2b-47c6-a578-f359039ed8d1"), entityTypeCount: 20)
+            : base(skipDetectChanges: false, modelId: new Guid("1d1f3d4b-4e45-4421-8199-53e49272a792"), entityTypeCount: 20)
         {
         }
 

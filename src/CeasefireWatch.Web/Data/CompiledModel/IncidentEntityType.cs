@@ -328,6 +328,7 @@ namespace CeasefireWatch.Web.Data.CompiledModel
 
             var index0 = runtimeEntityType.AddIndex(
                 new[] { mergedIntoId });
+            index0.AddAnnotation("Relational:Filter", "\"MergedIntoId\" IS NOT NULL");
 
             var index1 = runtimeEntityType.AddIndex(
                 new[] { oblast });
@@ -337,6 +338,7 @@ namespace CeasefireWatch.Web.Data.CompiledModel
 
             var index3 = runtimeEntityType.AddIndex(
                 new[] { status, ceasedAt });
+            index3.AddAnnotation("Relational:Filter", "\"CeasedAt\" IS NOT NULL");
 
             var index4 = runtimeEntityType.AddIndex(
                 new[] { status, nextStageAt });

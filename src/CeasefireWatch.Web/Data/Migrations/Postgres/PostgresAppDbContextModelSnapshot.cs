@@ -577,13 +577,15 @@ namespace CeasefireWatch.Web.Data.Migrations.Postgres
                         .IsUnique()
                         .HasFilter("\"ExternalReference\" IS NOT NULL");
 
-                    b.HasIndex("MergedIntoId");
+                    b.HasIndex("MergedIntoId")
+                        .HasFilter("\"MergedIntoId\" IS NOT NULL");
 
                     b.HasIndex("Oblast");
 
                     b.HasIndex("OccurredAt");
 
-                    b.HasIndex("Status", "CeasedAt");
+                    b.HasIndex("Status", "CeasedAt")
+                        .HasFilter("\"CeasedAt\" IS NOT NULL");
 
                     b.HasIndex("Status", "NextStageAt");
 
