@@ -12,8 +12,8 @@ namespace CeasefireWatch.Web.Infrastructure;
 /// Turns the exceptions that mean "your request was wrong" into RFC 9457 problem details for API
 /// callers: a validation failure is a 400 with an <c>errors</c> object keyed by field (camelCase, as
 /// the JSON was sent), a missing incident 404, a rule of the incident's state 409, a storage fault 503 with
-/// <c>Retry-After</c>. Pages handle these themselves; anything else falls through to the error page (which
-/// explains a storage fault to people with the same 503).
+/// <c>Retry-After</c>, anything else a 500 that tells nothing of its inside. Pages handle these themselves or fall
+/// through to the error page (which explains a storage fault to people with the same 503).
 /// </summary>
 internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
@@ -68,13 +68,15 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
                 Title = "Storage is unavailable; nothing was saved.",
                 Detail = $"{StorageFailure.Describe(exception)} Retry the same request later.",
             },
-            _ => null,
+            // Unforeseen (a bug, a fault nothing here names): still a problem, never the people's HTML page, and nothing
+            // of the exception's own words, which may carry what a caller must not read. The log has it, by trace id.
+            _ => new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Title = "The server failed to answer this request.",
+                Detail = "Nothing in the request was found wrong. Retry it; if it fails again, give the operator this answer's trace id.",
+            },
         };
-
-        if (problem is null)
-        {
-            return false;
-        }
 
         httpContext.Response.StatusCode = problem.Status!.Value;
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
