@@ -24,21 +24,8 @@ public sealed class ListQueryPlanTests(CeasefireWatchFactory app) : IClassFixtur
     [InlineData(null, null, "IX_Incidents_OccurredAt")]
     public async Task A_page_of_the_list_by_time_walks_an_index_and_sorts_nothing(string? status, string? sort, string index)
     {
-        var plan = await app.WithDbAsync(async db =>
-        {
-            var page = db.Incidents.AsNoTracking().Matching(new ListIncidents.Query(Status: status)).SortedBy(sort).Skip(50).Take(50);
-            await using var command = page.CreateDbCommand();
-            await db.Database.OpenConnectionAsync(Ct);
-            try
-            {
-                command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
-                return await DetailsAsync(command);
-            }
-            finally
-            {
-                await db.Database.CloseConnectionAsync();
-            }
-        });
+        var plan = await PlanAsync(db =>
+            db.Incidents.AsNoTracking().Matching(new ListIncidents.Query(Status: status)).SortedBy(sort).Skip(50).Take(50));
 
         Assert.Contains(plan, step => Regex.IsMatch(step, $@"USING (COVERING )?INDEX {index}\b"));
         Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
