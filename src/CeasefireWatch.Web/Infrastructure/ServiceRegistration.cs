@@ -95,6 +95,7 @@ internal static class ServiceRegistration
         services.AddSingleton<EscalationSignal>();
         services.AddSingleton<EscalationEngineStatus>();
         services.AddHostedService<EscalationEngine>();
+        services.AddHostedService<WallClockWatch>();
         return services;
     }
 

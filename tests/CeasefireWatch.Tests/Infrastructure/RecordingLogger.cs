@@ -12,6 +12,21 @@ public sealed class RecordingLogger<T> : ILogger<T>
 
     public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
 
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-        Entries.Add((logLevel, exception));
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        // Hosted services log from pool threads while a test reads.
+        lock (Entries)
+        {
+            Entries.Add((logLevel, exception));
+        }
+    }
+
+    /// <summary>The entries so far, read under the same lock the logging takes.</summary>
+    public (LogLevel Level, Exception? Exception)[] Snapshot()
+    {
+        lock (Entries)
+        {
+            return [.. Entries];
+        }
+    }
 }
