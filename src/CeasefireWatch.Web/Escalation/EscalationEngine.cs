@@ -27,6 +27,7 @@ public sealed partial class EscalationEngine(
     EscalationEngineStatus status,
     WriteGate writeGate,
     DatabaseSetup database,
+    Infrastructure.Health.HealthMonitor health,
     IHostApplicationLifetime lifetime,
     ILogger<EscalationEngine> logger) : BackgroundService
 {
@@ -105,6 +106,7 @@ public sealed partial class EscalationEngine(
             {
                 LogRunFailed(ex, RetryAfterFailure);
                 status.Failed(ex.Message);
+                health.WriteRefused(ex);
                 sleep = RetryAfterFailure;
             }
 

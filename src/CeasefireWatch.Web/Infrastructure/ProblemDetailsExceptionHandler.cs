@@ -15,7 +15,7 @@ namespace CeasefireWatch.Web.Infrastructure;
 /// <c>Retry-After</c>, anything else a 500 that tells nothing of its inside. Pages handle these themselves or fall
 /// through to the error page (which explains a storage fault to people with the same 503).
 /// </summary>
-internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails, Health.HealthMonitor health) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -24,6 +24,7 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         if (StorageFailure.Is(exception))
         {
             StorageFailure.Recover(exception);
+            health.WriteRefused(exception);
         }
 
         if (!failedPath.StartsWith("/api/", StringComparison.OrdinalIgnoreCase))

@@ -26,6 +26,15 @@ public static class StorageFailure
     /// <summary>Whether <paramref name="exception"/>, or one it wraps (EF Core wraps the provider's), is a storage fault.</summary>
     public static bool Is(Exception exception) => Find(exception) is not null || FindPostgres(exception) is not null;
 
+    /// <summary>
+    /// Whether the fault says writes cannot succeed until somebody acts (a full disk, a read-only file or server, an
+    /// input/output error), as opposed to contention (a lock held too long) that passes by itself.
+    /// </summary>
+    public static bool MeansUnwritable(Exception exception) =>
+        Find(exception)?.SqliteErrorCode is ReadOnly or IoError or Full or CantOpen
+        || (FindPostgres(exception) as PostgresException)?.SqlState is { } state
+            && (state.StartsWith("53", StringComparison.Ordinal) || state.StartsWith("58", StringComparison.Ordinal) || state == "25006");
+
     /// <summary>A sentence for a person: what is wrong with the storage, as far as the error says.</summary>
     public static string Describe(Exception exception)
     {

@@ -133,6 +133,65 @@ public sealed class StorageFaultTests
     }
 
     [Fact]
+    public async Task Health_is_503_while_writes_meet_a_full_disk_though_its_own_probe_still_fits_and_200_again_half_a_minute_after()
+    {
+        // Found from outside on a full tmpfs: every report answered 503 "disk is full" while /health stayed 200, its
+        // probe row rewritten in place with no new page needed.
+        var faults = new StorageFaults();
+        await using var app = App(faults);
+        var api = app.CreateApiClient();
+        var client = app.CreateClient();
+        await app.LogIncidentAsync(api);
+
+        faults.Current = StorageFaults.Fault.DiskFull;
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health", Ct)).StatusCode);
+
+        using var refused = await app.PostIncidentAsync(api, change: b => b["description"] = new string('x', 3900));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        using var down = await client.GetAsync("/health", Ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+        Assert.Contains("the disk is full", await down.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        // Space freed: 200 again once the refusal is half a minute old, with no write needed to prove it.
+        faults.Current = StorageFaults.Fault.None;
+        app.Clock.Advance(Web.Infrastructure.Health.HealthMonitor.RefusedWriteMemory - TimeSpan.FromSeconds(2));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/health", Ct)).StatusCode);
+        app.Clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_is_503_when_the_engine_s_own_write_meets_a_full_disk_with_no_request_writing()
+    {
+        var faults = new StorageFaults();
+        await using var app = App(faults);
+        var api = app.CreateApiClient();
+        var client = app.CreateClient();
+        for (var i = 0; i < 50; i++)
+        {
+            await app.LogIncidentAsync(api);
+        }
+
+        faults.Current = StorageFaults.Fault.DiskFull;
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        await CeasefireWatchFactory.WaitUntilAsync(
+            async () => (await client.GetAsync("/health", Ct)).StatusCode == HttpStatusCode.ServiceUnavailable,
+            because: "the engine's refused batch made health 503");
+        Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(i => i.Stage == Stage.Coalition, Ct)));
+
+        // The engine tries again after its pause and enters every tier once the disk has room.
+        faults.Current = StorageFaults.Fault.None;
+        await CeasefireWatchFactory.WaitUntilAsync(
+            async () =>
+            {
+                app.Clock.Advance(TimeSpan.FromSeconds(1));
+                return await app.WithDbAsync(db => db.Incidents.CountAsync(i => i.Stage == Stage.Coalition, Ct)) == 50;
+            },
+            because: "the engine entered the tiers once the disk had room");
+    }
+
+    [Fact]
     public async Task Reads_with_an_api_key_go_on_when_its_last_use_cannot_be_recorded()
     {
         var faults = new StorageFaults();

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
 using Microsoft.Data.Sqlite;
@@ -21,14 +22,29 @@ public sealed class HealthOptions
 /// thousands of times a second): can the database be written (a real one-row write, with a short busy timeout so
 /// the answer comes within seconds), and how far behind is the escalation engine (the oldest active incident whose
 /// next tier is due but not entered).
+/// <para>
+/// The probe's one row is rewritten in place, so a full disk can leave room for it while every real write fails: a
+/// write the storage refused for want of space or access (<see cref="WriteRefused"/>, told by the error handler and the
+/// engine) keeps the answer at "cannot be written" for <see cref="RefusedWriteMemory"/> after it, whatever the probe says.
+/// </para>
 /// </summary>
 public sealed class HealthMonitor(IServiceScopeFactory scopes, TimeProvider clock, IOptions<HealthOptions> options) : IDisposable
 {
     private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a refused write speaks for the storage. Long enough to outlast the gaps between a failing pipeline's
+    /// retries (their <c>Retry-After</c> is 5 s); short enough that once space is freed, health is 200 again within
+    /// half a minute even if no write comes to prove it (a load balancer that took the app out sends none).
+    /// </summary>
+    internal static readonly TimeSpan RefusedWriteMemory = TimeSpan.FromSeconds(30);
+
     private readonly SemaphoreSlim gate = new(1, 1);
     private volatile Reading? last;
+    private volatile RefusedWrite? refused;
+
+    private sealed record RefusedWrite(DateTime At, string Problem);
 
     /// <summary>What health reports: storage and engine, as of <see cref="At"/>.</summary>
     public sealed record Reading(DateTime At, string? StorageProblem, DateTime? OldestDueAt, TimeSpan MaxEngineLag)
@@ -64,6 +80,21 @@ public sealed class HealthMonitor(IServiceScopeFactory scopes, TimeProvider cloc
         }
     }
 
+    /// <summary>
+    /// A write failed on the storage: when the fault means writes cannot succeed until somebody acts (a full disk, a
+    /// read-only file, an I/O error; not a lock held too long), health says so from the next reading on.
+    /// </summary>
+    public void WriteRefused(Exception exception)
+    {
+        if (!StorageFailure.MeansUnwritable(exception))
+        {
+            return;
+        }
+
+        refused = new RefusedWrite(clock.GetUtcNow().UtcDateTime, StorageFailure.Describe(exception));
+        last = null;
+    }
+
     public void Dispose() => gate.Dispose();
 
     private bool IsFresh(Reading? reading) =>
@@ -75,6 +106,10 @@ public sealed class HealthMonitor(IServiceScopeFactory scopes, TimeProvider cloc
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var storageProblem = await ProbeWriteAsync(db, scope.ServiceProvider.GetService<SqlitePragmas>(), now, cancellationToken);
+        if (storageProblem is null && refused is { } write && now - write.At < RefusedWriteMemory)
+        {
+            storageProblem = string.Create(CultureInfo.InvariantCulture, $"A write was refused {(now - write.At).TotalSeconds:0} s ago: {write.Problem}");
+        }
 
         DateTime? oldestDue = null;
         try
