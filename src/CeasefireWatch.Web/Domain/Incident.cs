@@ -84,7 +84,11 @@ public sealed class Incident
     /// <summary>Whether the incident itself is confirmed. A false report dismisses it.</summary>
     public Verification Verification { get; private set; }
 
-    /// <summary>Since when tier 2 is held back for want of verification; null when not held.</summary>
+    /// <summary>
+    /// Since when tier 2 is held back for want of verification; null when not held. It outlives a resolution or a
+    /// dismissal (the incident is no less unverified), so a reopened incident is still held, and its one
+    /// <c>EscalationHeld</c> entry is not written again (CONTRACT.md).
+    /// </summary>
     public DateTime? HeldSince { get; private set; }
 
     /// <summary>The incident this one was merged into (status <c>Merged</c>); null otherwise.</summary>
@@ -188,7 +192,6 @@ public sealed class Incident
             incident.Status = IncidentStatus.Resolved;
             incident.CeasedAt = ceased;
             incident.ResolutionReason = ceaseReason;
-            incident.HeldSince = null;
             incident.Append(now, TimelineKind.Resolved, incident.Stage, actor, $"Hostilities ceased at {Format(ceased)}. {ceaseReason}");
         }
 
@@ -321,7 +324,6 @@ public sealed class Incident
         CeasedAt = ceasedAt;
         ResolutionReason = reason;
         NextStageAt = null;
-        HeldSince = null;
         Append(now, TimelineKind.Resolved, Stage, actor, $"Hostilities ceased at {Format(ceasedAt)}. {reason}");
     }
 
@@ -367,6 +369,13 @@ public sealed class Incident
 
         var was = Verification;
         Verification = verification;
+        if (verification == Verification.Verified)
+        {
+            // Verified, nothing holds it any more: also when it is resolved or dismissed now (a hold outlives those),
+            // so that a reopening later does not find it held.
+            HeldSince = null;
+        }
+
         Append(now, TimelineKind.VerificationChanged, Stage, actor,
             $"Verification: {was} → {verification}.{(string.IsNullOrWhiteSpace(note) ? string.Empty : " " + note)}");
         if (verification == Verification.FalseReport)
@@ -374,7 +383,6 @@ public sealed class Incident
             // Resolved or active, a false report is dismissed: a resolved one kept its status, counted as resolved, and
             // a reopening then brought back a false report with its clock running.
             Status = IncidentStatus.Dismissed;
-            HeldSince = null;
             NextStageAt = null;
             return [];
         }
@@ -681,7 +689,7 @@ public sealed class Incident
     }
 
     /// <summary>Whether the incident is held at tier 1 awaiting verification.</summary>
-    public bool IsHeld => HeldSince is not null;
+    public bool IsHeld => HeldSince is not null && Status == IncidentStatus.Active;
 
     private IReadOnlyList<StageDue> EnterDueStages(EscalationPolicy policy, DateTime now, DateTime? ceasedAt)
     {

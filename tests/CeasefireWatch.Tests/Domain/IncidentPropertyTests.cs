@@ -216,7 +216,10 @@ public sealed class IncidentPropertyTests
 
         public IncidentStatus Status { get; private set; } = IncidentStatus.Active;
 
-        public bool Held { get; private set; }
+        /// <summary>Held for want of verification. A hold outlives a resolution or a dismissal; it shows while active.</summary>
+        public bool Held => holding && Status == IncidentStatus.Active;
+
+        private bool holding;
 
         public Dictionary<Stage, DateTime> DueAt { get; } = new() { [Stage.UkrainianForces] = t0 };
 
@@ -252,7 +255,6 @@ public sealed class IncidentPropertyTests
         {
             Reach(ceasedAt, inclusive: false);
             Status = IncidentStatus.Resolved;
-            Held = false;
             ceased = true;
         }
 
@@ -267,11 +269,17 @@ public sealed class IncidentPropertyTests
         public void Verify(Verification value, DateTime now)
         {
             verification = value;
+
+            // Verified, nothing holds it any more (even when no tier is due at this moment, or it is resolved or dismissed).
+            if (value == Verification.Verified)
+            {
+                holding = false;
+            }
+
             if (value == Verification.FalseReport)
             {
                 // Active or resolved, a false report is dismissed.
                 Status = IncidentStatus.Dismissed;
-                Held = false;
                 return;
             }
 
@@ -286,12 +294,6 @@ public sealed class IncidentPropertyTests
 
                 Status = IncidentStatus.Active;
                 resumedAt = now;
-            }
-
-            // Verified, nothing holds it any more (even when no tier is due at this moment).
-            if (value == Verification.Verified)
-            {
-                Held = false;
             }
 
             Apply(now);
@@ -309,7 +311,7 @@ public sealed class IncidentPropertyTests
                 }
 
                 Stage = target;
-                Held = false;
+                holding = false;
             }
         }
 
@@ -332,12 +334,12 @@ public sealed class IncidentPropertyTests
             if (other.Stage > Stage)
             {
                 Stage = other.Stage;
-                Held = false;
+                holding = false;
             }
 
             Apply(now);
             other.Status = IncidentStatus.Merged;
-            other.Held = false;
+            other.holding = false;
         }
 
         public DateTime? NextStageAt()
@@ -387,7 +389,7 @@ public sealed class IncidentPropertyTests
 
             if (policy.RequireVerificationBeyondTier1 && Stage == Stage.UkrainianForces && verification != Verification.Verified)
             {
-                Held = true;
+                holding = true;
                 return;
             }
 
@@ -397,7 +399,7 @@ public sealed class IncidentPropertyTests
             }
 
             Stage = reached;
-            Held = false;
+            holding = false;
         }
 
         private DateTime Deadline(Stage stage) => policy.DueAt(stage, T0);

@@ -59,6 +59,52 @@ public sealed class ResponseApiTests
         Assert.Equal(t0 + 3 * Day, after.StagesEntered.Single(e => e.Stage == Stage.UsBackstop).DueAt);
     }
 
+    [Theory]
+    [InlineData("dismissed and taken back")]
+    [InlineData("resolved and reopened")]
+    public async Task A_held_incident_brought_back_is_still_held_with_its_one_EscalationHeld_entry(string how)
+    {
+        // Found from outside: a held incident dismissed as a false report and then set back to Unverified was held a
+        // second time at the next deadline, with a second EscalationHeld entry (the contract says one).
+        await using var app = new CeasefireWatchFactory { Settings = new Dictionary<string, string?> { ["Escalation:RequireVerificationBeyondTier1"] = "true" } };
+        var api = app.CreateApiClient();
+        var incident = await app.LogIncidentAsync(api);
+        app.Clock.Advance(Day + TimeSpan.FromMinutes(1));
+        await app.WaitForEngineRunAsync(app.Now.UtcDateTime);
+        Assert.True((await GetAsync(api, incident.Id)).GetProperty("held").GetBoolean());
+
+        var (away, back) = how == "resolved and reopened"
+            ? (("resolve", (object)new { reason = "Fire stopped." }), ("reopen", (object)new { reason = "Shelling again." }))
+            : (("verification", (object)new { status = "FalseReport", note = "Looked like an exercise." }), ("verification", (object)new { status = "Unverified", note = "It was not." }));
+        using (var response = await PostAsync(api, $"/api/incidents/{incident.Id}/{away.Item1}", away.Item2))
+        {
+            var body = await CeasefireWatchFactory.ReadAsync<JsonElement>(response, HttpStatusCode.OK);
+            Assert.False(body.GetProperty("held").GetBoolean());
+        }
+
+        app.Clock.Advance(TimeSpan.FromHours(1));
+        using (var response = await PostAsync(api, $"/api/incidents/{incident.Id}/{back.Item1}", back.Item2))
+        {
+            var body = await CeasefireWatchFactory.ReadAsync<JsonElement>(response, HttpStatusCode.OK);
+            Assert.Equal("Active", body.GetProperty("status").GetString());
+            Assert.True(body.GetProperty("held").GetBoolean());
+        }
+
+        // Past tier 3's deadline: still held at tier 1, still one hold on the record.
+        app.Clock.Advance(3 * Day);
+        await app.WaitForEngineRunAsync(app.Now.UtcDateTime);
+        var after = await GetAsync(api, incident.Id);
+        Assert.Equal("UkrainianForces", after.GetProperty("stage").GetString());
+        Assert.True(after.GetProperty("held").GetBoolean());
+        Assert.Single(after.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "EscalationHeld");
+
+        // Verifying it releases it as any hold: the tiers the clock reached while it was active are entered.
+        using var verified = await PostAsync(api, $"/api/incidents/{incident.Id}/verification", new { status = "Verified", note = "Confirmed." });
+        var released = await CeasefireWatchFactory.ReadAsync<JsonElement>(verified, HttpStatusCode.OK);
+        Assert.False(released.GetProperty("held").GetBoolean());
+        Assert.Equal("UsBackstop", released.GetProperty("stage").GetString());
+    }
+
     [Fact]
     public async Task A_false_report_is_dismissed_its_clock_stops_and_it_counts_apart()
     {
