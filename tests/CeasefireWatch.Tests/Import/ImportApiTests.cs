@@ -52,6 +52,30 @@ public sealed class ImportApiTests
     }
 
     /// <summary>
+    /// Found from outside: an event on the day Kyiv's clocks go back (25 hours, midnight to midnight) was imported as
+    /// still active 24 hours after it began, and so as having reached tier 2. The day the clocks go forward is 23 hours.
+    /// </summary>
+    [Fact]
+    public async Task An_acled_event_on_either_clock_change_day_stays_in_tier_1()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var client = app.CreateApiClient();
+        var body = await AssertImportedAsync(await PostAsync(client, AcledHeader
+            + Acled("UKR300001", "2024-10-27", "Battles", "Armed clash", "Kyiv", "Bucha", "50.54", "30.21", "Clashes.", "0")
+            + Acled("UKR300002", "2024-03-31", "Battles", "Armed clash", "Kyiv", "Bucha", "50.54", "30.21", "Clashes.", "0")));
+
+        var reached = body.GetProperty("replay").GetProperty("reached");
+        Assert.Equal(2, reached.GetProperty("UkrainianForces").GetInt32());
+        Assert.Equal(0, reached.GetProperty("Coalition").GetInt32());
+        var incidents = (await ListIncidentsAsync(client, "pageSize=50")).Items.OrderBy(i => i.Id).ToList();
+        Assert.All(incidents, i => Assert.Equal(Stage.UkrainianForces, i.Stage));
+        Assert.Equal(new DateTime(2024, 10, 26, 21, 0, 0, DateTimeKind.Utc), incidents[0].OccurredAt); // midnight EEST
+        Assert.Equal(new DateTime(2024, 10, 27, 21, 0, 0, DateTimeKind.Utc), incidents[0].CeasedAt);   // 23:00 EET, 24 h on
+        Assert.Equal(new DateTime(2024, 3, 30, 22, 0, 0, DateTimeKind.Utc), incidents[1].OccurredAt);  // midnight EET
+        Assert.Equal(new DateTime(2024, 3, 31, 21, 0, 0, DateTimeKind.Utc), incidents[1].CeasedAt);    // midnight EEST, 23 h on
+    }
+
+    /// <summary>
     /// An export pulled today holds today's events, whose Kyiv day is not over: they were refused as ending in the future
     /// (naming a ceased_at column ACLED does not have). They are history like the rest, over at the import. A day still
     /// to come is one bad line, named once.

@@ -275,7 +275,8 @@ public static partial class ImportCsv
         var actor = cells.Text("actor1");
         var notes = cells.Text("notes");
 
-        // An ACLED event is a day's event: it began at the start of that day in Kyiv and was over by the next. Today's
+        // An ACLED event is a day's event: it began at the start of that day in Kyiv and was over by the next, or 24 hours
+        // after it began on the day the clocks go back (25 hours long), which would otherwise reach tier 2. Today's
         // events (an export pulled this afternoon) are taken as over at the import, so they too are history, resolved in
         // tier 1, rather than refused for ending in the future. A day still to come is named once, as the event_date
         // in the future, not a second time for an end that would follow from it.
@@ -285,6 +286,11 @@ public static partial class ImportCsv
         {
             var began = new DateTimeOffset(startUtc, TimeSpan.Zero);
             var dayEnd = new DateTimeOffset(endUtc, TimeSpan.Zero);
+            if (dayEnd - began > TimeSpan.FromDays(1))
+            {
+                dayEnd = began.AddDays(1);
+            }
+
             start = began;
             if (began <= now + IncidentLimits.ClockSkew)
             {
