@@ -47,7 +47,8 @@ internal static class ExportApi
     {
         var values = new QueryValues();
         var withBom = values.Flag(filter.Bom, "bom");
-        var query = new ExportTimelines.Query(filter.Status, filter.Stage, filter.Oblast, filter.From, filter.To, Verification: filter.Verification);
+        var query = new ExportTimelines.Query(
+            filter.Status, filter.Stage, filter.Oblast, filter.From, filter.To, Verification: filter.Verification, Overdue: filter.Overdue, Q: filter.Q);
         await values.ThrowIfInvalidAsync(query, validator, http.RequestAborted);
         await WriteCsvAsync(http, mediator.CreateStream(query, http.RequestAborted),
             TimelineCsv.FileName("timelines", clock.GetUtcNow().UtcDateTime),
@@ -60,7 +61,8 @@ internal static class ExportApi
     {
         var values = new QueryValues();
         var withBom = values.Flag(filter.Bom, "bom");
-        var query = new ExportIncidents.Query(filter.Status, filter.Stage, filter.Oblast, filter.From, filter.To, filter.Verification);
+        var query = new ExportIncidents.Query(
+            filter.Status, filter.Stage, filter.Oblast, filter.From, filter.To, filter.Verification, filter.Overdue, filter.Q);
         await values.ThrowIfInvalidAsync(query, validator, http.RequestAborted);
         await WriteCsvAsync(http, mediator.CreateStream(query, http.RequestAborted),
             TimelineCsv.FileName("incidents", clock.GetUtcNow().UtcDateTime),
@@ -103,6 +105,14 @@ internal static class ExportApi
 
         [FromQuery(Name = "verification")]
         public string? Verification { get; init; }
+
+        /// <summary>"true": only active incidents with a checklist item overdue, as the list's filter.</summary>
+        [FromQuery(Name = "overdue")]
+        public string? Overdue { get; init; }
+
+        /// <summary>The list's search text.</summary>
+        [FromQuery(Name = "q")]
+        public string? Q { get; init; }
 
         [FromQuery(Name = "bom")]
         public string? Bom { get; init; }

@@ -112,8 +112,50 @@ public sealed partial class IncidentSearchSortPageTests
         Assert.Equal(2, page.Total);
     }
 
+    [Fact]
+    public async Task The_exports_of_a_searched_or_overdue_only_list_hold_exactly_the_listed_incidents()
+    {
+        // Found from outside: the export links dropped the search text and "overdue only", and the exports took neither,
+        // so exporting the 101 incidents a search listed gave all 17,514.
+        await using var app = new CeasefireWatchFactory();
+        var old = await LogAsync(app, "Strike on the bridge", "Sumy", "Sumy", "x", 10);
+        var other = await LogAsync(app, "Shelling", "Odesa", "Odesa", "x", 12);
+        app.Clock.Advance(TimeSpan.FromHours(7));                                            // their tier-1 items: overdue
+        var fresh = await LogAsync(app, "Strike on the depot", "Kharkiv", "Izium", "x", 2);  // just logged: not yet
+        var viewer = await app.SignedInAsRoleAsync(Roles.Viewer);
+
+        foreach (var (list, expected) in new[]
+        {
+            ("/Incidents?q=strike", new[] { old, fresh }),
+            ("/Incidents?overdue=true", new[] { old, other }),
+            ("/Incidents?q=strike&overdue=true", new[] { old }),
+        })
+        {
+            var html = await viewer.GetHtmlAsync(list);
+            Assert.Equal(expected.Order(), Listed(html).Order());
+            foreach (var kind in new[] { "incidents", "timelines", "incidents-excel", "timelines-excel" })
+            {
+                var href = System.Net.WebUtility.HtmlDecode(ExportLink().Matches(html).Single(m => m.Groups["kind"].Value == kind).Groups["href"].Value);
+                var csv = await viewer.GetStringAsync(href, Ct);
+                var exported = CsvIds().Matches(csv).Select(m => m.Groups["id"].Value).Distinct().Select(int.Parse).Order();
+                Assert.True(expected.Order().SequenceEqual(exported), $"{list}: the {kind} export {href} held {string.Join(", ", exported)}");
+            }
+        }
+
+        // The API's exports take the same two filters as the list, and refuse a bad one like any other.
+        using var bad = await app.CreateApiClient().GetAsync("/api/timeline.csv?overdue=sometimes", Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
     private static int[] Listed(string html) =>
         [.. IncidentRow().Matches(html).Select(m => int.Parse(m.Groups["id"].Value, System.Globalization.CultureInfo.InvariantCulture))];
+
+    [GeneratedRegex("href=\"(?<href>[^\"]+)\" download data-export=\"(?<kind>[a-z-]+)\"")]
+    private static partial Regex ExportLink();
+
+    /// <summary>A reference in either export: the incidents file's <c>reference</c> and the timeline's <c>incident_reference</c>.</summary>
+    [GeneratedRegex("CW-(?<id>[0-9]{5})")]
+    private static partial Regex CsvIds();
 
     [GeneratedRegex("<tr data-incident-id=\"(?<id>[0-9]+)\"")]
     private static partial Regex IncidentRow();

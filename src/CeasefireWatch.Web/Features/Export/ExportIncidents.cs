@@ -23,20 +23,22 @@ public static class ExportIncidents
         string? Oblast = null,
         string? From = null,
         string? To = null,
-        string? Verification = null) : IStreamQuery<IncidentCsvRow>, IIncidentFilter;
+        string? Verification = null,
+        string? Overdue = null,
+        string? Q = null) : IStreamQuery<IncidentCsvRow>, IIncidentFilter;
 
     public sealed class Validator : AbstractValidator<Query>
     {
         public Validator() => Include(new IncidentFilterValidator());
     }
 
-    public sealed class Handler(AppDbContext db, IValidator<Query> validator) : IStreamQueryHandler<Query, IncidentCsvRow>
+    public sealed class Handler(AppDbContext db, IValidator<Query> validator, TimeProvider clock, EscalationPolicy policy) : IStreamQueryHandler<Query, IncidentCsvRow>
     {
         public async IAsyncEnumerable<IncidentCsvRow> Handle(Query query, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             // Streams bypass the request pipeline's behaviours, so the validator is run here.
             await validator.ValidateAndThrowAsync(query, cancellationToken);
-            var incidents = db.Incidents.AsNoTracking().Matching(query).OrderBy(i => i.Id);
+            var incidents = db.Incidents.AsNoTracking().Selected(query, clock.GetUtcNow().UtcDateTime, policy.ChecklistOverdueAfter).OrderBy(i => i.Id);
             await foreach (var i in incidents.AsAsyncEnumerable().WithCancellation(cancellationToken))
             {
                 yield return new IncidentCsvRow

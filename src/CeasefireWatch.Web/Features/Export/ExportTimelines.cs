@@ -21,7 +21,9 @@ public static class ExportTimelines
         string? From = null,
         string? To = null,
         int? IncidentId = null,
-        string? Verification = null) : IStreamQuery<TimelineCsvRow>, IIncidentFilter;
+        string? Verification = null,
+        string? Overdue = null,
+        string? Q = null) : IStreamQuery<TimelineCsvRow>, IIncidentFilter;
 
     public sealed class Validator : AbstractValidator<Query>
     {
@@ -31,13 +33,13 @@ public static class ExportTimelines
     private sealed record IncidentColumns(
         int Id, string Reference, string Title, string Oblast, IncidentStatus Status, Stage Stage, DateTime OccurredAt, DateTimeOffset OccurredAtKyiv);
 
-    public sealed class Handler(AppDbContext db, IValidator<Query> validator) : IStreamQueryHandler<Query, TimelineCsvRow>
+    public sealed class Handler(AppDbContext db, IValidator<Query> validator, TimeProvider clock, EscalationPolicy policy) : IStreamQueryHandler<Query, TimelineCsvRow>
     {
         public async IAsyncEnumerable<TimelineCsvRow> Handle(Query query, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             // Streams bypass the request pipeline's behaviours, so the validator is run here.
             await validator.ValidateAndThrowAsync(query, cancellationToken);
-            var incidents = db.Incidents.AsNoTracking().Matching(query);
+            var incidents = db.Incidents.AsNoTracking().Selected(query, clock.GetUtcNow().UtcDateTime, policy.ChecklistOverdueAfter);
             if (query.IncidentId is { } id)
             {
                 if (!await db.Incidents.AnyAsync(i => i.Id == id, cancellationToken))

@@ -1,7 +1,9 @@
+using System.Globalization;
 using CeasefireWatch.Web.Infrastructure.Localization;
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Infrastructure;
 using FluentValidation;
+using Microsoft.EntityFrameworkCore;
 
 namespace CeasefireWatch.Web.Features.Incidents;
 
@@ -29,10 +31,25 @@ public interface IIncidentFilter
 
     /// <summary>"true": only active incidents with a checklist item overdue.</summary>
     string? Overdue => null;
+
+    /// <summary>A search text: the reference, title, place or description holds it (the incident list's search box).</summary>
+    string? Q => null;
 }
 
 public static class IncidentFilterExtensions
 {
+    public const int MaxSearchLength = 200;
+
+    /// <summary>
+    /// Every filter at once — the fields, the search text, overdue only — as the list shows them, so that an export
+    /// of a searched or "overdue only" list holds what the list held.
+    /// </summary>
+    public static IQueryable<Incident> Selected(this IQueryable<Incident> incidents, IIncidentFilter filter, DateTime now, TimeSpan overdueAfter)
+    {
+        incidents = incidents.Matching(filter).Containing(filter.Q);
+        return filter.WantsOverdue() ? incidents.Overdue(now, overdueAfter) : incidents;
+    }
+
     /// <summary>Applies the (validated) filters: status, stage, oblast, and T0 within [from, to].</summary>
     public static IQueryable<Incident> Matching(this IQueryable<Incident> incidents, IIncidentFilter filter)
     {
@@ -69,6 +86,34 @@ public static class IncidentFilterExtensions
         }
 
         return incidents;
+    }
+
+    /// <summary>
+    /// Incidents whose reference, title, location, oblast or description holds <paramref name="text"/>. LIKE ignores
+    /// case for Latin letters only (SQLite), so the text is also tried in lower case and capitalised: "харків" finds
+    /// "Харків". A reference (CW-00042, or its number) finds that incident too.
+    /// </summary>
+    public static IQueryable<Incident> Containing(this IQueryable<Incident> incidents, string? text)
+    {
+        var term = text?.Trim();
+        if (string.IsNullOrEmpty(term))
+        {
+            return incidents;
+        }
+
+        var id = Incident.ParseReference(term) ?? (int.TryParse(term, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1);
+        var escaped = term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+        var lower = escaped.ToLowerInvariant();
+        var capitalised = lower.Length > 0 ? char.ToUpperInvariant(lower[0]) + lower[1..] : lower;
+        string[] patterns = [.. new[] { escaped, lower, capitalised }.Distinct().Select(p => $"%{p}%")];
+        var a = patterns[0];
+        var b = patterns.Length > 1 ? patterns[1] : a;
+        var c = patterns.Length > 2 ? patterns[2] : a;
+        return incidents.Where(i => i.Id == id
+            || EF.Functions.Like(i.Title, a, "\\") || EF.Functions.Like(i.Title, b, "\\") || EF.Functions.Like(i.Title, c, "\\")
+            || EF.Functions.Like(i.Location, a, "\\") || EF.Functions.Like(i.Location, b, "\\") || EF.Functions.Like(i.Location, c, "\\")
+            || EF.Functions.Like(i.Oblast, a, "\\") || EF.Functions.Like(i.Oblast, b, "\\") || EF.Functions.Like(i.Oblast, c, "\\")
+            || EF.Functions.Like(i.Description, a, "\\") || EF.Functions.Like(i.Description, b, "\\") || EF.Functions.Like(i.Description, c, "\\"));
     }
 
     /// <summary>
@@ -109,6 +154,7 @@ public sealed class IncidentFilterValidator : AbstractValidator<IIncidentFilter>
             .Must(v => ContractText.TryParseName<Verification>(v, out _))
             .When(f => !string.IsNullOrWhiteSpace(f.Verification))
             .WithMessage(f => Text.Format("'{0}' is not a verification; use {1}.", f.Verification, string.Join(", ", Enum.GetNames<Verification>())));
+        RuleFor(f => f.Q).MaximumLength(IncidentFilterExtensions.MaxSearchLength).WithMessage("Keep the search to {MaxLength} characters.");
         RuleFor(f => f.Overdue)
             .Must(o => bool.TryParse(o?.Trim(), out _))
             .When(f => !string.IsNullOrWhiteSpace(f.Overdue))

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Domain;
 using FluentValidation;
@@ -14,7 +13,7 @@ namespace CeasefireWatch.Web.Features.Incidents;
 public static class ListIncidents
 {
     public const int DefaultPageSize = 25;
-    public const int MaxSearchLength = 200;
+    public const int MaxSearchLength = IncidentFilterExtensions.MaxSearchLength;
 
     /// <summary>The sort keys the list offers; a leading '-' sorts descending. The default is <c>-occurred</c>.</summary>
     public static IReadOnlyList<string> SortKeys { get; } = ["reference", "title", "status", "stage", "oblast", "occurred", "due"];
@@ -44,7 +43,6 @@ public static class ListIncidents
             // The upper bound keeps (page - 1) * pageSize inside an int: past it the offset would wrap to the first page.
             RuleFor(q => q.Page).InclusiveBetween(1, MaxPage).WithMessage($"The page number must be from 1 to {MaxPage}.");
             RuleFor(q => q.PageSize).InclusiveBetween(1, MaxPageSize).WithMessage($"The page size must be from 1 to {MaxPageSize}.");
-            RuleFor(q => q.Q).MaximumLength(MaxSearchLength).WithMessage("Keep the search to {MaxLength} characters.");
             RuleFor(q => q.Sort)
                 .Must(s => SortKeys.Contains(s!.TrimStart('-'), StringComparer.Ordinal))
                 .When(q => !string.IsNullOrWhiteSpace(q.Sort))
@@ -59,11 +57,7 @@ public static class ListIncidents
             var page = query.Page ?? 1;
             var pageSize = query.PageSize ?? DefaultPageSize;
             var now = clock.GetUtcNow().UtcDateTime;
-            var matching = db.Incidents.AsNoTracking().Matching(query).Containing(query.Q);
-            if (query.WantsOverdue())
-            {
-                matching = matching.Overdue(now, policy.ChecklistOverdueAfter);
-            }
+            var matching = db.Incidents.AsNoTracking().Selected(query, now, policy.ChecklistOverdueAfter);
 
             var total = await matching.CountAsync(cancellationToken);
             var items = await matching.SortedBy(query.Sort)
@@ -71,34 +65,6 @@ public static class ListIncidents
                 .ToListAsync(cancellationToken);
             return new PagedResult<IncidentDto>([.. items.Select(i => IncidentDto.From(i, now, policy.ChecklistOverdueAfter))], total);
         }
-    }
-
-    /// <summary>
-    /// Incidents whose reference, title, location, oblast or description holds <paramref name="text"/>. LIKE ignores
-    /// case for Latin letters only (SQLite), so the text is also tried in lower case and capitalised: "харків" finds
-    /// "Харків". A reference (CW-00042, or its number) finds that incident too.
-    /// </summary>
-    public static IQueryable<Incident> Containing(this IQueryable<Incident> incidents, string? text)
-    {
-        var term = text?.Trim();
-        if (string.IsNullOrEmpty(term))
-        {
-            return incidents;
-        }
-
-        var id = Incident.ParseReference(term) ?? (int.TryParse(term, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1);
-        var escaped = term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
-        var lower = escaped.ToLowerInvariant();
-        var capitalised = lower.Length > 0 ? char.ToUpperInvariant(lower[0]) + lower[1..] : lower;
-        string[] patterns = [.. new[] { escaped, lower, capitalised }.Distinct().Select(p => $"%{p}%")];
-        var a = patterns[0];
-        var b = patterns.Length > 1 ? patterns[1] : a;
-        var c = patterns.Length > 2 ? patterns[2] : a;
-        return incidents.Where(i => i.Id == id
-            || EF.Functions.Like(i.Title, a, "\\") || EF.Functions.Like(i.Title, b, "\\") || EF.Functions.Like(i.Title, c, "\\")
-            || EF.Functions.Like(i.Location, a, "\\") || EF.Functions.Like(i.Location, b, "\\") || EF.Functions.Like(i.Location, c, "\\")
-            || EF.Functions.Like(i.Oblast, a, "\\") || EF.Functions.Like(i.Oblast, b, "\\") || EF.Functions.Like(i.Oblast, c, "\\")
-            || EF.Functions.Like(i.Description, a, "\\") || EF.Functions.Like(i.Description, b, "\\") || EF.Functions.Like(i.Description, c, "\\"));
     }
 
     private static readonly System.Linq.Expressions.Expression<Func<Incident, int>> TierNumber =

@@ -71,6 +71,8 @@ public sealed class IndexModel(IMediator mediator) : PageModel
             ["verification"] = Verification,
             ["from"] = query.From,
             ["to"] = query.To,
+            ["overdue"] = Overdue,
+            ["q"] = Q,
         };
 
         if (!ModelState.IsValid)
