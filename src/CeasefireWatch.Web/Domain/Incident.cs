@@ -431,6 +431,13 @@ public sealed class Incident
             throw new DomainRuleException($"{Reference} has not reached {Stage.Coalition.Label()}; coalition answers are recorded from then on.");
         }
 
+        // The same answer again (a double submit, a client retrying) adds nothing to the record: refused like a
+        // verification set to what it is. A changed state, or the same state with a new note, is a new answer.
+        if (LatestAnswers().TryGetValue(member.Country, out var last) && last.State == state && last.Note == note)
+        {
+            throw new DomainRuleException($"{member.Country} has already answered {state} on {Reference}, with the same note.");
+        }
+
         acknowledgements.Add(new CoalitionAcknowledgement(member.Country, state, note, now, actor));
         Append(now, TimelineKind.CoalitionAnswer, Stage, actor,
             $"{member.Country}{(member.Lead ? " (lead)" : string.Empty)}: {state}.{(string.IsNullOrWhiteSpace(note) ? string.Empty : " " + note)}");

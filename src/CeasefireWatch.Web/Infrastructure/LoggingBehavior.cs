@@ -39,6 +39,12 @@ public sealed partial class LoggingBehavior<TMessage, TResponse>(ILogger<Logging
             LogStorageFailed(RequestName, StorageFailure.Describe(ex));
             throw;
         }
+        catch (Exception ex) when (Data.ConcurrentChange.Is(ex))
+        {
+            // Other writers changed the incident on every try: a 409 that asks the caller to read again, not a fault.
+            LogConflicted(RequestName);
+            throw;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogFailed(ex, RequestName, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -54,6 +60,9 @@ public sealed partial class LoggingBehavior<TMessage, TResponse>(ILogger<Logging
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Request} refused: {Reason}")]
     private partial void LogRefused(string request, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Request} not saved: the incident changed under it on every try")]
+    private partial void LogConflicted(string request);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Request} not saved, storage unavailable: {Reason}")]
     private partial void LogStorageFailed(string request, string reason);

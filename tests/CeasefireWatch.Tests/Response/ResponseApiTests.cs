@@ -241,6 +241,38 @@ public sealed class ResponseApiTests
     }
 
     [Fact]
+    public async Task The_same_coalition_answer_again_is_a_409_also_when_twenty_arrive_at_once_and_a_changed_one_is_recorded()
+    {
+        // Found from outside: 20 identical answers at once were stored 18 times (18 rows, 18 timeline entries).
+        await using var app = new CeasefireWatchFactory();
+        var api = app.CreateApiClient();
+        var incident = await app.LogIncidentAsync(api);
+        using (var escalated = await PostAsync(api, $"/api/incidents/{incident.Id}/escalate", new { reason = "Continuing.", toStage = "Coalition" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, escalated.StatusCode);
+        }
+
+        var answer = new { country = "France", state = "Acknowledged", note = "Paris confirms." };
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => PostAsync(api, $"/api/incidents/{incident.Id}/acknowledgements", answer)));
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+
+        using var again = await PostAsync(api, $"/api/incidents/{incident.Id}/acknowledgements", answer);
+        await Problems.AssertProblemAsync(again, HttpStatusCode.Conflict);
+        using var changed = await PostAsync(api, $"/api/incidents/{incident.Id}/acknowledgements", answer with { state = "Deployed" });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        using var newNote = await PostAsync(api, $"/api/incidents/{incident.Id}/acknowledgements", answer with { state = "Deployed", note = "Second battalion." });
+        Assert.Equal(HttpStatusCode.OK, newNote.StatusCode);
+
+        var stored = await app.WithDbAsync(db => db.TimelineEntries.CountAsync(e => e.IncidentId == incident.Id && e.Kind == TimelineKind.CoalitionAnswer, Ct));
+        Assert.Equal(3, stored);
+    }
+
+    [Fact]
     public async Task Coalition_answers_from_tier_2_fill_the_matrix_leads_first_and_close_the_tier_2_checklist()
     {
         await using var app = new CeasefireWatchFactory();
