@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using CeasefireWatch.Tests.Infrastructure;
+using CeasefireWatch.Tests.Pages;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Features.Accounts;
 using CeasefireWatch.Web.Infrastructure.Security;
@@ -123,6 +124,8 @@ public sealed partial class ApiKeysAdminTests
         using var taken = await CreateKeyAsync(admin, "Drone-Feed-East", Roles.Analyst);
         var takenHtml = await taken.HtmlAsync();
         Assert.Contains("already exists", Browser.FieldError(takenHtml, "Create.Name"), StringComparison.Ordinal);
+        Assert.Contains("already exists", PageForms.Summary(takenHtml), StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#Create_Name\">", takenHtml, StringComparison.Ordinal);
         Assert.DoesNotMatch(SecretPattern(), takenHtml);
 
         using var badRole = await CreateKeyAsync(admin, "another-feed", "Root");
