@@ -2,9 +2,12 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using CeasefireWatch.Tests.Infrastructure;
+using CeasefireWatch.Tests.Pages;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Features.Accounts;
 using CeasefireWatch.Web.Infrastructure.Security;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 
 namespace CeasefireWatch.Tests.Admin;
@@ -14,6 +17,8 @@ public sealed partial class ApiKeysAdminTests
 {
     private const string Page = "/Admin/ApiKeys";
 
+    private static readonly string TempDataCookie = CookieTempDataProvider.CookieName;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -22,12 +27,27 @@ public sealed partial class ApiKeysAdminTests
         await using var app = new CeasefireWatchFactory();
         var admin = await app.SignedInAsAdminAsync();
 
-        using var response = await CreateKeyAsync(admin, "drone-feed-east", Roles.Analyst);
+        // Post/redirect/get: the POST answers with a redirect, so refreshing the page that follows sends nothing again.
+        using var posted = await CreateKeyAsync(admin, "drone-feed-east", Roles.Analyst);
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.Equal(Page, posted.Headers.Location?.OriginalString);
+        Assert.DoesNotMatch(SecretPattern(), await posted.HtmlAsync());
 
+        using var response = await admin.GetAsync(new Uri(Page, UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(response.Headers.CacheControl?.NoStore, "The page showing a secret must not be cached.");
         var html = await response.HtmlAsync();
         var secret = SecretOn(html);
+
+        // The secret crossed the redirect in the TempData cookie, protected (encrypted) by Data Protection: neither the
+        // cookie's text nor its base64url-decoded bytes hold it.
+        var cookie = Assert.Single(posted.Headers.GetValues("Set-Cookie"), c => c.StartsWith(TempDataCookie + "=", StringComparison.Ordinal));
+        var value = cookie[(TempDataCookie.Length + 1)..].Split(';')[0];
+        Assert.DoesNotContain(secret, cookie, StringComparison.Ordinal);
+        Assert.True(WebEncoders.Base64UrlDecode(value).AsSpan().IndexOf(Encoding.UTF8.GetBytes(secret)) < 0,
+            "The TempData cookie holds the secret in clear text.");
+        // The GET that showed it removed it: its answer expires the cookie.
+        Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith(TempDataCookie + "=;", StringComparison.Ordinal));
         Assert.Contains("copy it now: it is not shown again", html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains(ApiKeyAuthenticationHandler.HeaderName, html, StringComparison.Ordinal);
 
@@ -49,9 +69,10 @@ public sealed partial class ApiKeysAdminTests
         Assert.False(FileContains(app.DatabasePath, secret), "The secret was written to the database file.");
         Assert.False(FileContains(app.DatabasePath + "-wal", secret), "The secret was written to the write-ahead log.");
 
-        // A second look shows the key, never its secret.
+        // A second look (a refresh) shows the key, never its secret.
         var again = await admin.GetHtmlAsync(Page);
         Assert.DoesNotContain(secret, again, StringComparison.Ordinal);
+        Assert.DoesNotMatch(SecretPattern(), again);
         Assert.NotNull(Browser.Row(again, "data-key", "drone-feed-east"));
         Assert.Contains($"{stored.Prefix}…", again, StringComparison.Ordinal);
     }
@@ -61,8 +82,7 @@ public sealed partial class ApiKeysAdminTests
     {
         await using var app = new CeasefireWatchFactory();
         var admin = await app.SignedInAsAdminAsync();
-        using var created = await CreateKeyAsync(admin, "satellite-pipeline", Roles.Viewer);
-        var secret = SecretOn(await created.HtmlAsync());
+        var secret = SecretOn(await CreateAndShowKeyAsync(admin, "satellite-pipeline", Roles.Viewer));
         var pipeline = app.CreateClient();
         pipeline.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, secret);
 
@@ -104,6 +124,8 @@ public sealed partial class ApiKeysAdminTests
         using var taken = await CreateKeyAsync(admin, "Drone-Feed-East", Roles.Analyst);
         var takenHtml = await taken.HtmlAsync();
         Assert.Contains("already exists", Browser.FieldError(takenHtml, "Create.Name"), StringComparison.Ordinal);
+        Assert.Contains("already exists", PageForms.Summary(takenHtml), StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#Create_Name\">", takenHtml, StringComparison.Ordinal);
         Assert.DoesNotMatch(SecretPattern(), takenHtml);
 
         using var badRole = await CreateKeyAsync(admin, "another-feed", "Root");
@@ -120,8 +142,7 @@ public sealed partial class ApiKeysAdminTests
         await using var app = new CeasefireWatchFactory();
         var admin = await app.SignedInAsAdminAsync();
 
-        using var created = await CreateKeyAsync(admin, "<script>x</script>", Roles.Viewer);
-        var createdHtml = await created.HtmlAsync();
+        var createdHtml = await CreateAndShowKeyAsync(admin, "<script>x</script>", Roles.Viewer);
         var listed = await admin.GetHtmlAsync(Page);
         var log = await admin.GetHtmlAsync("/Admin/SecurityLog");
 
@@ -145,6 +166,14 @@ public sealed partial class ApiKeysAdminTests
 
     private static Task<HttpResponseMessage> CreateKeyAsync(HttpClient admin, string name, string role) =>
         admin.PostFormAsync(Page, $"{Page}?handler=Create", ("Create.Name", name), ("Create.Role", role));
+
+    /// <summary>Creates a key through the form and follows the redirect to the page that shows it, once.</summary>
+    private static async Task<string> CreateAndShowKeyAsync(HttpClient admin, string name, string role)
+    {
+        using var created = await CreateKeyAsync(admin, name, role);
+        Assert.True(created.StatusCode == HttpStatusCode.Redirect, $"Expected a redirect, got {(int)created.StatusCode}: {await created.HtmlAsync()}");
+        return await admin.GetHtmlAsync(Page);
+    }
 
     private static string SecretOn(string html)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using CeasefireWatch.Tests.Infrastructure;
+using CeasefireWatch.Tests.Pages;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Features.Accounts;
 using CeasefireWatch.Web.Infrastructure.Security;
@@ -48,6 +49,10 @@ public sealed class UsersAdminTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var html = await response.HtmlAsync();
         Assert.Contains("at least 12 characters", Browser.FieldError(html, "Create.Password"), StringComparison.Ordinal);
+        // Like every refused form: an error summary at the top whose message links to its field.
+        Assert.Contains("data-error-summary", html, StringComparison.Ordinal);
+        Assert.Contains("at least 12 characters", PageForms.Summary(html), StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#Create_Password\">", html, StringComparison.Ordinal);
         Assert.DoesNotContain("short", html, StringComparison.Ordinal);
         Assert.Null(await app.WithAsync<UserManager<AppUser>, AppUser?>(users => users.FindByEmailAsync(AnalystEmail)));
         Assert.False(await app.WithDbAsync(db => db.SecurityEvents.AnyAsync(e => e.Kind == SecurityEventKind.UserCreated && e.Subject == AnalystEmail, Ct)));

@@ -47,6 +47,10 @@ public sealed class NotificationPagesTests(CeasefireWatchFactory app) : IClassFi
         Assert.Contains("is not an absolute http or https URL", Browser.FieldError(html, "Rule.Target"), StringComparison.Ordinal);
         Assert.Contains("Unknown tier \"Tier4\"", Browser.FieldError(html, "Rule.Stages"), StringComparison.Ordinal);
         Assert.Contains("characters long", Browser.FieldError(html, "Rule.Secret"), StringComparison.Ordinal);
+        // Like every refused form: an error summary at the top whose messages link to their fields.
+        Assert.Contains("data-error-summary", html, StringComparison.Ordinal);
+        Assert.Contains("is not an absolute http or https URL", PageForms.Summary(html), StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#Rule_Target\">", html, StringComparison.Ordinal);
         Assert.Contains("value=\"ftp://files.example.org\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("value=\"short\"", html, StringComparison.Ordinal);
         Assert.Equal(before, await app.WithDbAsync(db => db.Set<NotificationRule>().CountAsync(Ct)));

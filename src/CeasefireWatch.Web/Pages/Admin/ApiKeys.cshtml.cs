@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CeasefireWatch.Web.Features.Accounts;
 using CeasefireWatch.Web.Infrastructure;
 using CeasefireWatch.Web.Infrastructure.Localization;
@@ -10,8 +11,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CeasefireWatch.Web.Pages.Admin;
 
 /// <summary>
-/// API keys for monitoring pipelines. A new key's secret is rendered in the answer to the POST that
-/// created it, and nowhere else: not in TempData, not in a URL, not in a cache.
+/// API keys for monitoring pipelines. Creating one is post/redirect/get, so that refreshing the page does not send the
+/// form again; the new key's secret crosses the redirect in TempData and is shown by the one GET that reads it, never
+/// again: not in a URL, not in the database, not in a cache.
 /// </summary>
 public sealed class ApiKeysModel(IMediator mediator) : PageModel
 {
@@ -20,16 +22,34 @@ public sealed class ApiKeysModel(IMediator mediator) : PageModel
     [BindProperty]
     public CreateForm Create { get; set; } = new();
 
-    /// <summary>The key just created, with its secret: set only on the response to the creating POST.</summary>
+    /// <summary>The TempData entry that carries a new key from the creating POST to the one GET that shows it.</summary>
+    public const string NewKeyEntry = "NewApiKey";
+
+    /// <summary>The key just created, with its secret: set only on the first GET after the creating POST.</summary>
     public CreateApiKey.Created? NewKey { get; private set; }
 
-    public Task<IActionResult> OnGetAsync(CancellationToken ct) => ShowAsync(ct);
+    public Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        // Reading the entry marks it for deletion: the answer to this GET removes it from the cookie, so a refresh, a
+        // second tab or the back button finds no secret to show.
+        if (TempData[NewKeyEntry] is string json)
+        {
+            NewKey = JsonSerializer.Deserialize<CreateApiKey.Created>(json);
+            // No copy of the page that holds the secret kept by a cache. (The same headers antiforgery sets on any
+            // page with a form, so it has nothing to override.)
+            Response.Headers.CacheControl = "no-cache, no-store";
+            Response.Headers.Pragma = "no-cache";
+        }
+
+        return ShowAsync(ct);
+    }
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
     {
+        CreateApiKey.Created created;
         try
         {
-            NewKey = await mediator.Send(new CreateApiKey.Command(Create.Name, Create.Role), ct);
+            created = await mediator.Send(new CreateApiKey.Command(Create.Name, Create.Role), ct);
         }
         catch (ValidationException ex)
         {
@@ -37,13 +57,13 @@ public sealed class ApiKeysModel(IMediator mediator) : PageModel
             return await ShowAsync(ct);
         }
 
-        // Shown once, right here: no redirect (it would need the secret stored), and no copy kept by a cache.
-        // (The same headers antiforgery sets on any page with a form, so it has nothing to override.)
-        Response.Headers.CacheControl = "no-cache, no-store";
-        Response.Headers.Pragma = "no-cache";
-        ModelState.Clear();
-        Create = new CreateForm();
-        return await ShowAsync(ct);
+        // Post/redirect/get: a refresh must not create the key again (or say that its name is taken). The secret rides
+        // the redirect in TempData, whose cookie provider (the app's only TempData provider) writes the values through
+        // ASP.NET Core Data Protection (CookieTempDataProvider: IDataProtector.Protect, authenticated encryption with the
+        // app's key ring, which the database holds for every instance): the cookie holds no clear text of the secret,
+        // cannot be altered undetected, and is removed by the GET that shows it (see ApiKeysAdminTests).
+        TempData[NewKeyEntry] = JsonSerializer.Serialize(created);
+        return RedirectToPage();
     }
 
     public async Task<IActionResult> OnPostRevokeAsync(int id, CancellationToken ct)

@@ -5,6 +5,7 @@ using CeasefireWatch.Web.Infrastructure.Localization;
 using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CeasefireWatch.Web.Pages.Incidents;
@@ -56,8 +57,19 @@ public sealed class IndexModel(IMediator mediator) : PageModel
     /// <summary>The same filters as the CSV export's query string.</summary>
     public Dictionary<string, string?> ExportQuery { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
+        // A page number out of range (p=0, p=-5, a bookmark to page 9999 of a list that has since shrunk) is sent to
+        // the nearest page that exists, so that the count, the rows and the pager agree with the address. A number too
+        // large for an int fails binding; it is as far past the last page as any other.
+        var requestedPage = PageNumber;
+        if (ModelState.GetFieldValidationState("p") == ModelValidationState.Invalid && IsWholeNumber(Request.Query["p"]))
+        {
+            ModelState.Remove("p");
+            requestedPage = Request.Query["p"].ToString().TrimStart().StartsWith('-') ? 0 : int.MaxValue;
+        }
+
+        PageNumber = Math.Clamp(requestedPage, 1, ListIncidents.MaxPage);
         Zone = ZonePreference.Of(HttpContext);
         var from = Day(nameof(From), From, endOfDay: false);
         var to = Day(nameof(To), To, endOfDay: true);
@@ -77,7 +89,7 @@ public sealed class IndexModel(IMediator mediator) : PageModel
 
         if (!ModelState.IsValid)
         {
-            return;
+            return Page();
         }
 
         try
@@ -87,8 +99,15 @@ public sealed class IndexModel(IMediator mediator) : PageModel
         catch (ValidationException ex)
         {
             ModelState.AddValidationFailures(ex, string.Empty);
+            return Page();
         }
+
+        PageNumber = Math.Min(PageNumber, PageCount);
+        return PageNumber == requestedPage ? Page() : RedirectToPage(new RouteValueDictionary(RouteFor(PageNumber).Select(kv => KeyValuePair.Create(kv.Key, (object?)kv.Value))));
     }
+
+    private static bool IsWholeNumber(string? text) =>
+        text?.Trim() is { Length: > 0 } t && t.TrimStart('-', '+') is { Length: > 0 } digits && digits.All(char.IsAsciiDigit);
 
     /// <summary>The route values of another page, or another sort, of the same searched and filtered list.</summary>
     public Dictionary<string, string> RouteFor(int page, string? sort = null)
