@@ -148,6 +148,27 @@ public sealed partial class LocalizationTests(CeasefireWatchFactory factory) : I
         Assert.True(missing.Count == 0, "No Ukrainian for: " + string.Join(" | ", missing));
     }
 
+    [Fact]
+    public async Task The_dashboard_map_and_units_read_in_Ukrainian()
+    {
+        var api = factory.CreateApiClient();
+        await factory.LogIncidentAsync(api, factory.Now.AddHours(-80), b => b["oblast"] = "Kharkiv");
+        await factory.LogIncidentAsync(api, factory.Now.AddHours(-30), b => b["oblast"] = "Volyn");
+        var viewer = await factory.SignedInAsRoleAsync(Roles.Viewer);
+        viewer.DefaultRequestHeaders.AcceptLanguage.ParseAdd("uk");
+
+        var dashboard = await viewer.GetHtmlAsync("/");
+        var map = dashboard[dashboard.IndexOf("class=\"labels\"", StringComparison.Ordinal)..];
+        Assert.Contains(">Харківська<", map, StringComparison.Ordinal);
+        Assert.Contains(">Волинська<", map, StringComparison.Ordinal);
+        Assert.Contains("· Р3<", map, StringComparison.Ordinal);
+        Assert.DoesNotContain(">Kharkiv<", map, StringComparison.Ordinal);
+        Assert.DoesNotContain("· T", map, StringComparison.Ordinal);
+        Assert.Contains("на основі", map, StringComparison.Ordinal);
+        Assert.Contains("через 24 год", dashboard, StringComparison.Ordinal);
+        Assert.Matches("data-engine-lag>[0-9.]+ с<", dashboard);
+    }
+
     [GeneratedRegex("(?:\\bL\\[|Text\\.Get\\(|Text\\.Format\\(\\s*|WithMessage\\()\"(?<key>(?:[^\"\\\\]|\\\\.)*)\"")]
     private static partial Regex LocalizedLiteral();
 

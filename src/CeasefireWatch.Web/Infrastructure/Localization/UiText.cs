@@ -28,6 +28,19 @@ public static class OblastNames
         name is null ? string.Empty
         : UiCultures.IsUkrainian && Ukrainian.Value.TryGetValue(name, out var uk) ? uk
         : name;
+
+    /// <summary>
+    /// The shorter name a map label has room for: in Ukrainian the oblast's adjective alone ("Волинська", as maps of
+    /// Ukraine print it) and "АР Крим", the usual abbreviation of the autonomous republic; in English the name itself.
+    /// </summary>
+    public static string MapLabel(string name)
+    {
+        const string Oblast = " область";
+        var label = Label(name);
+        return label.EndsWith(Oblast, StringComparison.Ordinal)
+            ? label[..^Oblast.Length]
+            : label.Replace("Автономна Республіка ", "АР ", StringComparison.Ordinal);
+    }
 }
 
 /// <summary>Casualty counts as pages show them: a number, or "unknown" when no report gave one (never a 0 or a dash).</summary>
