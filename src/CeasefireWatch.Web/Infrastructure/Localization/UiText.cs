@@ -43,6 +43,28 @@ public static class OblastNames
     }
 }
 
+/// <summary>A region's kind (regions.json) as a person reads it: the key of its text in the UI resources.</summary>
+public static class RegionKinds
+{
+    public static string Label(string kind) => kind switch
+    {
+        "oblast" => "region",
+        "city" => "city with special status",
+        "autonomous-republic" => "autonomous republic",
+        _ => kind,
+    };
+}
+
+/// <summary>
+/// A coalition member's country for the reader: its Ukrainian name from the UI resources (keyed by the English name,
+/// as every UI text is). The roster, the forms' values, JSON and CSV keep the English name; a member an administrator
+/// adds under a name the resources do not know reads as typed.
+/// </summary>
+public static class CountryNames
+{
+    public static string Label(string country) => Text.Get(country);
+}
+
 /// <summary>Casualty counts as pages show them: a number, or "unknown" when no report gave one (never a 0 or a dash).</summary>
 public static class Casualties
 {
