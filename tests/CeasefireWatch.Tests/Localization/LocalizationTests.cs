@@ -150,6 +150,24 @@ public sealed partial class LocalizationTests(CeasefireWatchFactory factory) : I
         Assert.True(missing.Count == 0, "No Ukrainian for: " + string.Join(" | ", missing));
     }
 
+    /// <summary>
+    /// The words the scripts write (tr("...") in wwwroot/js) reach them through #ui-text only if UiText lists them, and
+    /// read in Ukrainian only if the resources have them: a status line added to a script in English fails here.
+    /// </summary>
+    [Fact]
+    public void Every_word_a_script_writes_is_handed_to_it_and_translated()
+    {
+        var scripts = Path.Combine(RepositoryFiles.WebProject, "wwwroot", "js");
+        var used = Directory.EnumerateFiles(scripts, "*.js")
+            .SelectMany(f => ScriptWord().Matches(File.ReadAllText(f)).Select(m => m.Groups["key"].Value))
+            .ToHashSet(StringComparer.Ordinal);
+        var ukrainian = UkrainianResources();
+
+        Assert.Contains("Done.", used);
+        Assert.Empty(used.Except(UiText.Keys));
+        AllTranslated(ukrainian, UiText.Keys);
+    }
+
     /// <summary>Seed data that pages show by name: every region kind and every member of the seeded roster reads in Ukrainian.</summary>
     [Fact]
     public void Region_kinds_and_the_coalition_roster_have_Ukrainian_names()
@@ -216,6 +234,9 @@ public sealed partial class LocalizationTests(CeasefireWatchFactory factory) : I
         new ResourceManager("CeasefireWatch.Web.Resources.SharedResource", typeof(UiCultures).Assembly)
             .GetResourceSet(new CultureInfo("uk"), createIfNotExists: true, tryParents: false)
         ?? throw new InvalidOperationException("No Ukrainian resources.");
+
+    [GeneratedRegex("\\btr\\(\"(?<key>[^\"]*)\"")]
+    private static partial Regex ScriptWord();
 
     [GeneratedRegex("(?:\\bL\\[|Text\\.Get\\(|Text\\.Format\\(\\s*|WithMessage\\()\"(?<key>(?:[^\"\\\\]|\\\\.)*)\"")]
     private static partial Regex LocalizedLiteral();

@@ -1,6 +1,6 @@
 namespace CeasefireWatch.Web.Infrastructure.Localization;
 
-/// <summary>The words site.js writes into pages (countdowns, connection state, alerts), in the reader's language.</summary>
+/// <summary>The words site.js and import.js write into pages (countdowns, connection state, alerts, upload progress), in the reader's language.</summary>
 public static class UiText
 {
     private static readonly string[] ScriptWords =
@@ -9,7 +9,13 @@ public static class UiText
         "Tier alerts", "Alert sound: on", "Alert sound: off", "Desktop alerts", "Dismiss", "Dismiss the alert for {0}",
         "entered {0}", "{0} entered {1}", "Copied", "Copy failed: select the key and copy it by hand", "Kyiv",
         "Showing {0}–{1} of {2}", "{0}d {1}", "{0}d {1}h {2}m",
+        // import.js
+        "Uploading…", "Checking and importing…", "Done.", "The file is too large to import at once; split it.",
+        "The import failed (HTTP {0}). Nothing was imported.", "The connection failed. Nothing was imported unless the page says so.",
     ];
+
+    /// <summary>The keys handed to scripts (a test checks that every tr("...") in wwwroot/js is among them).</summary>
+    internal static IReadOnlyList<string> Keys => ScriptWords;
 
     public static Dictionary<string, string> ForScripts() =>
         ScriptWords.ToDictionary(w => w, Text.Get, StringComparer.Ordinal);
