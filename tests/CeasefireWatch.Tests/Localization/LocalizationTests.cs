@@ -177,6 +177,7 @@ public sealed partial class LocalizationTests(CeasefireWatchFactory factory) : I
 
         AllTranslated(ukrainian, seeds.Regions.Select(r => RegionKinds.Label(r.Kind)));
         AllTranslated(ukrainian, seeds.Coalition.Members.Select(m => m.Country));
+        AllTranslated(ukrainian, Enum.GetNames<CeasefireWatch.Web.Data.NotificationChannel>());
         Assert.False(string.IsNullOrWhiteSpace(seeds.Coalition.AnnouncedByUk));
         Assert.False(string.IsNullOrWhiteSpace(seeds.Coalition.NoteUk));
     }
