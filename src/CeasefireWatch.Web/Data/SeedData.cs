@@ -90,9 +90,14 @@ public sealed class CoalitionSeed
 
     public string AnnouncedBy { get; init; } = string.Empty;
 
+    /// <summary>The same in Ukrainian, for the Ukrainian page (seed text, like a region's NameUk, not a UI resource).</summary>
+    public string AnnouncedByUk { get; init; } = string.Empty;
+
     public int MemberCount { get; init; }
 
     public string Note { get; init; } = string.Empty;
+
+    public string NoteUk { get; init; } = string.Empty;
 
     public IReadOnlyList<CoalitionMember> Members { get; init; } = [];
 }

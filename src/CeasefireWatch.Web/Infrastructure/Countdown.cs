@@ -39,9 +39,16 @@ public static class Countdown
         return Localization.Text.Format(ElapsedFormat, (int)elapsed.TotalDays, elapsed.Hours.ToString("00", CultureInfo.InvariantCulture), elapsed.Minutes.ToString("00", CultureInfo.InvariantCulture));
     }
 
-    /// <summary>"24 h", "90 min", "5 s": an escalation window, exact to the tenth of a second (a window shorter than a minute is not "0m").</summary>
+    /// <summary>
+    /// "24 h", "90 min", "5 s" ("24 год", "90 хв", "5 с" in Ukrainian): an escalation window, exact to the tenth of a
+    /// second (a window shorter than a minute is not "0m").
+    /// </summary>
     public static string Window(TimeSpan window) =>
-        window.TotalHours >= 1 && window.TotalHours == Math.Floor(window.TotalHours) ? string.Create(CultureInfo.InvariantCulture, $"{window.TotalHours:0} h")
-        : window.TotalMinutes >= 1 && window.TotalMinutes == Math.Floor(window.TotalMinutes) ? string.Create(CultureInfo.InvariantCulture, $"{window.TotalMinutes:0} min")
-        : string.Create(CultureInfo.InvariantCulture, $"{window.TotalSeconds:0.#} s");
+        window.TotalHours >= 1 && window.TotalHours == Math.Floor(window.TotalHours) ? Localization.Text.Format("{0} h", window.TotalHours.ToString("0", CultureInfo.InvariantCulture))
+        : window.TotalMinutes >= 1 && window.TotalMinutes == Math.Floor(window.TotalMinutes) ? Localization.Text.Format("{0} min", window.TotalMinutes.ToString("0", CultureInfo.InvariantCulture))
+        : Seconds(window, "0.#");
+
+    /// <summary>A duration in seconds, "0.002 s" ("0.002 с"): the unit in the reader's language, the number invariant like every number the UI shows.</summary>
+    public static string Seconds(TimeSpan duration, string format) =>
+        Localization.Text.Format("{0} s", duration.TotalSeconds.ToString(format, CultureInfo.InvariantCulture));
 }

@@ -129,7 +129,9 @@ public sealed partial class LocalizationTests(CeasefireWatchFactory factory) : I
                 keys.Add(Regex.Unescape(m.Groups["key"].Value));
             }
 
-            if (file.EndsWith("EnumLabels.cs", StringComparison.Ordinal) || file.EndsWith("StageInfo.cs", StringComparison.Ordinal))
+            // The files whose switch arms hand English keys to L[...] (labels, role descriptions, region kinds).
+            if (file.EndsWith("EnumLabels.cs", StringComparison.Ordinal) || file.EndsWith("StageInfo.cs", StringComparison.Ordinal)
+                || file.EndsWith("Roles.cs", StringComparison.Ordinal) || file.EndsWith("UiText.cs", StringComparison.Ordinal))
             {
                 foreach (Match m in SwitchArmLiteral().Matches(text))
                 {
@@ -147,6 +149,95 @@ public sealed partial class LocalizationTests(CeasefireWatchFactory factory) : I
         Assert.True(keys.Count > 400, $"only {keys.Count} texts found: is the scan still reading the pages?");
         Assert.True(missing.Count == 0, "No Ukrainian for: " + string.Join(" | ", missing));
     }
+
+    /// <summary>
+    /// The words the scripts write (tr("...") in wwwroot/js) reach them through #ui-text only if UiText lists them, and
+    /// read in Ukrainian only if the resources have them: a status line added to a script in English fails here.
+    /// </summary>
+    [Fact]
+    public void Every_word_a_script_writes_is_handed_to_it_and_translated()
+    {
+        var scripts = Path.Combine(RepositoryFiles.WebProject, "wwwroot", "js");
+        var used = Directory.EnumerateFiles(scripts, "*.js")
+            .SelectMany(f => ScriptWord().Matches(File.ReadAllText(f)).Select(m => m.Groups["key"].Value))
+            .ToHashSet(StringComparer.Ordinal);
+        var ukrainian = UkrainianResources();
+
+        Assert.Contains("Done.", used);
+        Assert.Empty(used.Except(UiText.Keys));
+        AllTranslated(ukrainian, UiText.Keys);
+    }
+
+    /// <summary>Seed data that pages show by name: every region kind and every member of the seeded roster reads in Ukrainian.</summary>
+    [Fact]
+    public void Region_kinds_and_the_coalition_roster_have_Ukrainian_names()
+    {
+        var seeds = CeasefireWatch.Web.Data.SeedData.Load();
+        var ukrainian = UkrainianResources();
+
+        AllTranslated(ukrainian, seeds.Regions.Select(r => RegionKinds.Label(r.Kind)));
+        AllTranslated(ukrainian, seeds.Coalition.Members.Select(m => m.Country));
+        AllTranslated(ukrainian, Enum.GetNames<CeasefireWatch.Web.Data.NotificationChannel>());
+        Assert.False(string.IsNullOrWhiteSpace(seeds.Coalition.AnnouncedByUk));
+        Assert.False(string.IsNullOrWhiteSpace(seeds.Coalition.NoteUk));
+    }
+
+    [Fact]
+    public async Task The_dashboard_map_and_units_read_in_Ukrainian()
+    {
+        var api = factory.CreateApiClient();
+        await factory.LogIncidentAsync(api, factory.Now.AddHours(-80), b => b["oblast"] = "Kharkiv");
+        await factory.LogIncidentAsync(api, factory.Now.AddHours(-30), b => b["oblast"] = "Volyn");
+        var viewer = await factory.SignedInAsRoleAsync(Roles.Viewer);
+        viewer.DefaultRequestHeaders.AcceptLanguage.ParseAdd("uk");
+
+        var dashboard = await viewer.GetHtmlAsync("/");
+        var map = dashboard[dashboard.IndexOf("class=\"labels\"", StringComparison.Ordinal)..];
+        Assert.Contains(">Харківська<", map, StringComparison.Ordinal);
+        Assert.Contains(">Волинська<", map, StringComparison.Ordinal);
+        Assert.Contains("· Р3<", map, StringComparison.Ordinal);
+        Assert.DoesNotContain(">Kharkiv<", map, StringComparison.Ordinal);
+        Assert.DoesNotContain("· T", map, StringComparison.Ordinal);
+        Assert.Contains("на основі", map, StringComparison.Ordinal);
+        Assert.Contains("через 24 год", dashboard, StringComparison.Ordinal);
+        Assert.Matches("data-engine-lag>[0-9.]+ с<", dashboard);
+    }
+
+    [Fact]
+    public async Task The_reference_the_role_guide_and_the_coalition_read_in_Ukrainian()
+    {
+        var atTier2 = await factory.LogIncidentAsync(factory.CreateApiClient(), factory.Now.AddHours(-30));
+        var admin = await factory.SignedInAsRoleAsync(Roles.Admin);
+        admin.DefaultRequestHeaders.AcceptLanguage.ParseAdd("uk");
+
+        var reference = await admin.GetHtmlAsync("/Reference");
+        Assert.Contains("автономна республіка", reference, StringComparison.Ordinal);
+        Assert.DoesNotContain("autonomous-republic", reference, StringComparison.Ordinal);
+        Assert.Contains("Кір Стармер", reference, StringComparison.Ordinal);
+        Assert.DoesNotContain("Ukraine not counted", reference, StringComparison.Ordinal);
+        Assert.Contains(">Велика Британія<", reference, StringComparison.Ordinal);
+
+        Assert.Contains("Переглядає все, експортує CSV.", await admin.GetHtmlAsync("/Admin/Users"), StringComparison.Ordinal);
+
+        // The country is shown in Ukrainian; the form still sends the roster's English name.
+        var incident = await admin.GetHtmlAsync($"/Incidents/{atTier2.Id}");
+        Assert.Contains("<option value=\"United Kingdom\">Велика Британія</option>", incident, StringComparison.Ordinal);
+        Assert.Contains(">Велика Британія (провідний)<", incident, StringComparison.Ordinal);
+    }
+
+    private static void AllTranslated(ResourceSet ukrainian, IEnumerable<string> keys)
+    {
+        var missing = keys.Distinct().Where(k => ukrainian.GetString(k) is null).ToList();
+        Assert.True(missing.Count == 0, "No Ukrainian for: " + string.Join(" | ", missing));
+    }
+
+    private static ResourceSet UkrainianResources() =>
+        new ResourceManager("CeasefireWatch.Web.Resources.SharedResource", typeof(UiCultures).Assembly)
+            .GetResourceSet(new CultureInfo("uk"), createIfNotExists: true, tryParents: false)
+        ?? throw new InvalidOperationException("No Ukrainian resources.");
+
+    [GeneratedRegex("\\btr\\(\"(?<key>[^\"]*)\"")]
+    private static partial Regex ScriptWord();
 
     [GeneratedRegex("(?:\\bL\\[|Text\\.Get\\(|Text\\.Format\\(\\s*|WithMessage\\()\"(?<key>(?:[^\"\\\\]|\\\\.)*)\"")]
     private static partial Regex LocalizedLiteral();

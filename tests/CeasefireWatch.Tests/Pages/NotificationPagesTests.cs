@@ -75,6 +75,15 @@ public sealed class NotificationPagesTests(CeasefireWatchFactory app) : IClassFi
         Assert.Contains("Log desk", html, StringComparison.Ordinal);
         Assert.Contains($">{incident.Reference}</a>", html, StringComparison.Ordinal);
         Assert.Contains("SMTP not configured", html, StringComparison.Ordinal);
+
+        // The event and its tier by their labels, in the reader's language; the API keeps the contract's names.
+        Assert.Contains(">Tier entered<br /><span class=\"muted small\">Tier 1 · Ukrainian forces</span>", html, StringComparison.Ordinal);
+        var ukrainian = await app.SignedInAsRoleAsync(Roles.Supervisor);
+        ukrainian.DefaultRequestHeaders.AcceptLanguage.ParseAdd("uk");
+        var uk = WebUtility.HtmlDecode(await ukrainian.GetHtmlAsync("/Notifications/Deliveries"));
+        Assert.Contains(">Перехід на рівень<br /><span class=\"muted small\">Рівень 1 · Сили України</span>", uk, StringComparison.Ordinal);
+        Assert.Contains("Електронна пошта · log@example.org", uk, StringComparison.Ordinal);
+        Assert.DoesNotContain(">StageEntered", uk, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -13,6 +13,16 @@ public sealed class RegionMap
     /// <summary>The SVG view box the outlines are drawn in.</summary>
     public required string ViewBox { get; init; }
 
+    /// <summary>
+    /// The view box widened by <paramref name="margin"/> units left and right: room for a label at the edge that is
+    /// longer than its region is wide (Закарпатська), which the SVG would otherwise cut off.
+    /// </summary>
+    public string ViewBoxWidened(int margin)
+    {
+        var box = ViewBox.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => double.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{box[0] - margin} {box[1]} {box[2] + (2 * margin)} {box[3]}");
+    }
+
     /// <summary>The source and its licence, as the attribution under the map states it.</summary>
     public required string Source { get; init; }
 

@@ -7,6 +7,12 @@
   const bar = form.querySelector("[data-import-progress]");
   const status = form.querySelector("[data-import-status]");
   const button = form.querySelector("button[type=submit]");
+  // The words in the reader's language, from the same #ui-text the layout hands site.js (UiText.ScriptWords lists
+  // them); the English key when a word is missing.
+  const words = (() => {
+    try { return JSON.parse(document.getElementById("ui-text")?.textContent || "{}"); } catch { return {}; }
+  })();
+  const tr = (key, ...args) => (words[key] || key).replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)]));
 
   form.addEventListener("submit", (event) => {
     const file = form.querySelector("input[type=file]");
@@ -17,22 +23,22 @@
     bar.hidden = false;
     bar.value = 0;
     button.disabled = true;
-    status.textContent = "Uploading…";
+    status.textContent = tr("Uploading…");
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) bar.value = Math.round((e.loaded / e.total) * 100);
     };
     xhr.upload.onload = () => {
       // Uploaded: the server now reads, checks and writes the file. An indeterminate bar until it answers.
       bar.removeAttribute("value");
-      status.textContent = "Checking and importing…";
+      status.textContent = tr("Checking and importing…");
     };
     xhr.onload = () => {
       button.disabled = false;
       bar.hidden = true;
       if (xhr.status !== 200) {
         status.textContent = xhr.status === 413
-          ? "The file is too large to import at once; split it."
-          : `The import failed (HTTP ${xhr.status}). Nothing was imported.`;
+          ? tr("The file is too large to import at once; split it.")
+          : tr("The import failed (HTTP {0}). Nothing was imported.", xhr.status);
         return;
       }
       const page = new DOMParser().parseFromString(xhr.responseText, "text/html");
@@ -42,12 +48,12 @@
       if (formErrors && errors) formErrors.replaceWith(document.importNode(errors, true));
       const result = document.getElementById("import-result"); // looked up each time: the last answer replaced it
       if (answer && result) result.replaceWith(document.importNode(answer, true));
-      status.textContent = "Done.";
+      status.textContent = tr("Done.");
     };
     xhr.onerror = () => {
       button.disabled = false;
       bar.hidden = true;
-      status.textContent = "The connection failed. Nothing was imported unless the page says so.";
+      status.textContent = tr("The connection failed. Nothing was imported unless the page says so.");
     };
     xhr.send(new FormData(form));
   });
