@@ -273,6 +273,48 @@ public sealed class ResponseApiTests
     }
 
     [Fact]
+    public async Task Every_call_acting_on_an_incident_answers_with_its_coalition_as_the_incident_s_own_page_has_it()
+    {
+        // Found from outside: only GET /api/incidents/{id} and the acknowledgement's answer carried `coalition`; the
+        // escalation, verification, resolution and the rest answered "the incident" without it.
+        await using var app = new CeasefireWatchFactory();
+        var api = app.CreateApiClient();
+        var incident = await app.LogIncidentAsync(api);
+
+        static async Task<JsonElement> CoalitionOf(HttpResponseMessage response) =>
+            (await CeasefireWatchFactory.ReadAsync<JsonElement>(response, HttpStatusCode.OK)).GetProperty("coalition");
+
+        using (var note = await PostAsync(api, $"/api/incidents/{incident.Id}/notes", new { text = "Before tier 2." }))
+        {
+            Assert.Equal(0, (await CoalitionOf(note)).GetArrayLength());
+        }
+
+        using (var escalated = await PostAsync(api, $"/api/incidents/{incident.Id}/escalate", new { reason = "Continuing.", toStage = "Coalition" }))
+        {
+            var coalition = await CoalitionOf(escalated);
+            Assert.True(coalition.GetArrayLength() > 2);
+            Assert.All(coalition.EnumerateArray(), m => Assert.Equal(JsonValueKind.Null, m.GetProperty("state").ValueKind));
+        }
+
+        using (var answered = await PostAsync(api, $"/api/incidents/{incident.Id}/acknowledgements", new { country = "France", state = "Acknowledged" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        }
+
+        var expected = (await GetAsync(api, incident.Id)).GetProperty("coalition").ToString();
+        foreach (var (path, body) in new (string, object)[]
+        {
+            ("verification", new { status = "Verified", note = "Seen." }),
+            ("notes", new { text = "After tier 2." }),
+            ("resolve", new { reason = "Fire stopped." }),
+        })
+        {
+            using var response = await PostAsync(api, $"/api/incidents/{incident.Id}/{path}", body);
+            Assert.Equal(expected, (await CoalitionOf(response)).ToString());
+        }
+    }
+
+    [Fact]
     public async Task Coalition_answers_from_tier_2_fill_the_matrix_leads_first_and_close_the_tier_2_checklist()
     {
         await using var app = new CeasefireWatchFactory();

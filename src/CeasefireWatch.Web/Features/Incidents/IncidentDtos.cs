@@ -32,8 +32,8 @@ public sealed record IncidentDto(
     bool Held,
     bool LargerScaleFlagged,
     IReadOnlyList<ChecklistItemDto> Checklist,
-    // Only where the call read the coalition's answers (recording one); left out of the answer otherwise, as the list's
-    // rows and the other calls do not read them.
+    // In the answers of the calls that act on one incident (as GET /api/incidents/{id} has it: empty before tier 2);
+    // left out of the list's rows and of a new report's 201, which do not read the coalition's answers.
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<CoalitionAnswerDto>? Coalition = null)
 {
     /// <summary>The incident as it stands at <paramref name="now"/> (the checklist's overdue flags depend on it).</summary>

@@ -50,7 +50,7 @@ public sealed class IncidentWorkflow(
             if (await TrySaveAsync(attempt, cancellationToken))
             {
                 await publisher.Publish(new IncidentChanged(incident.Id), cancellationToken);
-                return IncidentDto.From(incident, context.Now, policy.ChecklistOverdueAfter);
+                return await AnswerAsync(incident, context.Now, cancellationToken);
             }
         }
     }
@@ -81,9 +81,31 @@ public sealed class IncidentWorkflow(
             if (await TrySaveAsync(attempt, cancellationToken))
             {
                 await publisher.Publish(new IncidentChanged([other.Id, answer.Id]), cancellationToken);
-                return IncidentDto.From(answer, context.Now, policy.ChecklistOverdueAfter);
+                return await AnswerAsync(answer, context.Now, cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// The incident an action answers with, coalition included as <c>GET /api/incidents/{id}</c> has it (none before
+    /// tier 2, then every roster member with its latest answer or none): after an escalation or a merge that brought
+    /// it to tier 2, the caller sees whom the tier concerns. Answers are read here when the action did not read them.
+    /// </summary>
+    private async Task<IncidentDto> AnswerAsync(Incident incident, DateTime now, CancellationToken cancellationToken)
+    {
+        var answer = IncidentDto.From(incident, now, policy.ChecklistOverdueAfter);
+        if (incident.Stage < Stage.Coalition)
+        {
+            return answer with { Coalition = [] };
+        }
+
+        var answers = db.Entry(incident).Collection(i => i.Acknowledgements);
+        if (!answers.IsLoaded)
+        {
+            await answers.LoadAsync(cancellationToken);
+        }
+
+        return answer with { Coalition = CoalitionAnswerDto.Matrix(incident, await RosterAsync(cancellationToken)) };
     }
 
     private ActionContext Context() => new(clock.GetUtcNow().UtcDateTime, actor.Name, policy);
