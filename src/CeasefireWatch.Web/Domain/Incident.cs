@@ -605,6 +605,9 @@ public sealed class Incident
         Append(now, TimelineKind.Merged, Stage, actor, $"Merged into {survivor.Reference}: the same violation.");
     }
 
+    /// <summary>How long after tier 2 was entered an escalation that names no tier is refused as a likely repeat.</summary>
+    public static readonly TimeSpan UnnamedEscalationPause = TimeSpan.FromMinutes(1);
+
     /// <summary>
     /// A supervisor escalates ahead of the clock, with a stated reason, to <paramref name="toStage"/> (every tier
     /// passed over is entered at the same instant, so the record keeps one tier change per tier) or, when no tier
@@ -613,7 +616,9 @@ public sealed class Incident
     /// (by the engine a moment ago, or by another supervisor's click) nothing changes and the request is refused,
     /// so a double click or two supervisors at once can never carry an incident a tier further than asked.
     /// Without a named tier, a request that finds tiers just entered on schedule is refused too: the supervisor
-    /// asked for a tier the incident may already have, and should look again before going further.
+    /// asked for a tier the incident may already have, and should look again before going further. So is one that
+    /// comes within <see cref="UnnamedEscalationPause"/> of tier 2 being entered (by anyone): the same request sent
+    /// twice must not carry the incident to the US backstop.
     /// </summary>
     /// <returns>The tier the incident is now at.</returns>
     public Stage EscalateEarly(string reason, Stage? toStage, DateTime now, string actor, EscalationPolicy policy)
@@ -645,6 +650,13 @@ public sealed class Incident
         {
             throw new DomainRuleException(
                 $"{Reference} has just entered {Stage.Label()} on schedule. Review it, and escalate again if it is still needed.");
+        }
+        else if (Stage == Stage.Coalition && now - Tier2EnteredAt < UnnamedEscalationPause)
+        {
+            // The same request sent twice (a retrying client, a second click) would otherwise take "the next tier" twice,
+            // up to the US backstop. Only tier 2 can be followed by a tier; tier 1 is entered when the incident is logged.
+            throw new DomainRuleException(
+                $"{Reference} entered {Stage.Label()} moments ago. Name the tier to enter (toStage) to go further.");
         }
         else
         {

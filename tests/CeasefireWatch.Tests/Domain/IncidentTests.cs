@@ -332,12 +332,34 @@ public sealed class IncidentTests
     public void EscalateEarly_refuses_to_go_past_tier_3()
     {
         var incident = LogAt(Now);
+        var later = Now + Incident.UnnamedEscalationPause;
         incident.EscalateEarly("One.", null, Now, Supervisor, Policy);
-        incident.EscalateEarly("Two.", null, Now, Supervisor, Policy);
+        incident.EscalateEarly("Two.", null, later, Supervisor, Policy);
 
-        Assert.Throws<DomainRuleException>(() => incident.EscalateEarly("Three.", null, Now, Supervisor, Policy));
+        Assert.Throws<DomainRuleException>(() => incident.EscalateEarly("Three.", null, later, Supervisor, Policy));
         Assert.Equal(Stage.UsBackstop, incident.Stage);
         Assert.Equal(3, StagesEntered(incident).Count);
+    }
+
+    [Fact]
+    public void An_escalation_naming_no_tier_just_after_tier_2_was_entered_is_refused_as_a_likely_repeat()
+    {
+        var incident = LogAt(Now);
+        incident.EscalateEarly("Shelling continues.", null, Now, Supervisor, Policy);
+
+        // The same request again, moments later: refused, nothing changes.
+        var justAfter = Now + Incident.UnnamedEscalationPause - TimeSpan.FromSeconds(1);
+        var refused = Assert.Throws<DomainRuleException>(() => incident.EscalateEarly("Shelling continues.", null, justAfter, Supervisor, Policy));
+        Assert.Contains("toStage", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(Stage.Coalition, incident.Stage);
+
+        // Naming the tier goes on at once; naming none goes on once the pause has passed.
+        var named = LogAt(Now);
+        named.EscalateEarly("Shelling continues.", null, Now, Supervisor, Policy);
+        named.EscalateEarly("A larger attack.", Stage.UsBackstop, Now, Supervisor, Policy);
+        Assert.Equal(Stage.UsBackstop, named.Stage);
+        incident.EscalateEarly("Still shelling.", null, Now + Incident.UnnamedEscalationPause, Supervisor, Policy);
+        Assert.Equal(Stage.UsBackstop, incident.Stage);
     }
 
     [Fact]

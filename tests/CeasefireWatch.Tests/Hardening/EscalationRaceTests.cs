@@ -70,6 +70,35 @@ public sealed class EscalationRaceTests
     }
 
     [Fact]
+    public async Task An_escalation_without_a_named_tier_sent_many_times_at_once_moves_the_incident_one_tier_once()
+    {
+        // Found from outside: 20 identical calls without toStage (an older client, or one retrying) carried an incident
+        // from tier 1 to tier 3: the one that lost the race retried on fresh data and took "the next tier" again.
+        await using var app = new CeasefireWatchFactory();
+        var api = app.CreateApiClient();
+        for (var trial = 0; trial < 3; trial++)
+        {
+            var incident = await app.LogIncidentAsync(api);
+            var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => api.PostAsJsonAsync(
+                $"/api/incidents/{incident.Id}/escalate", new { reason = "Shelling continues." }, Ct)));
+
+            Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
+            Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.OK), a => Assert.Equal(HttpStatusCode.Conflict, a.StatusCode));
+            var after = await CeasefireWatchFactory.GetIncidentAsync(api, incident.Id);
+            Assert.Equal([Stage.UkrainianForces, Stage.Coalition], after.StagesEntered.Select(e => e.Stage));
+            foreach (var answer in answers)
+            {
+                answer.Dispose();
+            }
+        }
+
+        // One call alone still means "the next tier".
+        var single = await app.LogIncidentAsync(api);
+        using var next = await api.PostAsJsonAsync($"/api/incidents/{single.Id}/escalate", new { reason = "Shelling continues." }, Ct);
+        Assert.Equal(Stage.Coalition, (await CeasefireWatchFactory.ReadAsync<IncidentResponse>(next, HttpStatusCode.OK)).Stage);
+    }
+
+    [Fact]
     public async Task Escalating_straight_to_the_us_backstop_enters_every_tier_passed_over_at_the_same_instant()
     {
         await using var app = new CeasefireWatchFactory();

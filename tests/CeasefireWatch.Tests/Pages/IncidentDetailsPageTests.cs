@@ -288,8 +288,8 @@ public sealed class IncidentDetailsPageTests(CeasefireWatchFactory factory) : IC
                 await PostAndFollowAsync(colleague, id, "Resolve", ("Resolve.Reason", "First"));
                 break;
             case "Escalate":
-                await PostAndFollowAsync(colleague, id, "Escalate", ("Escalate.Reason", "To tier 2"));
-                await PostAndFollowAsync(colleague, id, "Escalate", ("Escalate.Reason", "To tier 3"));
+                await PostAndFollowAsync(colleague, id, "Escalate", ("Escalate.Reason", "To tier 2"), ("Escalate.ToStage", "Coalition"));
+                await PostAndFollowAsync(colleague, id, "Escalate", ("Escalate.Reason", "To tier 3"), ("Escalate.ToStage", "UsBackstop"));
                 break;
         }
 

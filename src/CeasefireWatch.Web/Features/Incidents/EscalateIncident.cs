@@ -29,8 +29,21 @@ public static class EscalateIncident
 
     public sealed class Handler(IncidentWorkflow workflow) : ICommandHandler<Command, IncidentDto>
     {
-        public ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken) =>
-            workflow.ActAsync(command.IncidentId,
-                (incident, x) => incident.EscalateEarly(command.Reason!.Trim(), command.ToStage, x.Now, x.Actor, x.Policy), cancellationToken);
+        public ValueTask<IncidentDto> Handle(Command command, CancellationToken cancellationToken)
+        {
+            // Without a named tier the request means the tier after the one the incident was at when this request first
+            // read it. A retry after a concurrent change (an identical request sent twice, both read tier 1, the other
+            // saved first) names that tier, finds it entered and is refused, instead of carrying the incident one tier
+            // further than either caller asked.
+            Stage? firstRead = null;
+            return workflow.ActAsync(command.IncidentId,
+                (incident, x) =>
+                {
+                    var toStage = command.ToStage ?? firstRead?.Next();
+                    firstRead ??= incident.Stage;
+                    incident.EscalateEarly(command.Reason!.Trim(), toStage, x.Now, x.Actor, x.Policy);
+                },
+                cancellationToken);
+        }
     }
 }
