@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using CeasefireWatch.Tests.Infrastructure;
 using CeasefireWatch.Web.Domain;
 using CeasefireWatch.Web.Infrastructure.Security;
@@ -268,6 +269,32 @@ public sealed class IncidentDetailsPageTests(CeasefireWatchFactory factory) : IC
     /// A rule of the incident's state (not of a field) broken from a page that was open before someone else acted:
     /// the page again with the reason in words, and nothing changed.
     /// </summary>
+    [Fact]
+    public async Task A_dismissed_incident_offers_no_reopening_and_no_warning_and_a_resolved_one_offers_both()
+    {
+        // Found from outside: a false report's page offered "Reopen", which always failed, and the diplomatic warning.
+        var supervisor = await factory.SignedInAsRoleAsync(Roles.Supervisor);
+        var dismissed = await LogAsync();
+        var resolved = await LogAsync();
+        using (var response = await api.PostAsJsonAsync($"/api/incidents/{dismissed}/verification", new { status = "FalseReport", note = "An exercise." }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        using (var response = await api.PostAsJsonAsync($"/api/incidents/{resolved}/resolve", new { reason = "Fire stopped." }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var dismissedPage = await supervisor.GetHtmlAsync(PageOf(dismissed));
+        Assert.DoesNotContain("handler=Reopen", dismissedPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("handler=Warning", dismissedPage, StringComparison.Ordinal);
+        Assert.Contains("handler=Verification", dismissedPage, StringComparison.Ordinal);   // the way back
+        var resolvedPage = await supervisor.GetHtmlAsync(PageOf(resolved));
+        Assert.Contains("handler=Reopen", resolvedPage, StringComparison.Ordinal);
+        Assert.Contains("handler=Warning", resolvedPage, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Warning", "was already recorded")]
     [InlineData("Resolve", "is already resolved")]
