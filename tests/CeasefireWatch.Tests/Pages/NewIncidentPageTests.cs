@@ -182,6 +182,27 @@ public sealed class NewIncidentPageTests(CeasefireWatchFactory factory) : IClass
         Assert.Equal(before, await factory.CountsAsync());
     }
 
+    // Found from outside: a time that could not be read hid every other field's message (an empty title, no oblast),
+    // and a number with a fraction hid a negative one beside it: one more message on each try.
+    [Theory]
+    [InlineData("Input.OccurredAt", "31.02.2026 10:00", "Input.Title", "")]
+    [InlineData("Input.Wounded", "1.5", "Input.Killed", "-3")]
+    public async Task A_field_that_cannot_be_read_does_not_hide_the_other_fields_messages(string unreadable, string value, string other, string otherValue)
+    {
+        var analyst = await factory.SignedInAsRoleAsync(Roles.Analyst);
+        var fields = NewIncident(Now.AddHours(-2), "Unread fields");
+        fields[unreadable] = value;
+        fields[other] = otherValue;
+        var before = await factory.CountsAsync();
+
+        using var response = await analyst.PostFormAsync(Page, Page, fields.AsFields());
+
+        var html = await response.HtmlAsync();
+        Assert.NotEmpty(Browser.FieldError(html, unreadable));
+        Assert.NotEmpty(Browser.FieldError(html, other));
+        Assert.Equal(before, await factory.CountsAsync());
+    }
+
     // The framework's own summary list once followed ours inside the same box: every message was said twice. And the
     // model state's own order put the oblast before the time, the type of violation last.
     [Fact]

@@ -13,7 +13,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CeasefireWatch.Web.Pages.Incidents;
 
 /// <summary>One incident: where it stands, what has been done, and the actions on it.</summary>
-public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthorizationService authorization) : PageModel
+public sealed class DetailsModel(
+    IMediator mediator, TimeProvider clock, IAuthorizationService authorization, IValidator<AddFollowUpReport.Command> followUpValidator) : PageModel
 {
     public IncidentDetailsDto Incident { get; private set; } = null!;
 
@@ -66,8 +67,9 @@ public sealed class DetailsModel(IMediator mediator, TimeProvider clock, IAuthor
     public async Task<IActionResult> OnPostFollowUpAsync(int id, CancellationToken ct)
     {
         ZonePreference.Remember(HttpContext, FollowUp.OccurredAtZone);
-        if (!FollowUp.TryGetOccurredAt(ModelState, nameof(FollowUp), out var occurredAt))
+        if (!FollowUp.TryGetOccurredAt(ModelState, nameof(FollowUp), out var occurredAt) || ModelState.HasErrorsFor(nameof(FollowUp)))
         {
+            ModelState.AddFailuresOfOtherFields(await followUpValidator.ValidateAsync(FollowUp.ToCommand(id, occurredAt), ct), nameof(FollowUp));
             return await ShowFormErrorsAsync(typeof(AddFollowUpReport.Command), id, ct);
         }
 

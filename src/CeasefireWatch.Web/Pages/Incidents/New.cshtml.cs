@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CeasefireWatch.Web.Pages.Incidents;
 
 /// <summary>Log an incident: the form for its first violation report.</summary>
-public sealed class NewModel(IMediator mediator) : PageModel
+public sealed class NewModel(IMediator mediator, IValidator<Features.Incidents.LogIncident.Command> validator) : PageModel
 {
     [BindProperty]
     public NewIncidentForm Input { get; set; } = new();
@@ -21,6 +21,7 @@ public sealed class NewModel(IMediator mediator) : PageModel
         ZonePreference.Remember(HttpContext, Input.OccurredAtZone);
         if (!Input.TryGetOccurredAt(ModelState, nameof(Input), out var occurredAt) || !ModelState.IsValid)
         {
+            ModelState.AddFailuresOfOtherFields(await validator.ValidateAsync(Input.ToCommand(occurredAt), ct), nameof(Input));
             return Page();
         }
 
