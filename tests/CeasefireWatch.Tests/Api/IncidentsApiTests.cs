@@ -150,6 +150,18 @@ public sealed class IncidentsApiTests(CeasefireWatchFactory factory) : IClassFix
         Assert.Contains("CW-987654", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public async Task An_id_below_1_is_a_404_that_makes_up_no_reference(int id)
+    {
+        using var response = await client.GetAsync($"/api/incidents/{id}", Ct);
+
+        var detail = (await AssertProblemAsync(response, HttpStatusCode.NotFound)).GetProperty("detail").GetString();
+        Assert.DoesNotContain("CW-", detail, StringComparison.Ordinal);
+        Assert.Contains($"id {id}", detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_follow_up_report_is_201_and_an_earlier_violation_moves_occurredAt_earlier()
     {
