@@ -28,12 +28,17 @@ internal static class PlainTextRule
         }
     }
 
-    /// <summary>The first character that is a control character other than tab, line feed and carriage return.</summary>
+    /// <summary>
+    /// The first character that is a control character other than tab, line feed and carriage return, or one of
+    /// Unicode's direction embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): invisible, they make a
+    /// title or a CSV cell display in another order than it reads (a "Trojan Source" spoof), and Ukrainian and English
+    /// never need them.
+    /// </summary>
     public static char? FirstControlCharacter(string text)
     {
         foreach (var c in text)
         {
-            if (char.IsControl(c) && c is not ('\t' or '\n' or '\r'))
+            if ((char.IsControl(c) && c is not ('\t' or '\n' or '\r')) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069'))
             {
                 return c;
             }

@@ -27,6 +27,8 @@ public sealed class OddInputTests
     [InlineData("title", "Shelling \u001b[31m red")]
     [InlineData("location", "Гуляйполе\u0007")]
     [InlineData("description", "Fire\u0085 on the outskirts")]
+    [InlineData("title", "Shelling \u202Eevil\u202C near Sumy")]   // a direction override: the text displays reordered
+    [InlineData("location", "Sumy\u2067x\u2069")]                  // a direction isolate
     public async Task A_control_character_in_a_text_field_is_a_400_naming_the_field_and_nothing_is_stored(string field, string text)
     {
         await using var app = new CeasefireWatchFactory();
