@@ -46,6 +46,18 @@ public sealed class IncidentDetailsPageTests(CeasefireWatchFactory factory) : IC
         Timeline(html).Last(e => e.Kind == kind.ToString());
 
     [Fact]
+    public async Task A_follow_up_report_that_moves_T0_past_a_deadline_says_the_tier_it_entered()
+    {
+        var analyst = await factory.SignedInAsRoleAsync(Roles.Analyst);
+        var id = await LogAsync();
+
+        var page = await PostAndFollowAsync(analyst, id, "FollowUp", ReportFields("FollowUp", T0.AddHours(-25)).AsFields());
+
+        Assert.Contains($"Follow-up report added: {Stage.Coalition.Label()}.", page, StringComparison.Ordinal);
+        Assert.Equal(Stage.Coalition, (await GetAsync(id)).Stage);
+    }
+
+    [Fact]
     public async Task A_follow_up_report_is_added_with_its_entry_and_an_earlier_violation_moves_T0_back()
     {
         var email = NewEmail(Roles.Analyst);
@@ -62,7 +74,7 @@ public sealed class IncidentDetailsPageTests(CeasefireWatchFactory factory) : IC
         var entry = LastEntry(page, TimelineKind.FollowUpReport);
         Assert.Contains($"by {email}", entry.Text, StringComparison.Ordinal);
         Assert.Contains("Оріхів", entry.Text, StringComparison.Ordinal);
-        Assert.Contains("Follow-up report added.", page, StringComparison.Ordinal);
+        Assert.Contains($"Follow-up report added: {Stage.UkrainianForces.Label()}.", page, StringComparison.Ordinal);
         var stored = await GetAsync(id);
         Assert.Equal(earlier, stored.OccurredAt);
         Assert.Equal(Severity.Major, stored.Severity);

@@ -73,7 +73,9 @@ public sealed class DetailsModel(
             return await ShowFormErrorsAsync(typeof(AddFollowUpReport.Command), id, ct);
         }
 
-        return await SendAsync(id, FollowUp.ToCommand(id, occurredAt), nameof(FollowUp), Text.Get("Follow-up report added."), ct);
+        // An earlier violation moves the clock's start and may enter tiers at once: the message names the tier it is at.
+        return await SendAsync(id, FollowUp.ToCommand(id, occurredAt), nameof(FollowUp),
+            incident => Text.Format("Follow-up report added: {0}.", Text.Get(incident.Stage.Label())), ct);
     }
 
     public Task<IActionResult> OnPostNoteAsync(int id, CancellationToken ct) =>
@@ -139,8 +141,12 @@ public sealed class DetailsModel(
     /// Sends an action's command. Success redirects back (post/redirect/get); a field error re-renders
     /// the page with the message by its field; a rule of the incident's state shows as a page message.
     /// </summary>
+    private Task<IActionResult> SendAsync(
+        int id, ICommand<IncidentDto> command, string prefix, string done, CancellationToken ct, int? redirectTo = null) =>
+        SendAsync(id, command, prefix, _ => done, ct, redirectTo);
+
     private async Task<IActionResult> SendAsync(
-        int id, ICommand<IncidentDto> command, string prefix, string done, CancellationToken ct, int? redirectTo = null)
+        int id, ICommand<IncidentDto> command, string prefix, Func<IncidentDto, string> done, CancellationToken ct, int? redirectTo = null)
     {
         if (ModelState.HasErrorsFor(prefix))
         {
@@ -149,8 +155,7 @@ public sealed class DetailsModel(
 
         try
         {
-            await mediator.Send(command, ct);
-            TempData["Status"] = done;
+            TempData["Status"] = done(await mediator.Send(command, ct));
             return RedirectToPage(new { id = redirectTo ?? id });
         }
         catch (ValidationException ex)
