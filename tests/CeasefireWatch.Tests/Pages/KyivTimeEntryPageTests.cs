@@ -94,7 +94,9 @@ public sealed class KyivTimeEntryPageTests(CeasefireWatchFactory factory) : ICla
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var message = Browser.FieldError(await response.HtmlAsync(), "Input.OccurredAt");
-        Assert.Contains("2026-02-04 06:06:00Z", message, StringComparison.Ordinal);
+        // As typed (Kyiv) first, then UTC; the server's clock the same way. Found from outside: only UTC was said.
+        Assert.Contains("(04.02.2026 08:06 Kyiv, 2026-02-04 06:06:00Z)", message, StringComparison.Ordinal);
+        Assert.Contains("(04.02.2026 08:00 Kyiv, 2026-02-04 06:00:00Z)", message, StringComparison.Ordinal);
         Assert.Contains("is in the future", message, StringComparison.Ordinal);
         Assert.Equal(before, await factory.CountsAsync());
     }

@@ -65,7 +65,10 @@ public sealed class ReportFieldsValidator : AbstractValidator<IReportFields>
             .Cascade(CascadeMode.Stop)
             .NotNull().WithMessage("Say when the violation occurred.")
             .Must(t => t <= clock.GetUtcNow() + IncidentLimits.ClockSkew)
-            .WithMessage(r => Text.Format("The time the violation occurred ({0:u}) is in the future; at most {1:0} minutes ahead of this server's clock ({2:u}) is accepted.", r.OccurredAt, IncidentLimits.ClockSkew.TotalMinutes, clock.GetUtcNow()))
+            // Kyiv first, as people type and read times, and UTC beside it, as the API's callers send them.
+            .WithMessage(r => Text.Format("The time the violation occurred ({0}, {1:u}) is in the future; at most {2:0} minutes ahead of this server's clock ({3}, {4:u}) is accepted.",
+                ZoneTime.Format(r.OccurredAt!.Value.UtcDateTime, TimeInputZone.Kyiv), r.OccurredAt, IncidentLimits.ClockSkew.TotalMinutes,
+                ZoneTime.Format(clock.GetUtcNow().UtcDateTime, TimeInputZone.Kyiv), clock.GetUtcNow()))
             .GreaterThanOrEqualTo(EarliestOccurrence).WithMessage($"The time the violation occurred must be after {EarliestOccurrence:yyyy-MM-dd}.");
 
         RuleFor(r => r.Oblast)

@@ -26,7 +26,8 @@ public static class ResolveIncident
             RuleFor(c => c.CeasedAt)
                 .Must(t => t <= clock.GetUtcNow() + IncidentLimits.ClockSkew)
                 .When(c => c.CeasedAt is not null)
-                .WithMessage(c => Text.Format("The time hostilities ceased ({0:u}) is in the future; leave it empty for now.", c.CeasedAt));
+                .WithMessage(c => Text.Format("The time hostilities ceased ({0}, {1:u}) is in the future; leave it empty for now.",
+                    ZoneTime.Format(c.CeasedAt!.Value.UtcDateTime, TimeInputZone.Kyiv), c.CeasedAt));
             RuleFor(c => c.Reason).MaximumLength(IncidentLimits.Reason);
         }
     }
