@@ -25,7 +25,7 @@ internal static class ExportApi
 
         api.MapGet("/incidents.csv", ExportIncidentsAsync).WithName("ExportIncidents")
             .WithTags("Export").WithSummary("One row per matching incident, in the Incidents import format plus id, reference, stage, status")
-            .WithDescription("Imported into an empty instance, the file yields the same incidents, tiers and due instants.")
+            .WithDescription("Imported into an empty instance, the file yields the same incidents, with the tiers and due instants the policy gives their times; an early escalation, a hold, a merge or a dismissal is not read back.")
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesValidationProblem();
 

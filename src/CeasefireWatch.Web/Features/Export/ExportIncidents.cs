@@ -13,7 +13,8 @@ namespace CeasefireWatch.Web.Features.Export;
 /// <summary>
 /// One row per matching incident, in the Incidents import format plus <c>id</c>, <c>reference</c>, <c>stage</c>,
 /// <c>status</c>, in id order, so that the file imported into an empty instance yields the same incidents (and ids),
-/// tiers and due instants. Streamed from the database.
+/// with the tiers and due instants the policy gives their times (an early escalation, a hold, a merge or a dismissal is
+/// not read back: docs/operations.md). Streamed from the database.
 /// </summary>
 public static class ExportIncidents
 {
