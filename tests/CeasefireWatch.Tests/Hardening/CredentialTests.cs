@@ -53,7 +53,8 @@ public sealed class CredentialTests
         }
 
         using var throttled = await guesser.GetAsync("/api/incidents", Ct);
-        await Problems.AssertProblemAsync(throttled, HttpStatusCode.TooManyRequests);
+        var problem = await Problems.AssertProblemAsync(throttled, HttpStatusCode.TooManyRequests);
+        Assert.Equal("https://www.rfc-editor.org/rfc/rfc6585#section-4", problem.GetProperty("type").GetString());
         Assert.InRange(throttled.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
 
         // Another wrong key from that address is refused too, and is not one more security-log row.

@@ -157,6 +157,8 @@ internal static class CredentialGuessingLimiter
             HttpContext = context,
             ProblemDetails = new ProblemDetails
             {
+                // The framework names a type for the statuses it knows; 429 is not among them, so it is named here.
+                Type = "https://www.rfc-editor.org/rfc/rfc6585#section-4",
                 Status = StatusCodes.Status429TooManyRequests,
                 Title = "Too many failed sign-ins or API keys from this address.",
                 Detail = $"Try again in {seconds} seconds.",
