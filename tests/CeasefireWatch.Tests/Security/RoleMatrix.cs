@@ -51,7 +51,7 @@ internal static class RoleMatrix
         ["POST /api/incidents/{id}/reports/{reportId}/verify"] = new(Roles.Supervisor, false, (_, c, t) =>
             c.PostAsync($"/api/incidents/{t.Id}/reports/{t.ReportId}/verify", null, Ct)),
         ["POST /api/incidents/{id}/escalate"] = new(Roles.Supervisor, false, (_, c, t) =>
-            c.PostAsJsonAsync($"/api/incidents/{t.Id}/escalate", new { reason = "Shelling intensifying." }, Ct)),
+            c.PostAsJsonAsync($"/api/incidents/{t.Id}/escalate", new { reason = "Shelling intensifying.", toStage = "UsBackstop" }, Ct)),
         ["POST /api/incidents/{id}/resolve"] = new(Roles.Supervisor, false, (_, c, t) =>
             c.PostAsJsonAsync($"/api/incidents/{t.Id}/resolve", new { reason = "Guns silent." }, Ct)),
         ["POST /api/incidents/{id}/reopen"] = new(Roles.Supervisor, true, (_, c, t) =>
@@ -86,7 +86,7 @@ internal static class RoleMatrix
         ["Note"] = new(Roles.Analyst, false, (_, t) => ($"/Incidents/{t.Id}?handler=Note", [("Note.Text", "Liaison informed.")])),
         ["Diplomatic warning"] = new(Roles.Analyst, false, (_, t) => ($"/Incidents/{t.Id}?handler=Warning", [("Warning.Details", "Issued by the MFA.")])),
         ["Verify report"] = new(Roles.Supervisor, false, (_, t) => ($"/Incidents/{t.Id}?handler=Verify&reportId={t.ReportId}", [("Verify.Details", "Drone footage.")])),
-        ["Escalate"] = new(Roles.Supervisor, false, (_, t) => ($"/Incidents/{t.Id}?handler=Escalate", [("Escalate.Reason", "Shelling intensifying.")])),
+        ["Escalate"] = new(Roles.Supervisor, false, (_, t) => ($"/Incidents/{t.Id}?handler=Escalate", [("Escalate.Reason", "Shelling intensifying."), ("Escalate.ToStage", "UsBackstop")])),
         ["Resolve"] = new(Roles.Supervisor, false, (_, t) => ($"/Incidents/{t.Id}?handler=Resolve", [("Resolve.CeasedAt", string.Empty), ("Resolve.CeasedAtZone", "Utc"), ("Resolve.Reason", "Guns silent.")])),
         ["Reopen"] = new(Roles.Supervisor, true, (_, t) => ($"/Incidents/{t.Id}?handler=Reopen", [("Reopen.Reason", "Fire resumed.")])),
         ["Verification"] = new(Roles.Supervisor, false, (_, t) => ($"/Incidents/{t.Id}?handler=Verification", [("Verification.Status", "Verified"), ("Verification.Note", "Imagery.")])),
