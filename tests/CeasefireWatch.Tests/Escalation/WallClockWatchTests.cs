@@ -25,16 +25,7 @@ public sealed class WallClockWatchTests
         var monotonic = new FakeTimeProvider(StartInstant);
         var clock = new SteppedClock(monotonic);
         var log = new RecordingLogger<WallClockWatch>();
-        await using var factory = new CeasefireWatchFactory
-        {
-            Clock = monotonic,
-            TestServices = services =>
-            {
-                services.RemoveAll<TimeProvider>();
-                services.AddSingleton<TimeProvider>(clock);
-                services.AddSingleton<ILogger<WallClockWatch>>(log);
-            },
-        };
+        await using var factory = App(monotonic, clock, log);
         var client = factory.CreateApiClient();
         var status = factory.Services.GetRequiredService<EscalationEngineStatus>();
 
@@ -79,16 +70,7 @@ public sealed class WallClockWatchTests
         var monotonic = new FakeTimeProvider(StartInstant);
         var clock = new SteppedClock(monotonic);
         var log = new RecordingLogger<WallClockWatch>();
-        await using var factory = new CeasefireWatchFactory
-        {
-            Clock = monotonic,
-            TestServices = services =>
-            {
-                services.RemoveAll<TimeProvider>();
-                services.AddSingleton<TimeProvider>(clock);
-                services.AddSingleton<ILogger<WallClockWatch>>(log);
-            },
-        };
+        await using var factory = App(monotonic, clock, log);
         var client = factory.CreateApiClient();
         var watch = factory.Services.GetServices<IHostedService>().OfType<WallClockWatch>().Single();
         var logged = await factory.LogIncidentAsync(client, clock.GetUtcNow());
@@ -110,6 +92,18 @@ public sealed class WallClockWatchTests
             because: "the engine entered tier 2 on its own timer");
         Assert.DoesNotContain(log.Snapshot(), e => e.Level >= LogLevel.Warning);
     }
+
+    /// <summary>The app on <paramref name="clock"/> (its timers <paramref name="monotonic"/>'s), the watch logging to <paramref name="log"/>.</summary>
+    private static CeasefireWatchFactory App(FakeTimeProvider monotonic, SteppedClock clock, RecordingLogger<WallClockWatch> log) => new()
+    {
+        Clock = monotonic,
+        TestServices = services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(clock);
+            services.AddSingleton<ILogger<WallClockWatch>>(log);
+        },
+    };
 
     /// <summary>The fake clock's timers and elapsed time, with a wall clock that can also jump on its own.</summary>
     private sealed class SteppedClock(FakeTimeProvider monotonic) : TimeProvider
