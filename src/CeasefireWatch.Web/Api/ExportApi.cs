@@ -16,7 +16,7 @@ internal static class ExportApi
         api.MapGet("/incidents/{id:int}/timeline.csv", ExportIncidentTimelineAsync).WithName("ExportIncidentTimeline")
             .WithTags("Export").WithSummary("One incident's timeline as CSV")
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem();
 
         api.MapGet("/timeline.csv", ExportTimelinesAsync).WithName("ExportTimelines")
             .WithTags("Export").WithSummary("Every matching incident's timeline as CSV, streamed")

@@ -12,12 +12,18 @@ internal static class NotificationsApi
 {
     public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").RequireAuthorization(Policies.Read).WithTags("Notifications");
-        api.MapPost("/notification-rules", CreateRule).WithName("CreateNotificationRule").RequiresPolicyOf<CreateNotificationRule.Command>().WithSummary("Add a notification rule: Email or Webhook, for some tiers and oblasts (Supervisor)");
+        // Every call here is a supervisor's: no key is a 401, a lesser role's key a 403 (said in the OpenAPI document too).
+        var api = app.MapGroup("/api").RequireAuthorization(Policies.Read).WithTags("Notifications")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        api.MapPost("/notification-rules", CreateRule).WithName("CreateNotificationRule").RequiresPolicyOf<CreateNotificationRule.Command>().ProducesValidationProblem()
+            .WithSummary("Add a notification rule: Email or Webhook, for some tiers and oblasts (Supervisor)");
         api.MapGet("/notification-rules", ListRules).WithName("ListNotificationRules").RequiresPolicyOf<ListNotificationRules.Query>().WithSummary("The notification rules in force; webhook secrets are never shown (Supervisor)");
-        api.MapGet("/notification-rules/{id:int}", GetRule).WithName("GetNotificationRule").RequiresPolicyOf<GetNotificationRule.Query>().WithSummary("One notification rule in force (where a new rule's Location points); 404 once deleted (Supervisor)");
-        api.MapDelete("/notification-rules/{id:int}", DeleteRule).WithName("DeleteNotificationRule").RequiresPolicyOf<DeleteNotificationRule.Command>().WithSummary("Delete a notification rule; its pending deliveries are not sent (Supervisor)");
-        api.MapGet("/notifications", ListDeliveries).WithName("ListNotificationDeliveries").RequiresPolicyOf<ListNotifications.Query>().WithSummary("The delivery log, newest first: { items, total } (Supervisor)");
+        api.MapGet("/notification-rules/{id:int}", GetRule).WithName("GetNotificationRule").RequiresPolicyOf<GetNotificationRule.Query>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("One notification rule in force (where a new rule's Location points); 404 once deleted (Supervisor)");
+        api.MapDelete("/notification-rules/{id:int}", DeleteRule).WithName("DeleteNotificationRule").RequiresPolicyOf<DeleteNotificationRule.Command>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Delete a notification rule; its pending deliveries are not sent (Supervisor)");
+        api.MapGet("/notifications", ListDeliveries).WithName("ListNotificationDeliveries").RequiresPolicyOf<ListNotifications.Query>().ProducesValidationProblem()
+            .WithSummary("The delivery log, newest first: { items, total } (Supervisor)");
         return app;
     }
 

@@ -29,7 +29,7 @@ internal static class ResponseApi
         incidents.MapGet("/{id:int}/duplicates", LikelyDuplicatesAsync).WithName("LikelyDuplicates")
             .WithSummary("Incidents that may be the same violation: same oblast, first violations within six hours");
 
-        api.MapGet("/coalition", RosterAsync).WithName("CoalitionRoster").WithTags("Response")
+        api.MapGet("/coalition", RosterAsync).WithName("CoalitionRoster").WithTags("Response").ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("The Coalition of the Willing roster: name, lead, contribution");
         return api;
     }

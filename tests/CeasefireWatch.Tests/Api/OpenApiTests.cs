@@ -70,6 +70,22 @@ public sealed class OpenApiTests(CeasefireWatchFactory app) : IClassFixture<Ceas
         Assert.Contains("application/problem+json", log.Responses["400"].Content!.Keys);
         var escalate = document.Paths["/api/incidents/{id}/escalate"].Operations![HttpMethod.Post];
         Assert.All(["400", "403", "404", "409"], status => Assert.Contains(status, escalate.Responses!.Keys));
+        // Found from outside: these calls answered 400, 401, 403 and 404 that the document did not declare.
+        foreach (var (path, method, statuses) in new (string, HttpMethod, string[])[]
+        {
+            ("/api/notification-rules", HttpMethod.Post, ["400", "401", "403"]),
+            ("/api/notification-rules", HttpMethod.Get, ["401", "403"]),
+            ("/api/notification-rules/{id}", HttpMethod.Get, ["401", "403", "404"]),
+            ("/api/notification-rules/{id}", HttpMethod.Delete, ["401", "403", "404"]),
+            ("/api/notifications", HttpMethod.Get, ["400", "401", "403"]),
+            ("/api/coalition", HttpMethod.Get, ["401"]),
+            ("/api/incidents/{id}/timeline.csv", HttpMethod.Get, ["400", "401", "404"]),
+        })
+        {
+            var responses = document.Paths[path].Operations![method].Responses!.Keys;
+            Assert.All(statuses, status => Assert.True(responses.Contains(status), $"{method} {path} does not declare {status}: {string.Join(", ", responses)}"));
+        }
+
         var import = document.Paths["/api/imports"].Operations![HttpMethod.Post];
         Assert.Contains("multipart/form-data", import.RequestBody!.Content!.Keys);
         Assert.Contains("413", import.Responses!.Keys);
