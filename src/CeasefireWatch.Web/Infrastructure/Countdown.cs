@@ -43,12 +43,15 @@ public static class Countdown
     /// "24 h", "90 min", "5 s" ("24 год", "90 хв", "5 с" in Ukrainian): an escalation window, exact to the tenth of a
     /// second (a window shorter than a minute is not "0m").
     /// </summary>
-    public static string Window(TimeSpan window) =>
+    public static string Window(TimeSpan window) => KeepTogether(
         window.TotalHours >= 1 && window.TotalHours == Math.Floor(window.TotalHours) ? Localization.Text.Format("{0} h", window.TotalHours.ToString("0", CultureInfo.InvariantCulture))
         : window.TotalMinutes >= 1 && window.TotalMinutes == Math.Floor(window.TotalMinutes) ? Localization.Text.Format("{0} min", window.TotalMinutes.ToString("0", CultureInfo.InvariantCulture))
-        : Seconds(window, "0.#");
+        : Seconds(window, "0.#"));
 
     /// <summary>A duration in seconds, "0.002 s" ("0.002 с"): the unit in the reader's language, the number invariant like every number the UI shows.</summary>
     public static string Seconds(TimeSpan duration, string format) =>
-        Localization.Text.Format("{0} s", duration.TotalSeconds.ToString(format, CultureInfo.InvariantCulture));
+        KeepTogether(Localization.Text.Format("{0} s", duration.TotalSeconds.ToString(format, CultureInfo.InvariantCulture)));
+
+    /// <summary>A number and its unit on one line: "24 h" broke as "24" / "h" on a 390 px phone.</summary>
+    private static string KeepTogether(string quantity) => quantity.Replace(' ', '\u00A0');
 }
