@@ -236,8 +236,8 @@ public sealed class OddInputTests
     {
         await using var app = new CeasefireWatchFactory { Tier2After = TimeSpan.FromSeconds(15), Tier3After = TimeSpan.FromSeconds(30) };
         var html = WebUtility.HtmlDecode(await (await app.SignedInAsAdminAsync()).GetHtmlAsync("/Reference"));
-        Assert.Contains("T0 + 15 s", html, StringComparison.Ordinal);
-        Assert.Contains("T0 + 30 s", html, StringComparison.Ordinal);
+        Assert.Contains("T0 + 15\u00A0s", html, StringComparison.Ordinal);
+        Assert.Contains("T0 + 30\u00A0s", html, StringComparison.Ordinal);
         Assert.DoesNotContain("0d 00h 00m", html, StringComparison.Ordinal);
     }
 
