@@ -1,3 +1,4 @@
+using System.Globalization;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -323,9 +324,7 @@ public sealed partial class NotificationSender(
     private void Record(NotificationDelivery delivery, DeliveryOutcome outcome, DateTime now)
     {
         delivery.Attempts += outcome.Tries;
-        delivery.LastAnswer = outcome.Answer.Length > NotificationDeliveryConfiguration.AnswerLength
-            ? outcome.Answer[..NotificationDeliveryConfiguration.AnswerLength]
-            : outcome.Answer;
+        delivery.LastAnswer = Printable(outcome.Answer, NotificationDeliveryConfiguration.AnswerLength);
         if (outcome.Tries > 0)
         {
             delivery.LastAttemptAt = now;
@@ -349,6 +348,47 @@ public sealed partial class NotificationSender(
             delivery.NextAttemptAt = now + Backoff(delivery.Attempts);
             LogWillRetry(delivery.Id, delivery.Event.ToString(), reference, rule.Name, delivery.Attempts, delivery.LastAnswer, delivery.NextAttemptAt);
         }
+    }
+
+    /// <summary>
+    /// An answer as the delivery log keeps it: one line of at most <paramref name="maxLength"/> characters, each control
+    /// character, direction override or lone surrogate written as <c>\uXXXX</c>. Part of an answer is the receiver's own
+    /// text (an HTTP reason phrase, an SMTP reply, quoted by .NET's errors): a NUL there cannot be stored in PostgreSQL
+    /// (the outcome was then never recorded and the delivery sent again and again), and an escape sequence would reach
+    /// the terminals that show the log.
+    /// </summary>
+    internal static string Printable(string answer, int maxLength)
+    {
+        var text = new System.Text.StringBuilder(Math.Min(answer.Length, maxLength));
+        for (var i = 0; i < answer.Length && text.Length < maxLength; i++)
+        {
+            var c = answer[i];
+            if (char.IsHighSurrogate(c) && i + 1 < answer.Length && char.IsLowSurrogate(answer[i + 1]))
+            {
+                if (text.Length + 2 > maxLength)
+                {
+                    break;
+                }
+
+                text.Append(c).Append(answer[++i]);
+            }
+            else if (char.IsControl(c) || char.IsSurrogate(c) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069'))
+            {
+                var escaped = string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+                if (text.Length + escaped.Length > maxLength)
+                {
+                    break;
+                }
+
+                text.Append(escaped);
+            }
+            else
+            {
+                text.Append(c);
+            }
+        }
+
+        return text.ToString();
     }
 
     private static TimeSpan Clamp(TimeSpan delay, TimeSpan longest) =>
