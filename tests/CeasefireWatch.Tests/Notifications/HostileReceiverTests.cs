@@ -84,4 +84,48 @@ public sealed class HostileReceiverTests
         Assert.DoesNotContain(delivery.LastAnswer!, char.IsControl);
         Assert.Equal(delivery.LastAttemptAt + NotificationSender.Backoff(delivery.Attempts), delivery.NextAttemptAt);
     }
+
+    /// <summary>
+    /// A 429 or 503 with <c>Retry-After: 3600</c>: the HTTP client's retry waited the hour inside the send, so the delivery
+    /// showed no try at all, its place stayed taken (four such answers took all of a rule's), and the contract's third
+    /// attempt within a minute never came. The quick retries keep their 2 s and 4 s; the receiver's wish is honoured
+    /// by the stored schedule once the round has failed.
+    /// </summary>
+    [Fact]
+    public async Task A_retry_after_of_an_hour_does_not_hold_the_round_of_tries()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(null, 429);
+        receiver.RetryAfter = "3600";
+        await using var app = NewApp();
+        var api = app.CreateApiClient();
+        await CreateRuleAsync(api, receiver.Url);
+        var started = app.Now;
+
+        await app.LogIncidentAsync(api, app.Now.AddHours(-25));
+        await WaitDeliveringAsync(app, async () => await DeliveryAsync(app) is { Status: DeliveryStatus.Delivered }, "the second try, 2 s later, is delivered");
+
+        var delivery = (await DeliveryAsync(app))!;
+        Assert.Equal(2, delivery.Attempts);
+        Assert.Equal(2, receiver.Received.Count);
+        Assert.True(delivery.DeliveredAt - started.UtcDateTime < TimeSpan.FromMinutes(1), $"Delivered at {delivery.DeliveredAt:O}, first try at {started:O}.");
+    }
+
+    [Theory]
+    [InlineData("120", 120)]
+    [InlineData("86400", 3600)]
+    public async Task After_a_failed_round_the_next_try_waits_for_the_receivers_retry_after_up_to_an_hour(string retryAfter, int waitSeconds)
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(null, 503, 503, 503);
+        receiver.RetryAfter = retryAfter;
+        await using var app = NewApp();
+        var api = app.CreateApiClient();
+        await CreateRuleAsync(api, receiver.Url);
+
+        await app.LogIncidentAsync(api, app.Now.AddHours(-25));
+        await WaitDeliveringAsync(app, async () => await DeliveryAsync(app) is { Attempts: > 0 }, "the round of tries is recorded");
+
+        var delivery = (await DeliveryAsync(app))!;
+        Assert.Equal((DeliveryStatus.Pending, 3), (delivery.Status, delivery.Attempts));
+        Assert.Equal(delivery.LastAttemptAt + TimeSpan.FromSeconds(waitSeconds), delivery.NextAttemptAt);
+    }
 }

@@ -345,7 +345,14 @@ public sealed partial class NotificationSender(
         }
         else
         {
-            delivery.NextAttemptAt = now + Backoff(delivery.Attempts);
+            // The receiver's Retry-After, when it asks for longer than the back-off, up to the longest wait.
+            var wait = Backoff(delivery.Attempts);
+            if (outcome.RetryAfter is { } asked && asked > wait)
+            {
+                wait = asked > LongestRetry ? LongestRetry : asked;
+            }
+
+            delivery.NextAttemptAt = now + wait;
             LogWillRetry(delivery.Id, delivery.Event.ToString(), reference, rule.Name, delivery.Attempts, delivery.LastAnswer, delivery.NextAttemptAt);
         }
     }
