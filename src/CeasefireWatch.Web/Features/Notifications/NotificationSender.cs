@@ -55,6 +55,13 @@ public sealed partial class NotificationSender(
     private DateTime notBefore = DateTime.MinValue;
 
     /// <summary>
+    /// What sends got but could not record (the database read-only, its disk full, the server gone), by delivery, and
+    /// when: the next look at such a delivery records this instead of sending it again. Without it a receiver got the
+    /// delivery again every 5 s for as long as the fault lasted. Lost with the process, like any unrecorded send.
+    /// </summary>
+    private readonly Dictionary<Guid, (DeliveryOutcome Outcome, DateTime At)> unrecorded = [];
+
+    /// <summary>
     /// The wait before the next send, doubling with each try made so far: 5 s after one failed try, 10 s after two,
     /// 20 s after three (a webhook's first send already holds three tries), up to an hour.
     /// </summary>
@@ -207,9 +214,20 @@ public sealed partial class NotificationSender(
                     return null;
                 }
 
+                bool taken;
                 lock (gate)
                 {
-                    inFlight[delivery.Id] = (delivery.RuleId, SendAsync(scope, claim, delivery, cancellationToken));
+                    // A look running beside this one (the tests' RunDueAsync beside the loop) may have started it meanwhile.
+                    taken = inFlight.ContainsKey(delivery.Id);
+                    if (!taken)
+                    {
+                        inFlight[delivery.Id] = (delivery.RuleId, SendAsync(scope, claim, delivery, cancellationToken));
+                    }
+                }
+
+                if (taken)
+                {
+                    await DisposeAsync(claim, scope);
                 }
             }
             catch
@@ -228,12 +246,31 @@ public sealed partial class NotificationSender(
         try
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            var outcome = await TryAsync(delivery, scope.ServiceProvider, cancellationToken);
-            Record(delivery, outcome, clock.GetUtcNow().UtcDateTime);
-            await db.SaveChangesAsync(cancellationToken);
-            if (claim is not null)
+            (DeliveryOutcome Outcome, DateTime At) result;
+            lock (gate)
             {
-                await claim.CommitAsync(cancellationToken);
+                unrecorded.Remove(delivery.Id, out result);
+            }
+
+            if (result.Outcome is null)
+            {
+                result.Outcome = await TryAsync(delivery, scope.ServiceProvider, cancellationToken);
+                result.At = clock.GetUtcNow().UtcDateTime;
+            }
+
+            Record(delivery, result.Outcome, result.At);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                if (claim is not null)
+                {
+                    await claim.CommitAsync(cancellationToken);
+                }
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                Keep(delivery.Id, result);
+                throw;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -257,6 +294,21 @@ public sealed partial class NotificationSender(
             }
 
             signal.Notify();
+        }
+    }
+
+    /// <summary>Keeps an outcome to record later; those older than the give-up age are dropped (the delivery is long settled).</summary>
+    private void Keep(Guid deliveryId, (DeliveryOutcome Outcome, DateTime At) result)
+    {
+        lock (gate)
+        {
+            var stale = result.At - options.Value.GiveUpAfter;
+            foreach (var id in unrecorded.Where(u => u.Value.At < stale).Select(u => u.Key).ToList())
+            {
+                unrecorded.Remove(id);
+            }
+
+            unrecorded[deliveryId] = result;
         }
     }
 
