@@ -71,8 +71,11 @@ public static class CreateNotificationRule
             RuleFor(c => c.Target).Must(IsEmailAddress)
                 .When(c => IsEmail(c) && !string.IsNullOrWhiteSpace(c.Target))
                 .WithMessage(c => Text.Format("\"{0}\" is not an email address (name@example.org).", c.Target));
-            RuleFor(c => c.Target).Must(IsHttpUrl)
+            RuleFor(c => c.Target).Must(t => !HasInnerWhiteSpace(t))
                 .When(c => IsWebhook(c) && !string.IsNullOrWhiteSpace(c.Target))
+                .WithMessage(c => Text.Format("\"{0}\" holds a space or a line break; a URL has none (write a space as %20).", c.Target));
+            RuleFor(c => c.Target).Must(IsHttpUrl)
+                .When(c => IsWebhook(c) && !string.IsNullOrWhiteSpace(c.Target) && !HasInnerWhiteSpace(c.Target))
                 .WithMessage(c => Text.Format("\"{0}\" is not an absolute http or https URL (https://hooks.example.org/path).", c.Target));
             RuleFor(c => c.Target).Must(t => !WebhookAddresses.IsRefusedLiteral(t))
                 .When(c => IsWebhook(c) && IsHttpUrl(c.Target))
@@ -114,8 +117,15 @@ public static class CreateNotificationRule
             && !mailbox.Address.Any(char.IsWhiteSpace);
     }
 
+    /// <summary>
+    /// A space, tab or line break inside the text (around it is trimmed). <see cref="Uri"/> takes such a URL and
+    /// percent-encodes them, so the rule was stored as typed and its webhook POSTed somewhere else.
+    /// </summary>
+    public static bool HasInnerWhiteSpace(string? text) => text is not null && text.Trim().Any(char.IsWhiteSpace);
+
     public static bool IsHttpUrl(string? text) =>
-        Uri.TryCreate(text?.Trim(), UriKind.Absolute, out var uri)
+        !HasInnerWhiteSpace(text)
+        && Uri.TryCreate(text?.Trim(), UriKind.Absolute, out var uri)
         && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
         && !string.IsNullOrEmpty(uri.Host)
         && string.IsNullOrEmpty(uri.UserInfo);
