@@ -32,7 +32,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
             Received.Enqueue(new Request(
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
                 body.ToArray()));
-            return Results.StatusCode(script.TryDequeue(out var status) ? status : 200);
+            var status = script.TryDequeue(out var scripted) ? scripted : 200;
+            if (RetryAfter is { } retryAfter && status >= 300)
+            {
+                context.Response.Headers.RetryAfter = retryAfter;
+            }
+
+            return Results.StatusCode(status);
         });
 
         // A receiver that takes the POST and never answers, until released or the caller gives up.
@@ -54,6 +60,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>When set, every answer but 2xx carries this <c>Retry-After</c> (seconds, or an HTTP date).</summary>
+    public string? RetryAfter { get; set; }
 
     public string Url => $"http://127.0.0.1:{Port}/hook";
 

@@ -273,6 +273,41 @@ public sealed class NotificationDeliveryTests
         Assert.Contains("the rule was deleted", delivery.LastAnswer, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Found from outside: a rule deleted while its delivery waited in its back-off (20 s after a failed round, up to an
+    /// hour later on) left the delivery "Pending" in the log, with a next try that would never come, until the sender
+    /// reached it. The deletion fails its pending deliveries at once.
+    /// </summary>
+    [Fact]
+    public async Task Deleting_a_rule_fails_its_deliveries_waiting_for_a_retry_at_once()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(null, 500, 500, 500);
+        await using var app = NewApp();
+        var api = app.CreateApiClient();
+        var rule = (await CreateRuleAsync(api, new { name = "Failing hook", channel = "Webhook", target = receiver.Url, secret = Secret })).GetProperty("id").GetInt32();
+        await app.LogIncidentAsync(api);
+        await WaitDeliveringAsync(app, async () => (await DeliveriesAsync(app)).Single().Attempts == 3, "the failed round is recorded");
+        Assert.Equal(DeliveryStatus.Pending, (await DeliveriesAsync(app)).Single().Status);
+
+        using (var deleted = await api.DeleteAsync($"/api/notification-rules/{rule}", Ct))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        using var log = await api.GetAsync("/api/notifications", Ct);
+        using var page = JsonDocument.Parse(await log.Content.ReadAsStringAsync(Ct));
+        var row = Assert.Single(page.RootElement.GetProperty("items").EnumerateArray());
+        Assert.Equal("Failed", row.GetProperty("status").GetString());
+        Assert.Equal(3, row.GetProperty("attempts").GetInt32());
+        Assert.Equal(DeleteNotificationRule.NotTriedAgain, row.GetProperty("lastAnswer").GetString());
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("nextAttemptAt").ValueKind);
+
+        // And nothing more is sent when its next try would have come.
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        await app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<NotificationSender>().Single().RunDueAsync(Ct);
+        Assert.Equal(3, receiver.Received.Count);
+    }
+
     [Fact]
     public async Task A_receiver_that_redirects_is_answered_as_not_delivered_and_the_redirect_is_not_followed()
     {

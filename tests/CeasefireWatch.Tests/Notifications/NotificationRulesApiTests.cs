@@ -86,6 +86,10 @@ public sealed class NotificationRulesApiTests(CeasefireWatchFactory app) : IClas
         { """{"name":"x","channel":"Webhook","target":"http://[fe80::1]:8080/hook","secret":"0123456789abcdef"}""", "target" },
         { """{"name":"x","channel":"Webhook","target":"http://[::ffff:169.254.169.254]/","secret":"0123456789abcdef"}""", "target" },
         { """{"name":"x","channel":"Webhook","target":"http://[64:ff9b::a9fe:a9fe]/","secret":"0123456789abcdef"}""", "target" },
+        // Found from outside: taken, stored with the line break or space, and POSTed to an address percent-encoded from it.
+        { """{"name":"x","channel":"Webhook","target":"https://hooks.example.org/in\r\nX-Injected: 1","secret":"0123456789abcdef"}""", "target" },
+        { """{"name":"x","channel":"Webhook","target":"https://hooks.example.org/my hook","secret":"0123456789abcdef"}""", "target" },
+        { """{"name":"x","channel":"Webhook","target":"https://hooks.example.org/\tin","secret":"0123456789abcdef"}""", "target" },
         { """{"name":"x","channel":"Webhook","target":"https://hooks.example.org/"}""", "secret" },
         { """{"name":"x","channel":"Webhook","target":"https://hooks.example.org/","secret":"short"}""", "secret" },
         { """{"name":"x","channel":"Email","target":"a@example.org","stages":["Tier4"]}""", "stages" },
@@ -108,6 +112,17 @@ public sealed class NotificationRulesApiTests(CeasefireWatchFactory app) : IClas
 
         await AssertValidationProblemAsync(response, field);
         Assert.Equal(before, await RuleCountAsync());
+    }
+
+    [Fact]
+    public async Task A_webhook_url_with_a_space_or_a_line_break_is_refused_with_one_message_saying_so()
+    {
+        using var response = await api.PostAsJsonAsync(
+            "/api/notification-rules", new { name = "x", channel = "Webhook", target = "https://hooks.example.org/my hook", secret = "0123456789abcdef" }, Ct);
+
+        var errors = await AssertValidationProblemAsync(response, "target");
+        var message = Assert.Single(errors.GetProperty("target").EnumerateArray()).GetString();
+        Assert.Contains("space or a line break", message, StringComparison.Ordinal);
     }
 
     [Fact]

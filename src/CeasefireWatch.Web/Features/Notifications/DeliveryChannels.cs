@@ -14,7 +14,8 @@ namespace CeasefireWatch.Web.Features.Notifications;
 /// What one send got: delivered or not, how many tries it took, the last answer, and whether the rule was deleted between
 /// two tries (the rest were then not made).
 /// </summary>
-public sealed record DeliveryOutcome(bool Delivered, int Tries, string Answer, bool Withdrawn = false);
+/// <para><paramref name="RetryAfter"/>: how long the receiver asked to be left alone (a webhook's <c>Retry-After</c>).</para>
+public sealed record DeliveryOutcome(bool Delivered, int Tries, string Answer, bool Withdrawn = false, TimeSpan? RetryAfter = null);
 
 /// <summary>Email through the configured SMTP server, with MailKit: a text and an HTML part.</summary>
 public sealed class EmailChannel(IOptions<NotificationOptions> options)
@@ -63,7 +64,7 @@ public sealed class EmailChannel(IOptions<NotificationOptions> options)
 /// A signed JSON POST. The HTTP client's resilience pipeline (registered with the client) retries a non-2xx answer,
 /// a timeout or a refused connection a few times within seconds; <see cref="WebhookTries"/> counts each try.
 /// </summary>
-public sealed class WebhookChannel(IHttpClientFactory clients)
+public sealed class WebhookChannel(IHttpClientFactory clients, TimeProvider clock)
 {
     public const string ClientName = "webhooks";
     public const string EventHeader = "X-CeasefireWatch-Event";
@@ -92,7 +93,9 @@ public sealed class WebhookChannel(IHttpClientFactory clients)
         try
         {
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            return new DeliveryOutcome(response.IsSuccessStatusCode, Math.Max(1, tries.Count), Describe(response));
+            return new DeliveryOutcome(
+                response.IsSuccessStatusCode, Math.Max(1, tries.Count), Describe(response),
+                RetryAfter: response.IsSuccessStatusCode ? null : RetryAfter(response, clock.GetUtcNow()));
         }
         catch (WebhookTries.RuleDeletedException)
         {
@@ -103,6 +106,15 @@ public sealed class WebhookChannel(IHttpClientFactory clients)
             return new DeliveryOutcome(false, Math.Max(1, tries.Count), tries.LastAnswer ?? $"{ex.GetType().Name}: {ex.Message}");
         }
     }
+
+    /// <summary>The answer's <c>Retry-After</c> as a wait from <paramref name="now"/> (seconds, or an HTTP date); null when none or past.</summary>
+    internal static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now) =>
+        response.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } when delta > TimeSpan.Zero => delta,
+            { Date: { } date } when date > now => date - now,
+            _ => null,
+        };
 
     internal static string Describe(HttpResponseMessage response) =>
         $"HTTP {((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}".TrimEnd();

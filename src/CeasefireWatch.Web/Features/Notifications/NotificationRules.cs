@@ -71,8 +71,11 @@ public static class CreateNotificationRule
             RuleFor(c => c.Target).Must(IsEmailAddress)
                 .When(c => IsEmail(c) && !string.IsNullOrWhiteSpace(c.Target))
                 .WithMessage(c => Text.Format("\"{0}\" is not an email address (name@example.org).", c.Target));
-            RuleFor(c => c.Target).Must(IsHttpUrl)
+            RuleFor(c => c.Target).Must(t => !HasInnerWhiteSpace(t))
                 .When(c => IsWebhook(c) && !string.IsNullOrWhiteSpace(c.Target))
+                .WithMessage(c => Text.Format("\"{0}\" holds a space or a line break; a URL has none (write a space as %20).", c.Target));
+            RuleFor(c => c.Target).Must(IsHttpUrl)
+                .When(c => IsWebhook(c) && !string.IsNullOrWhiteSpace(c.Target) && !HasInnerWhiteSpace(c.Target))
                 .WithMessage(c => Text.Format("\"{0}\" is not an absolute http or https URL (https://hooks.example.org/path).", c.Target));
             RuleFor(c => c.Target).Must(t => !WebhookAddresses.IsRefusedLiteral(t))
                 .When(c => IsWebhook(c) && IsHttpUrl(c.Target))
@@ -114,8 +117,15 @@ public static class CreateNotificationRule
             && !mailbox.Address.Any(char.IsWhiteSpace);
     }
 
+    /// <summary>
+    /// A space, tab or line break inside the text (around it is trimmed). <see cref="Uri"/> takes such a URL and
+    /// percent-encodes them, so the rule was stored as typed and its webhook POSTed somewhere else.
+    /// </summary>
+    public static bool HasInnerWhiteSpace(string? text) => text is not null && text.Trim().Any(char.IsWhiteSpace);
+
     public static bool IsHttpUrl(string? text) =>
-        Uri.TryCreate(text?.Trim(), UriKind.Absolute, out var uri)
+        !HasInnerWhiteSpace(text)
+        && Uri.TryCreate(text?.Trim(), UriKind.Absolute, out var uri)
         && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
         && !string.IsNullOrEmpty(uri.Host)
         && string.IsNullOrEmpty(uri.UserInfo);
@@ -191,7 +201,10 @@ public static class DeleteNotificationRule
     [RequiresPolicy(Policies.Supervise)]
     public sealed record Command(int Id) : ICommand<string>;
 
-    public sealed class Handler(AppDbContext db, TimeProvider clock) : ICommandHandler<Command, string>
+    /// <summary>The last answer of a delivery its rule's deletion stopped while it waited for its next try.</summary>
+    public const string NotTriedAgain = "Not tried again: the rule was deleted.";
+
+    public sealed class Handler(AppDbContext db, TimeProvider clock, DatabaseSetup database, ILogger<Handler> logger) : ICommandHandler<Command, string>
     {
         public async ValueTask<string> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -199,9 +212,50 @@ public static class DeleteNotificationRule
                 ?? throw new NotFoundException($"There is no notification rule with id {command.Id}.");
             rule.DeletedAt = clock.GetUtcNow().UtcDateTime;
             await db.SaveChangesAsync(cancellationToken);
+
+            // Its deliveries waiting for their next try are failed now: in their back-off (up to an hour) they showed
+            // "Pending" and a next try that would never come. One due now is left to the sender, which is sending it or
+            // fails it at its next look (a send under way stops before its next try: WebhookTries), and records its
+            // tries. The deletion above stands either way.
+            try
+            {
+                await FailWaitingAsync(rule.Id, rule.DeletedAt.Value, cancellationToken);
+            }
+            catch (Exception ex) when (StorageFailure.Is(ex))
+            {
+                LogPendingLeft(logger, rule.Name, ex);
+            }
+
             return rule.Name;
         }
+
+        private async Task FailWaitingAsync(int ruleId, DateTime now, CancellationToken cancellationToken)
+        {
+            if (database.IsPostgres)
+            {
+                // A delivery another instance's send holds right now (FOR UPDATE, until its outcome is recorded) is left
+                // to that send: waiting for it could outlast the command timeout.
+                await db.Database.ExecuteSqlAsync($"""
+                    UPDATE "NotificationDeliveries" SET "Status" = 'Failed', "LastAnswer" = {NotTriedAgain}
+                    WHERE "Id" IN (
+                        SELECT "Id" FROM "NotificationDeliveries"
+                        WHERE "RuleId" = {ruleId} AND "Status" = 'Pending' AND "NextAttemptAt" > {now}
+                        FOR UPDATE SKIP LOCKED)
+                    """, cancellationToken);
+                return;
+            }
+
+            await db.Set<NotificationDelivery>()
+                .Where(d => d.RuleId == ruleId && d.Status == DeliveryStatus.Pending && d.NextAttemptAt > now)
+                .ExecuteUpdateAsync(set => set.SetProperty(d => d.Status, DeliveryStatus.Failed).SetProperty(d => d.LastAnswer, NotTriedAgain), cancellationToken);
+        }
     }
+
+    private static readonly Action<ILogger, string, Exception?> PendingLeft = LoggerMessage.Define<string>(
+        LogLevel.Warning, new EventId(1, "PendingDeliveriesLeft"),
+        "Rule {Rule} is deleted; its deliveries waiting for a retry could not be marked failed now (the sender fails them when they fall due)");
+
+    private static void LogPendingLeft(ILogger logger, string rule, Exception exception) => PendingLeft(logger, rule, exception);
 }
 
 /// <summary>The delivery log, newest first: each notification's rule, event, incident, tries and last answer.</summary>

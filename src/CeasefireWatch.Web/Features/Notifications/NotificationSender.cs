@@ -1,3 +1,4 @@
+using System.Globalization;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -52,6 +53,13 @@ public sealed partial class NotificationSender(
 
     /// <summary>After a send could not be recorded (the database, say), no new one before this: a failing store is not hammered.</summary>
     private DateTime notBefore = DateTime.MinValue;
+
+    /// <summary>
+    /// What sends got but could not record (the database read-only, its disk full, the server gone), by delivery, and
+    /// when: the next look at such a delivery records this instead of sending it again. Without it a receiver got the
+    /// delivery again every 5 s for as long as the fault lasted. Lost with the process, like any unrecorded send.
+    /// </summary>
+    private readonly Dictionary<Guid, (DeliveryOutcome Outcome, DateTime At)> unrecorded = [];
 
     /// <summary>
     /// The wait before the next send, doubling with each try made so far: 5 s after one failed try, 10 s after two,
@@ -206,9 +214,20 @@ public sealed partial class NotificationSender(
                     return null;
                 }
 
+                bool taken;
                 lock (gate)
                 {
-                    inFlight[delivery.Id] = (delivery.RuleId, SendAsync(scope, claim, delivery, cancellationToken));
+                    // A look running beside this one (the tests' RunDueAsync beside the loop) may have started it meanwhile.
+                    taken = inFlight.ContainsKey(delivery.Id);
+                    if (!taken)
+                    {
+                        inFlight[delivery.Id] = (delivery.RuleId, SendAsync(scope, claim, delivery, cancellationToken));
+                    }
+                }
+
+                if (taken)
+                {
+                    await DisposeAsync(claim, scope);
                 }
             }
             catch
@@ -227,12 +246,31 @@ public sealed partial class NotificationSender(
         try
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            var outcome = await TryAsync(delivery, scope.ServiceProvider, cancellationToken);
-            Record(delivery, outcome, clock.GetUtcNow().UtcDateTime);
-            await db.SaveChangesAsync(cancellationToken);
-            if (claim is not null)
+            (DeliveryOutcome Outcome, DateTime At) result;
+            lock (gate)
             {
-                await claim.CommitAsync(cancellationToken);
+                unrecorded.Remove(delivery.Id, out result);
+            }
+
+            if (result.Outcome is null)
+            {
+                result.Outcome = await TryAsync(delivery, scope.ServiceProvider, cancellationToken);
+                result.At = clock.GetUtcNow().UtcDateTime;
+            }
+
+            Record(delivery, result.Outcome, result.At);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                if (claim is not null)
+                {
+                    await claim.CommitAsync(cancellationToken);
+                }
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                Keep(delivery.Id, result);
+                throw;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -256,6 +294,21 @@ public sealed partial class NotificationSender(
             }
 
             signal.Notify();
+        }
+    }
+
+    /// <summary>Keeps an outcome to record later; those older than the give-up age are dropped (the delivery is long settled).</summary>
+    private void Keep(Guid deliveryId, (DeliveryOutcome Outcome, DateTime At) result)
+    {
+        lock (gate)
+        {
+            var stale = result.At - options.Value.GiveUpAfter;
+            foreach (var id in unrecorded.Where(u => u.Value.At < stale).Select(u => u.Key).ToList())
+            {
+                unrecorded.Remove(id);
+            }
+
+            unrecorded[deliveryId] = result;
         }
     }
 
@@ -323,9 +376,7 @@ public sealed partial class NotificationSender(
     private void Record(NotificationDelivery delivery, DeliveryOutcome outcome, DateTime now)
     {
         delivery.Attempts += outcome.Tries;
-        delivery.LastAnswer = outcome.Answer.Length > NotificationDeliveryConfiguration.AnswerLength
-            ? outcome.Answer[..NotificationDeliveryConfiguration.AnswerLength]
-            : outcome.Answer;
+        delivery.LastAnswer = Printable(outcome.Answer, NotificationDeliveryConfiguration.AnswerLength);
         if (outcome.Tries > 0)
         {
             delivery.LastAttemptAt = now;
@@ -346,9 +397,57 @@ public sealed partial class NotificationSender(
         }
         else
         {
-            delivery.NextAttemptAt = now + Backoff(delivery.Attempts);
+            // The receiver's Retry-After, when it asks for longer than the back-off, up to the longest wait.
+            var wait = Backoff(delivery.Attempts);
+            if (outcome.RetryAfter is { } asked && asked > wait)
+            {
+                wait = asked > LongestRetry ? LongestRetry : asked;
+            }
+
+            delivery.NextAttemptAt = now + wait;
             LogWillRetry(delivery.Id, delivery.Event.ToString(), reference, rule.Name, delivery.Attempts, delivery.LastAnswer, delivery.NextAttemptAt);
         }
+    }
+
+    /// <summary>
+    /// An answer as the delivery log keeps it: one line of at most <paramref name="maxLength"/> characters, each control
+    /// character, direction override or lone surrogate written as <c>\uXXXX</c>. Part of an answer is the receiver's own
+    /// text (an HTTP reason phrase, an SMTP reply, quoted by .NET's errors): a NUL there cannot be stored in PostgreSQL
+    /// (the outcome was then never recorded and the delivery sent again and again), and an escape sequence would reach
+    /// the terminals that show the log.
+    /// </summary>
+    internal static string Printable(string answer, int maxLength)
+    {
+        var text = new System.Text.StringBuilder(Math.Min(answer.Length, maxLength));
+        for (var i = 0; i < answer.Length && text.Length < maxLength; i++)
+        {
+            var c = answer[i];
+            if (char.IsHighSurrogate(c) && i + 1 < answer.Length && char.IsLowSurrogate(answer[i + 1]))
+            {
+                if (text.Length + 2 > maxLength)
+                {
+                    break;
+                }
+
+                text.Append(c).Append(answer[++i]);
+            }
+            else if (char.IsControl(c) || char.IsSurrogate(c) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069'))
+            {
+                var escaped = string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+                if (text.Length + escaped.Length > maxLength)
+                {
+                    break;
+                }
+
+                text.Append(escaped);
+            }
+            else
+            {
+                text.Append(c);
+            }
+        }
+
+        return text.ToString();
     }
 
     private static TimeSpan Clamp(TimeSpan delay, TimeSpan longest) =>

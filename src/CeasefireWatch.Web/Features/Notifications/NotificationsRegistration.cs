@@ -43,6 +43,11 @@ public static class NotificationsRegistration
                     Delay = WebhookFirstRetryDelay,
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = false,
+
+                    // A receiver's Retry-After (an hour, say) would be waited inside the send: the delivery shows no try,
+                    // keeps its place, and the third try does not come within the minute CONTRACT.md promises. The quick
+                    // tries keep their pace; the sender's stored schedule honours Retry-After once the round has failed.
+                    ShouldRetryAfterHeader = false,
                     ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
                     {
                         { Result: { } response } => !response.IsSuccessStatusCode,

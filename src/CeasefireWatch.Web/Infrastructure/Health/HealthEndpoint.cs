@@ -41,6 +41,34 @@ internal sealed class EngineLagCheck(HealthMonitor monitor) : IHealthCheck
     }
 }
 
+/// <summary>
+/// PostgreSQL: this instance's clock must agree with the database server's, which every instance sees: degraded (still
+/// 200) when they differ by more than <c>Health:MaxClockSkew</c>, since the instance then enters tiers early or late.
+/// </summary>
+internal sealed class ClockCheck(HealthMonitor monitor) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var reading = await monitor.ReadAsync(cancellationToken);
+        if (reading.ClockSkew is not { } skew)
+        {
+            return HealthCheckResult.Healthy("Not compared (one instance on SQLite, or Health:MaxClockSkew is zero).");
+        }
+
+        var data = new Dictionary<string, object>
+        {
+            ["skewSeconds"] = Math.Round(skew.TotalSeconds, 3),
+            ["maxSkewSeconds"] = reading.MaxClockSkew.TotalSeconds,
+        };
+        return reading.ClockApart
+            ? HealthCheckResult.Degraded(
+                string.Create(CultureInfo.InvariantCulture,
+                    $"This instance's clock is {skew.Duration().TotalSeconds:0.0} s {(skew > TimeSpan.Zero ? "ahead of" : "behind")} the database server's (more than {reading.MaxClockSkew.TotalSeconds:0.#} s): it enters tiers that far {(skew > TimeSpan.Zero ? "early" : "late")}. Synchronise the clocks (NTP)."),
+                data: data)
+            : HealthCheckResult.Healthy("This instance's clock agrees with the database server's.", data);
+    }
+}
+
 internal static class HealthEndpoint
 {
     public static IServiceCollection AddCeasefireWatchHealth(this IServiceCollection services, IConfiguration configuration)
@@ -49,7 +77,8 @@ internal static class HealthEndpoint
         services.AddSingleton<HealthMonitor>();
         services.AddHealthChecks()
             .AddCheck<DatabaseWritableCheck>("database")
-            .AddCheck<EngineLagCheck>("engine");
+            .AddCheck<EngineLagCheck>("engine")
+            .AddCheck<ClockCheck>("clock");
         return services;
     }
 

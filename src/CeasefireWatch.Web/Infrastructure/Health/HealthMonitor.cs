@@ -15,6 +15,13 @@ public sealed class HealthOptions
     /// <summary>The engine is degraded when the oldest tier that fell due but is not yet entered is older than this.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan MaxEngineLag { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// PostgreSQL: the clock check is degraded when this instance's clock and the database server's differ by more than
+    /// this (zero: not compared). Every instance enters tiers and times retries on its own clock.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>
@@ -28,7 +35,8 @@ public sealed class HealthOptions
 /// engine) keeps the answer at "cannot be written" for <see cref="RefusedWriteMemory"/> after it, whatever the probe says.
 /// </para>
 /// </summary>
-public sealed class HealthMonitor(IServiceScopeFactory scopes, TimeProvider clock, IOptions<HealthOptions> options) : IDisposable
+public sealed partial class HealthMonitor(
+    IServiceScopeFactory scopes, TimeProvider clock, IOptions<HealthOptions> options, DatabaseSetup database, ILogger<HealthMonitor> logger) : IDisposable
 {
     private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
@@ -46,9 +54,17 @@ public sealed class HealthMonitor(IServiceScopeFactory scopes, TimeProvider cloc
 
     private sealed record RefusedWrite(DateTime At, string Problem);
 
-    /// <summary>What health reports: storage and engine, as of <see cref="At"/>.</summary>
-    public sealed record Reading(DateTime At, string? StorageProblem, DateTime? OldestDueAt, TimeSpan MaxEngineLag)
+    /// <summary>Whether the last reading found the clocks apart (logged once when they part, once when they agree again).</summary>
+    private bool clockApart;
+
+    /// <summary>
+    /// What health reports: storage, engine and (PostgreSQL) how far this instance's clock is ahead of the database
+    /// server's (<see cref="ClockSkew"/>, negative when behind; null when not compared), as of <see cref="At"/>.
+    /// </summary>
+    public sealed record Reading(DateTime At, string? StorageProblem, DateTime? OldestDueAt, TimeSpan MaxEngineLag, TimeSpan? ClockSkew = null, TimeSpan MaxClockSkew = default)
     {
+        public bool ClockApart => ClockSkew is { } skew && MaxClockSkew > TimeSpan.Zero && skew.Duration() > MaxClockSkew;
+
         public bool Writable => StorageProblem is null;
 
         /// <summary>How long the oldest due tier has waited; zero when none is waiting.</summary>
@@ -121,8 +137,56 @@ public sealed class HealthMonitor(IServiceScopeFactory scopes, TimeProvider cloc
             storageProblem ??= StorageFailure.Describe(ex);
         }
 
-        return new Reading(now, storageProblem, oldestDue, options.Value.MaxEngineLag);
+        TimeSpan? skew = null;
+        if (database.IsPostgres && options.Value.MaxClockSkew > TimeSpan.Zero)
+        {
+            try
+            {
+                skew = await ClockSkewAsync(db, cancellationToken);
+            }
+            catch (Exception ex) when (StorageFailure.Is(ex))
+            {
+                storageProblem ??= StorageFailure.Describe(ex);
+            }
+        }
+
+        var reading = new Reading(now, storageProblem, oldestDue, options.Value.MaxEngineLag, skew, options.Value.MaxClockSkew);
+        if (skew is { } apart && reading.ClockApart != clockApart)
+        {
+            clockApart = reading.ClockApart;
+            if (clockApart)
+            {
+                LogClockApart(apart.TotalSeconds, options.Value.MaxClockSkew.TotalSeconds);
+            }
+            else
+            {
+                LogClockAgrees(apart.TotalSeconds);
+            }
+        }
+
+        return reading;
     }
+
+    /// <summary>
+    /// This instance's clock minus the database server's, read halfway through one round trip. The instances share one
+    /// database and each enters the tiers that fell due by its own clock: one running ahead enters them early (and one
+    /// behind leaves them to the others), and one's retries fall due early for another. The server's clock is the one
+    /// they all see, so each compares itself with it.
+    /// </summary>
+    private async Task<TimeSpan> ClockSkewAsync(AppDbContext db, CancellationToken cancellationToken)
+    {
+        var before = clock.GetUtcNow();
+        var server = (await db.Database.SqlQueryRaw<DateTime>("SELECT clock_timestamp() AS \"Value\"").ToListAsync(cancellationToken))[0];
+        var after = clock.GetUtcNow();
+        var local = before + ((after - before) / 2);
+        return local.UtcDateTime - DateTime.SpecifyKind(server, DateTimeKind.Utc);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "This instance's clock is {SkewSeconds:0.0} s ahead of the database server's (negative: behind; more than {MaxSeconds:0.#} s): it enters tiers and times retries that far off. Synchronise the clocks (NTP)")]
+    private partial void LogClockApart(double skewSeconds, double maxSeconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "This instance's clock agrees with the database server's again ({SkewSeconds:0.0} s apart)")]
+    private partial void LogClockAgrees(double skewSeconds);
 
     /// <summary>
     /// The earliest deadline an active incident has reached without its tier entered, or null. One plain command rather
