@@ -280,9 +280,11 @@ public static partial class ImportCsv
         // events (an export pulled this afternoon) are taken as over at the import, so they too are history, resolved in
         // tier 1, rather than refused for ending in the future. A day still to come is named once, as the event_date
         // in the future, not a second time for an end that would follow from it.
+        // The calendar's last day has no next midnight: its end is taken as the calendar's last tick (it is refused as in
+        // the future anyway, and was a 500 when AddDays overflowed).
         DateTimeOffset? start = null, end = null;
         if (day is { } d && KyivTime.TryToUtc(d.ToDateTime(TimeOnly.MinValue), out var startUtc, out _)
-            && KyivTime.TryToUtc(d.AddDays(1).ToDateTime(TimeOnly.MinValue), out var endUtc, out _))
+            && KyivTime.TryToUtc(d < DateOnly.MaxValue ? d.AddDays(1).ToDateTime(TimeOnly.MinValue) : DateTime.MaxValue, out var endUtc, out _))
         {
             var began = new DateTimeOffset(startUtc, TimeSpan.Zero);
             var dayEnd = new DateTimeOffset(endUtc, TimeSpan.Zero);
