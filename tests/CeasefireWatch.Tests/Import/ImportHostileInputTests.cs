@@ -1,5 +1,6 @@
 using CeasefireWatch.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using static CeasefireWatch.Tests.Infrastructure.CeasefireWatchFactory;
 using static CeasefireWatch.Tests.Infrastructure.Imports;
 
 namespace CeasefireWatch.Tests.Import;
@@ -28,5 +29,38 @@ public sealed class ImportHostileInputTests
         Assert.Equal((2L, "event_date"), (line.Line, line.Column));
         Assert.Contains(date.StartsWith("0001", StringComparison.Ordinal) ? "after 2014" : "in the future", line.Reason, StringComparison.Ordinal);
         Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
+    }
+    /// <summary>
+    /// Found from outside: a quote opened in the last cell of a line and never closed swallowed every later line into that
+    /// cell, so a file of three incidents imported as one whose description held the other two (200, "rows": 1). Text
+    /// after a closing quote was silently joined to the cell. Both are bad lines naming the broken quoting; a stray quote
+    /// inside an unquoted cell (<c>5" shell</c>) is unambiguous and kept as text.
+    /// </summary>
+    [Fact]
+    public async Task Broken_quoting_is_a_bad_line_and_never_swallows_later_lines()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var client = app.CreateApiClient();
+        var at = Iso(app.Now.AddHours(-1));
+
+        var unclosed = await AssertRejectedAsync(await PostAsync(client, "title,occurred_at,oblast,description\r\n"
+            + $"First,{at},Sumy,\"he said \"\"hi\r\n"
+            + $"Second,{at},Sumy,second\r\n"
+            + $"Third,{at},Sumy,third\r\n"));
+        var line = Assert.Single(unclosed);
+        Assert.Equal((2L, "(line)"), (line.Line, line.Column));
+        Assert.Contains("never closed", line.Reason, StringComparison.Ordinal);
+
+        var after = await AssertRejectedAsync(await PostAsync(client, "title,occurred_at,oblast,description\r\n"
+            + $"First,{at},Sumy,fine\r\n"
+            + $"Second,{at},Sumy,\"the \"\"Sunflower\"\" market\"z\r\n"));
+        line = Assert.Single(after);
+        Assert.Equal((3L, "(line)"), (line.Line, line.Column));
+        Assert.Contains("after its closing quote", line.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
+
+        var stray = await AssertImportedAsync(await PostAsync(client, "title,occurred_at,oblast\r\n" + $"5\" shell,{at},Sumy\r\n"));
+        Assert.Equal(1, stray.GetProperty("imported").GetInt32());
+        Assert.Equal("5\" shell", await app.WithDbAsync(db => db.Incidents.Select(i => i.Title).SingleAsync(Ct)));
     }
 }

@@ -113,10 +113,21 @@ public static partial class ImportCsv
 
     public static async Task<Result> ReadAsync(Stream content, TimeProvider clock, CancellationToken cancellationToken)
     {
+        // Broken quoting is a bad line, not something to guess at: recovered, an unclosed quote runs to the end of the
+        // file (the later lines vanish into one cell) and text after a closing quote is silently joined to the cell. A
+        // stray quote inside an unquoted cell (5" shell) is unambiguous and kept as text.
+        var brokenQuoting = new Dictionary<long, CsvMalformedReason>();
         var options = CsvReaderOptions.Default with
         {
             FieldCountMismatch = CsvFieldCountHandling.Allow,
             MissingField = CsvMissingFieldHandling.ReturnEmpty,
+            OnMalformedRecord = malformed =>
+            {
+                if (malformed.Reason is CsvMalformedReason.UnterminatedQuote or CsvMalformedReason.TextAfterClosingQuote)
+                {
+                    brokenQuoting.TryAdd(malformed.RecordNumber, malformed.Reason);
+                }
+            },
         };
         await using var reader = CsvReader.Create(content, options, leaveOpen: true);
         try
@@ -153,6 +164,14 @@ public static partial class ImportCsv
             {
                 // As a spreadsheet numbers rows: the header is line 1.
                 var line = reader.RowNumber + 1;
+                if (brokenQuoting.Remove(line, out var quoting))
+                {
+                    bad.Add(new BadLine(line, "(line)", quoting == CsvMalformedReason.UnterminatedQuote
+                        ? "A quoted cell on this line is never closed, so every later line would be read into it. Close the quote; a quote inside a quoted cell is written twice (\"\")."
+                        : "A quoted cell on this line has text after its closing quote. Put the whole cell in quotes and write a quote inside it twice (\"the \"\"Sunflower\"\" market\")."));
+                    continue;
+                }
+
                 if (reader.FieldCount != headers.Count)
                 {
                     bad.Add(new BadLine(line, "(line)", $"The line has {reader.FieldCount} columns; the header has {headers.Count}."));
