@@ -63,4 +63,33 @@ public sealed class ImportHostileInputTests
         Assert.Equal(1, stray.GetProperty("imported").GetInt32());
         Assert.Equal("5\" shell", await app.WithDbAsync(db => db.Incidents.Select(i => i.Title).SingleAsync(Ct)));
     }
+    /// <summary>
+    /// Found from outside: an Excel workbook (.xlsx is a zip) or any binary file sent instead of a CSV was answered with
+    /// its bytes echoed as "a header of PK…", and a 10 MB file of one line was answered with a 10 MB message (the page
+    /// showed it too). A binary file is named as such, with what to do; what the answer quotes from the file is clipped.
+    /// </summary>
+    [Fact]
+    public async Task A_workbook_or_binary_file_is_named_as_not_csv_and_the_answer_quotes_only_a_little_of_the_file()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var client = app.CreateApiClient();
+
+        byte[] xlsx = [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00, 0xFF, 0xFE, (byte)',', 0x01];
+        var workbook = await Problems.AssertValidationProblemAsync(await PostAsync(client, xlsx), "file");
+        var said = workbook.GetProperty("file")[0].GetString()!;
+        Assert.Contains("not a CSV text file", said, StringComparison.Ordinal);
+        Assert.Contains("CSV UTF-8", said, StringComparison.Ordinal);
+        Assert.DoesNotContain("PK", said, StringComparison.Ordinal);
+
+        var longHeader = await Problems.AssertValidationProblemAsync(await PostAsync(client, new string('x', 1_000_000) + ",y\r\n1,2\r\n"), "file");
+        Assert.InRange(longHeader.GetProperty("file")[0].GetString()!.Length, 1, 2_000);
+
+        var longCell = new string('9', 1_000_000);
+        var lines = await AssertRejectedAsync(await PostAsync(client, "title,occurred_at,oblast,latitude,longitude\r\n"
+            + $"Long,{longCell},{longCell},{longCell},{longCell}\r\n"));
+        Assert.Equal(["latitude", "longitude", "oblast", "occurred_at"], lines.Select(l => l.Column).Order(StringComparer.Ordinal));
+        Assert.All(lines, l => Assert.InRange(l.Reason.Length, 1, 300));
+        Assert.All(lines, l => Assert.Contains("…", l.Reason, StringComparison.Ordinal));
+        Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
+    }
 }

@@ -142,14 +142,13 @@ public static partial class ImportCsv
         var headers = reader.Headers.Select(h => h.Trim()).ToList();
         if (Detect(headers) is not { } format)
         {
-            var seen = headers.Count == 0 ? "an empty file" : $"a header of {string.Join(", ", headers.Take(20))}";
-            return new Result(null, [], [], $"Unknown format: {seen}. {ExpectedHeaders}");
+            return new Result(null, [], [], UnknownFormat(headers));
         }
 
         // Two columns of one name: which one is meant cannot be known, and reading either would drop the other silently.
         if (headers.Where(h => h.Length > 0).GroupBy(h => h, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {
-            return new Result(null, [], [], $"The header names {twice.Key} more than once; keep one column of each name.");
+            return new Result(null, [], [], $"The header names {Quoted(twice.Key)} more than once; keep one column of each name.");
         }
 
         var index = headers.Select((h, i) => (h, i)).GroupBy(x => x.h, StringComparer.OrdinalIgnoreCase)
@@ -204,6 +203,33 @@ public static partial class ImportCsv
 
         bad.Sort((a, b) => a.Line.CompareTo(b.Line));
         return new Result(format, rows, bad, null);
+    }
+
+    /// <summary>The most of a cell or header name an answer quotes: enough to find it, never the file sent back.</summary>
+    internal const int QuotedLength = 60;
+
+    /// <summary>A cell's text as an answer quotes it, clipped to <see cref="QuotedLength"/> characters.</summary>
+    internal static string Quoted(string text) => text.Length <= QuotedLength ? text : string.Concat(text.AsSpan(0, QuotedLength - 1), "…");
+
+    /// <summary>
+    /// Why a header is not one of the formats. A file whose first line holds control characters or bytes that are not
+    /// text (a workbook saved as .xlsx is a zip; .xls, a PDF or an image) is said to be no CSV at all, without its bytes.
+    /// </summary>
+    private static string UnknownFormat(List<string> headers)
+    {
+        if (headers.Count == 0)
+        {
+            return $"Unknown format: an empty file. {ExpectedHeaders}";
+        }
+
+        if (headers.Any(h => h.Contains('\uFFFD', StringComparison.Ordinal) || PlainTextRule.FirstControlCharacter(h) is not null))
+        {
+            return "The file is not a CSV text file (a spreadsheet workbook such as .xlsx, a zip or another binary file?): " +
+                $"save it from the spreadsheet as CSV UTF-8 and import that. {ExpectedHeaders}";
+        }
+
+        var shown = string.Join(", ", headers.Take(20).Select(Quoted)) + (headers.Count > 20 ? ", …" : string.Empty);
+        return $"Unknown format: a header of {shown}. {ExpectedHeaders}";
     }
 
     private static readonly Dictionary<string, string> IncidentColumnOf = new()
@@ -417,7 +443,7 @@ public static partial class ImportCsv
                 return instant;
             }
 
-            Fail(column, $"'{text}' is not a time with an offset; write ISO 8601 such as {ContractText.InstantExample} or 2026-02-04 08:00:00+02:00.");
+            Fail(column, $"'{Quoted(text)}' is not a time with an offset; write ISO 8601 such as {ContractText.InstantExample} or 2026-02-04 08:00:00+02:00.");
             return null;
         }
 
@@ -437,7 +463,7 @@ public static partial class ImportCsv
                 return day;
             }
 
-            Fail(column, $"'{text}' is not a date; write it as 2024-01-15 or 15 January 2024.");
+            Fail(column, $"'{Quoted(text)}' is not a date; write it as 2024-01-15 or 15 January 2024.");
             return null;
         }
 
@@ -454,7 +480,7 @@ public static partial class ImportCsv
                 return region;
             }
 
-            Fail(column, $"'{text}' is not one of Ukraine's regions (such as Vinnytsia, Vinnytska oblast, Вінницька область, Kyiv City, м. Київ).");
+            Fail(column, $"'{Quoted(text)}' is not one of Ukraine's regions (such as Vinnytsia, Vinnytska oblast, Вінницька область, Kyiv City, м. Київ).");
             return null;
         }
 
@@ -471,7 +497,7 @@ public static partial class ImportCsv
                 return number;
             }
 
-            Fail(column, $"'{text}' is not a number; write decimal degrees with a point, such as 47.6647.");
+            Fail(column, $"'{Quoted(text)}' is not a number; write decimal degrees with a point, such as 47.6647.");
             return null;
         }
 
@@ -488,7 +514,7 @@ public static partial class ImportCsv
                 return count;
             }
 
-            Fail(column, $"'{text}' is not a whole number of people.");
+            Fail(column, $"'{Quoted(text)}' is not a whole number of people.");
             return null;
         }
 
@@ -506,7 +532,7 @@ public static partial class ImportCsv
                 return value;
             }
 
-            Fail(column, $"'{text}' is not one of: {string.Join(", ", Enum.GetNames<T>())}.");
+            Fail(column, $"'{Quoted(text)}' is not one of: {string.Join(", ", Enum.GetNames<T>())}.");
             return null;
         }
     }
