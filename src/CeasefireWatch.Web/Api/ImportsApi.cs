@@ -16,7 +16,7 @@ internal static class ImportsApi
             .WithSummary("Import incidents from a CSV: the Incidents format or an ACLED export, detected by the header (Analyst)")
             .WithDescription(
                 "Multipart form, field `file`. A file with any bad line imports nothing: the 400 problem lists every bad " +
-                "line as `{ line, column, reason }` (the header is line 1). `dryRun=true` checks the file and answers what " +
+                "line as `{ line, column, reason }` (the header is line 1). At most 50 MB and 200000 rows per file (413 beyond). `dryRun=true` checks the file and answers what " +
                 "would be imported, writing nothing. Each row runs through the same escalation policy as a live report. An ACLED " +
                 "event imported before (its `event_id_cnty`) is not imported again: `alreadyImported` counts those rows.")
             .Accepts<IFormFile>("multipart/form-data")
@@ -87,6 +87,13 @@ internal static class ImportsApi
 
         await using var content = file.OpenReadStream();
         var outcome = await mediator.Send(new ImportIncidents.Command(content, dryRunOnly), ct);
+        if (outcome.TooManyRows)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status413PayloadTooLarge, title: "The file is too large.",
+                detail: $"The file has more than {ImportIncidents.MaxRows} rows; at most {ImportIncidents.MaxRows} can be imported at once. Split it.");
+        }
+
         return outcome.Accepted
             ? TypedResults.Ok(new ImportAnswer(outcome.Format!.Value.ToString(), outcome.DryRun, outcome.Rows, outcome.Imported, outcome.AlreadyImported, outcome.Replay!))
             : Rejected(outcome);

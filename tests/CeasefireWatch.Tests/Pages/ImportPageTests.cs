@@ -138,4 +138,16 @@ public sealed class ImportPageTests(CeasefireWatchFactory app) : IClassFixture<C
         Assert.Contains("href=\"/api/incidents.csv?status=Active&amp;oblast=Sumy&amp;bom=true\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("href=\"/Incidents/Import\"", html, StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task A_file_of_too_many_rows_is_a_field_message_that_says_to_split_it()
+    {
+        var person = await app.SignedInAsRoleAsync("Analyst");
+        var row = $"t,{Iso(app.Now.AddDays(-1))},Sumy\r\n";
+        var csv = "title,occurred_at,oblast\r\n" + string.Concat(Enumerable.Repeat(row, Web.Features.Import.ImportIncidents.MaxRows + 1));
+
+        using var response = await PostFileAsync(person, csv, dryRun: true);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("more than 200000 rows", PageForms.Summary(await response.HtmlAsync()), StringComparison.Ordinal);
+    }
 }

@@ -90,7 +90,8 @@ public static partial class ImportCsv
     /// </summary>
     public const string InjectionCharacters = "=+-@\t\r'";
 
-    public sealed record Result(ImportFormat? Format, IReadOnlyList<ImportRow> Rows, IReadOnlyList<BadLine> BadLines, string? HeaderProblem);
+    /// <summary>What was read; <paramref name="TooManyRows"/>: the file has more rows than one import takes, and was not read further.</summary>
+    public sealed record Result(ImportFormat? Format, IReadOnlyList<ImportRow> Rows, IReadOnlyList<BadLine> BadLines, string? HeaderProblem, bool TooManyRows = false);
 
     /// <summary>The text a neutralised cell stood for: a leading <c>'</c> before a formula character (or another <c>'</c>) is dropped.</summary>
     public static string Unneutralise(string cell) =>
@@ -163,6 +164,12 @@ public static partial class ImportCsv
             {
                 // As a spreadsheet numbers rows: the header is line 1.
                 var line = reader.RowNumber + 1;
+                if (reader.RowNumber > ImportIncidents.MaxRows)
+                {
+                    // Said before the rest is read: the rows of a file this long would hold the memory and then the write lock.
+                    return new Result(format, [], [], null, TooManyRows: true);
+                }
+
                 if (brokenQuoting.Remove(line, out var quoting))
                 {
                     bad.Add(new BadLine(line, "(line)", quoting == CsvMalformedReason.UnterminatedQuote

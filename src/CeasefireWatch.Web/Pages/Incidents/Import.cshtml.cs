@@ -40,6 +40,12 @@ public sealed class ImportModel(IMediator mediator) : PageModel
 
         await using var content = file.OpenReadStream();
         Outcome = await mediator.Send(new ImportIncidents.Command(content, DryRun), ct);
+        if (Outcome.TooManyRows)
+        {
+            ModelState.AddModelError("file", Text.Format("The file has more than {0} rows; at most {0} can be imported at once. Split it.", ImportIncidents.MaxRows));
+            Outcome = null;
+        }
+
         return Page();
     }
 }
