@@ -24,6 +24,7 @@ internal static class ImportsApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             // The framework's automatic antiforgery check for form endpoints would refuse API-key callers, who need
             // no token; a cookie caller is checked by CookieApiAntiforgeryMiddleware, as on every unsafe API call.
             .DisableAntiforgery()
