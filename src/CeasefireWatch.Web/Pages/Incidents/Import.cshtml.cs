@@ -1,5 +1,6 @@
 using CeasefireWatch.Web.Infrastructure.Localization;
 using CeasefireWatch.Web.Features.Import;
+using CeasefireWatch.Web.Infrastructure;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -13,6 +14,7 @@ namespace CeasefireWatch.Web.Pages.Incidents;
 /// </summary>
 [RequestSizeLimit(ImportIncidents.MaxBytes + (1024 * 1024))]
 [RequestFormLimits(MultipartBodyLengthLimit = ImportIncidents.MaxBytes + (1024 * 1024))]
+[RefuseOversizedBody(ImportIncidents.MaxBytes + (1024 * 1024))]
 public sealed class ImportModel(IMediator mediator) : PageModel
 {
     [BindProperty]
