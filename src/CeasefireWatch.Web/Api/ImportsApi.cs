@@ -19,7 +19,7 @@ internal static class ImportsApi
                 "line as `{ line, column, reason }` (the header is line 1). At most 50 MB and 200000 rows per file (413 beyond). `dryRun=true` checks the file and answers what " +
                 "would be imported, writing nothing. Each row runs through the same escalation policy as a live report. An ACLED " +
                 "event imported before (its `event_id_cnty`) is not imported again: `alreadyImported` counts those rows.")
-            .Accepts<IFormFile>("multipart/form-data")
+            .Accepts<ImportForm>("multipart/form-data")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -31,6 +31,16 @@ internal static class ImportsApi
             // Room for the file plus the multipart envelope; a larger body is refused by the server with a 413.
             .WithMetadata(new RequestSizeLimitAttribute(ImportIncidents.MaxBytes + (1024 * 1024)));
         return api;
+    }
+
+    // Describes the body for the OpenAPI document only (ImportAsync reads the form by hand). Described as IFormFile
+    // alone, the body had no field name, and a client generated from the document sent the file under none.
+
+    /// <summary>A multipart form with the CSV in the field <c>file</c>.</summary>
+    public sealed record ImportForm
+    {
+        /// <summary>The CSV: the Incidents format or an ACLED export.</summary>
+        public required IFormFile File { get; init; }
     }
 
     /// <summary>

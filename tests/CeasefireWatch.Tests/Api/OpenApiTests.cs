@@ -234,4 +234,21 @@ public sealed class OpenApiTests(CeasefireWatchFactory app) : IClassFixture<Ceas
         Assert.True(operation.Responses!.ContainsKey(((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture)),
             $"{method} {path} answers {(int)status}, which the document does not list ({string.Join(", ", operation.Responses.Keys)}).");
     }
+    /// <summary>
+    /// Found from outside: the import's multipart body was described as a bare binary string, so the document did not say
+    /// the CSV goes in the form field <c>file</c> (CONTRACT.md), and a client generated from it sent the file under no name
+    /// (a 400 "Attach a CSV file in the form field 'file'").
+    /// </summary>
+    [Fact]
+    public async Task The_import_body_is_a_multipart_form_with_its_required_file_field()
+    {
+        var (document, _) = await ReadDocumentAsync();
+
+        var body = document.Paths["/api/imports"].Operations![HttpMethod.Post].RequestBody!;
+        var schema = body.Content!["multipart/form-data"].Schema!;
+        Assert.Equal(JsonSchemaType.Object, schema.Type & JsonSchemaType.Object);
+        var file = Assert.Contains("file", schema.Properties!);
+        Assert.Equal((JsonSchemaType.String, "binary"), (file.Type!.Value & ~JsonSchemaType.Null, file.Format));
+        Assert.Contains("file", schema.Required!);
+    }
 }
