@@ -116,4 +116,19 @@ public sealed class ImportHostileInputTests
         Assert.Contains("200000 rows", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
     }
+    /// <summary>
+    /// Found from outside: a file saved with a byte-order mark twice (a tool that adds one to a file that has one) was
+    /// "Unknown format: a header of title, occurred_at, oblast", the second, invisible mark glued to the first name.
+    /// </summary>
+    [Fact]
+    public async Task A_second_byte_order_mark_before_the_header_is_ignored()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var file = "\uFEFF\uFEFFtitle,occurred_at,oblast\r\n" + $"Twice marked,{Iso(app.Now.AddHours(-1))},Sumy\r\n";
+
+        var answer = await AssertImportedAsync(await PostAsync(app.CreateApiClient(), file));
+
+        Assert.Equal(1, answer.GetProperty("imported").GetInt32());
+        Assert.Equal("Twice marked", await app.WithDbAsync(db => db.Incidents.Select(i => i.Title).SingleAsync(Ct)));
+    }
 }

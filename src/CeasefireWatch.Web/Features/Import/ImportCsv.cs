@@ -140,7 +140,8 @@ public static partial class ImportCsv
             return new Result(null, [], [], $"The header could not be read: {ex.Message}");
         }
 
-        var headers = reader.Headers.Select(h => h.Trim()).ToList();
+        // A second byte-order mark (a tool that adds one to a file that has one) is not part of the first column's name.
+        var headers = reader.Headers.Select(h => h.Trim().Trim('\uFEFF').Trim()).ToList();
         if (Detect(headers) is not { } format)
         {
             return new Result(null, [], [], UnknownFormat(headers));
