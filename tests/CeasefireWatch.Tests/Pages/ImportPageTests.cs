@@ -171,4 +171,31 @@ public sealed class ImportPageTests(CeasefireWatchFactory app) : IClassFixture<C
         Assert.Contains("href=\"/Incidents/Import\"", html, StringComparison.Ordinal);
         Assert.Equal(0, await app.WithDbAsync(db => db.Incidents.CountAsync(i => i.Title == "t", Ct)));
     }
+    /// <summary>
+    /// Found from outside: on the page in Ukrainian, the bad-line table mixed languages: the live report's rules read in
+    /// Ukrainian, but every message of the file reader itself (a time without an offset, a number, a region, the line's
+    /// columns, broken quoting, an unknown header) in English.
+    /// </summary>
+    [Fact]
+    public async Task The_bad_lines_and_the_header_problem_read_in_Ukrainian()
+    {
+        var person = await app.SignedInAsRoleAsync("Analyst");
+        person.DefaultRequestHeaders.AcceptLanguage.ParseAdd("uk");
+        var csv = "title,occurred_at,oblast,latitude,longitude,killed\r\n"
+            + Line("Без зсуву", "2026-02-01T06:00:00", "Sumy", null, null, null)
+            + Line("Число", Iso(app.Now.AddDays(-1)), "Narnia", "north", "34.8", "-1")
+            + "Коротко,1\r\n";
+
+        var html = await (await PostFileAsync(person, csv, dryRun: true)).HtmlAsync();
+        var header = await (await PostFileAsync(person, "name,date\r\nx,y\r\n", dryRun: true)).HtmlAsync();
+
+        Assert.Contains("не час зі зсувом", html, StringComparison.Ordinal);
+        Assert.Contains("не регіон України", html, StringComparison.Ordinal);
+        Assert.Contains("не число", html, StringComparison.Ordinal);
+        Assert.Contains("не ціла кількість людей", html, StringComparison.Ordinal);
+        Assert.Contains("Рядок має стовпців: 2", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("is not a", html, StringComparison.Ordinal);
+        Assert.Contains("Невідомий формат", header, StringComparison.Ordinal);
+        Assert.Contains("Заголовок має називати стовпці", header, StringComparison.Ordinal);
+    }
 }

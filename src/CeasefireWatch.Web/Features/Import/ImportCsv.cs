@@ -108,9 +108,9 @@ public static partial class ImportCsv
         return IncidentRequiredColumns.All(names.Contains) ? ImportFormat.Incidents : null;
     }
 
-    public static string ExpectedHeaders =>
-        $"The header must name the Incidents columns ({string.Join(", ", IncidentColumns)}; at least {string.Join(", ", IncidentRequiredColumns)}) " +
-        $"or those of an ACLED export ({string.Join(", ", AcledColumns)}; at least {string.Join(", ", AcledRequiredColumns)}).";
+    public static string ExpectedHeaders => Text.Format(
+        "The header must name the Incidents columns ({0}; at least {1}) or those of an ACLED export ({2}; at least {3}).",
+        string.Join(", ", IncidentColumns), string.Join(", ", IncidentRequiredColumns), string.Join(", ", AcledColumns), string.Join(", ", AcledRequiredColumns));
 
     public static async Task<Result> ReadAsync(Stream content, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -137,7 +137,7 @@ public static partial class ImportCsv
         }
         catch (CsvFormatException ex)
         {
-            return new Result(null, [], [], $"The header could not be read: {ex.Message}");
+            return new Result(null, [], [], Text.Format("The header could not be read: {0}", ex.Message));
         }
 
         // A second byte-order mark (a tool that adds one to a file that has one) is not part of the first column's name.
@@ -150,7 +150,7 @@ public static partial class ImportCsv
         // Two columns of one name: which one is meant cannot be known, and reading either would drop the other silently.
         if (headers.Where(h => h.Length > 0).GroupBy(h => h, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {
-            return new Result(null, [], [], $"The header names {Quoted(twice.Key)} more than once; keep one column of each name.");
+            return new Result(null, [], [], Text.Format("The header names {0} more than once; keep one column of each name.", Quoted(twice.Key)));
         }
 
         var index = headers.Select((h, i) => (h, i)).GroupBy(x => x.h, StringComparer.OrdinalIgnoreCase)
@@ -173,15 +173,15 @@ public static partial class ImportCsv
 
                 if (brokenQuoting.Remove(line, out var quoting))
                 {
-                    bad.Add(new BadLine(line, "(line)", quoting == CsvMalformedReason.UnterminatedQuote
+                    bad.Add(new BadLine(line, "(line)", Text.Get(quoting == CsvMalformedReason.UnterminatedQuote
                         ? "A quoted cell on this line is never closed, so every later line would be read into it. Close the quote; a quote inside a quoted cell is written twice (\"\")."
-                        : "A quoted cell on this line has text after its closing quote. Put the whole cell in quotes and write a quote inside it twice (\"the \"\"Sunflower\"\" market\")."));
+                        : "A quoted cell on this line has text after its closing quote. Put the whole cell in quotes and write a quote inside it twice (\"the \"\"Sunflower\"\" market\").")));
                     continue;
                 }
 
                 if (reader.FieldCount != headers.Count)
                 {
-                    bad.Add(new BadLine(line, "(line)", $"The line has {reader.FieldCount} columns; the header has {headers.Count}."));
+                    bad.Add(new BadLine(line, "(line)", Text.Format("The line has {0} columns; the header has {1}.", reader.FieldCount, headers.Count)));
                     continue;
                 }
 
@@ -206,7 +206,7 @@ public static partial class ImportCsv
         }
         catch (CsvFormatException ex)
         {
-            bad.Add(new BadLine(ex.RecordNumber, "(line)", $"The file cannot be read as CSV from here on: {ex.Message}"));
+            bad.Add(new BadLine(ex.RecordNumber, "(line)", Text.Format("The file cannot be read as CSV from here on: {0}", ex.Message)));
         }
 
         bad.Sort((a, b) => a.Line.CompareTo(b.Line));
@@ -227,17 +227,18 @@ public static partial class ImportCsv
     {
         if (headers.Count == 0)
         {
-            return $"Unknown format: an empty file. {ExpectedHeaders}";
+            return Text.Format("Unknown format: an empty file. {0}", ExpectedHeaders);
         }
 
         if (headers.Any(h => h.Contains('\uFFFD', StringComparison.Ordinal) || PlainTextRule.FirstControlCharacter(h) is not null))
         {
-            return "The file is not a CSV text file (a spreadsheet workbook such as .xlsx, a zip or another binary file?): " +
-                $"save it from the spreadsheet as CSV UTF-8 and import that. {ExpectedHeaders}";
+            return Text.Format(
+                "The file is not a CSV text file (a spreadsheet workbook such as .xlsx, a zip or another binary file?): save it from the spreadsheet as CSV UTF-8 and import that. {0}",
+                ExpectedHeaders);
         }
 
         var shown = string.Join(", ", headers.Take(20).Select(Quoted)) + (headers.Count > 20 ? ", …" : string.Empty);
-        return $"Unknown format: a header of {shown}. {ExpectedHeaders}";
+        return Text.Format("Unknown format: a header of {0}. {1}", shown, ExpectedHeaders);
     }
 
     private static readonly Dictionary<string, string> IncidentColumnOf = new()
@@ -309,15 +310,15 @@ public static partial class ImportCsv
         var eventId = cells.Text("event_id_cnty");
         if (string.IsNullOrWhiteSpace(eventId))
         {
-            cells.Fail("event_id_cnty", "Every ACLED event has an event_id_cnty; this line has none.");
+            cells.Fail("event_id_cnty", Text.Get("Every ACLED event has an event_id_cnty; this line has none."));
         }
         else if (eventId.Trim().Length > IncidentLimits.ExternalReference - AcledPrefix.Length)
         {
-            cells.Fail("event_id_cnty", $"An event_id_cnty is at most {IncidentLimits.ExternalReference - AcledPrefix.Length} characters; this one has {eventId.Trim().Length}.");
+            cells.Fail("event_id_cnty", Text.Format("An event_id_cnty is at most {0} characters; this one has {1}.", IncidentLimits.ExternalReference - AcledPrefix.Length, eventId.Trim().Length));
         }
         else if (!firstLineOfEvent.TryAdd(eventId.Trim(), cells.Line))
         {
-            cells.Fail("event_id_cnty", $"Event {eventId.Trim()} is already on line {firstLineOfEvent[eventId.Trim()]}; each event is imported once.");
+            cells.Fail("event_id_cnty", Text.Format("Event {0} is already on line {1}; each event is imported once.", eventId.Trim(), firstLineOfEvent[eventId.Trim()]));
         }
 
         var day = cells.Day("event_date");
@@ -422,15 +423,14 @@ public static partial class ImportCsv
             if (PlainTextRule.FirstControlCharacter(text) is { } control)
             {
                 // The rule every request's text follows (Infrastructure.PlainTextRule): the file is no side door.
-                Fail(column, string.Create(CultureInfo.InvariantCulture,
-                    $"The cell contains an invisible control character (U+{(int)control:X4}); only tabs and line breaks are allowed."));
+                Fail(column, Infrastructure.Localization.Text.Format("The cell contains an invisible control character (U+{0:X4}); only tabs and line breaks are allowed.", (int)control));
                 return null;
             }
 
             if (text.Contains('\uFFFD', StringComparison.Ordinal))
             {
                 // What the decoder put in for bytes that are not UTF-8: stored, the text would be silently changed.
-                Fail(column, "The cell is not valid UTF-8 text; save the file as UTF-8 (CSV UTF-8 in a spreadsheet).");
+                Fail(column, Infrastructure.Localization.Text.Get("The cell is not valid UTF-8 text; save the file as UTF-8 (CSV UTF-8 in a spreadsheet)."));
                 return null;
             }
 
@@ -451,7 +451,7 @@ public static partial class ImportCsv
                 return instant;
             }
 
-            Fail(column, $"'{Quoted(text)}' is not a time with an offset; write ISO 8601 such as {ContractText.InstantExample} or 2026-02-04 08:00:00+02:00.");
+            Fail(column, Infrastructure.Localization.Text.Format("'{0}' is not a time with an offset; write ISO 8601 such as {1} or 2026-02-04 08:00:00+02:00.", Quoted(text), ContractText.InstantExample));
             return null;
         }
 
@@ -462,7 +462,7 @@ public static partial class ImportCsv
             var text = Text(column);
             if (text is null)
             {
-                Fail(column, "The event's date is missing.");
+                Fail(column, Infrastructure.Localization.Text.Get("The event's date is missing."));
                 return null;
             }
 
@@ -471,7 +471,7 @@ public static partial class ImportCsv
                 return day;
             }
 
-            Fail(column, $"'{Quoted(text)}' is not a date; write it as 2024-01-15 or 15 January 2024.");
+            Fail(column, Infrastructure.Localization.Text.Format("'{0}' is not a date; write it as 2024-01-15 or 15 January 2024.", Quoted(text)));
             return null;
         }
 
@@ -488,7 +488,7 @@ public static partial class ImportCsv
                 return region;
             }
 
-            Fail(column, $"'{Quoted(text)}' is not one of Ukraine's regions (such as Vinnytsia, Vinnytska oblast, Вінницька область, Kyiv City, м. Київ).");
+            Fail(column, Infrastructure.Localization.Text.Format("'{0}' is not one of Ukraine's regions (such as Vinnytsia, Vinnytska oblast, Вінницька область, Kyiv City, м. Київ).", Quoted(text)));
             return null;
         }
 
@@ -505,7 +505,7 @@ public static partial class ImportCsv
                 return number;
             }
 
-            Fail(column, $"'{Quoted(text)}' is not a number; write decimal degrees with a point, such as 47.6647.");
+            Fail(column, Infrastructure.Localization.Text.Format("'{0}' is not a number; write decimal degrees with a point, such as 47.6647.", Quoted(text)));
             return null;
         }
 
@@ -522,7 +522,7 @@ public static partial class ImportCsv
                 return count;
             }
 
-            Fail(column, $"'{Quoted(text)}' is not a whole number of people.");
+            Fail(column, Infrastructure.Localization.Text.Format("'{0}' is not a whole number of people.", Quoted(text)));
             return null;
         }
 
@@ -540,7 +540,7 @@ public static partial class ImportCsv
                 return value;
             }
 
-            Fail(column, $"'{Quoted(text)}' is not one of: {string.Join(", ", Enum.GetNames<T>())}.");
+            Fail(column, Infrastructure.Localization.Text.Format("'{0}' is not one of: {1}.", Quoted(text), string.Join(", ", Enum.GetNames<T>())));
             return null;
         }
     }
