@@ -131,4 +131,31 @@ public sealed class ImportHostileInputTests
         Assert.Equal(1, answer.GetProperty("imported").GetInt32());
         Assert.Equal("Twice marked", await app.WithDbAsync(db => db.Incidents.Select(i => i.Title).SingleAsync(Ct)));
     }
+    /// <summary>
+    /// Found from outside: header names were matched exactly (but for case), so a column spelled the JSON API's way
+    /// (<c>ceasedAt</c>, <c>violationType</c>) or with spaces (<c>Ceased At</c>) was ignored without a word: a file of
+    /// incidents that had ended imported them all as still active (reaching tier 3), and every type as Other. Such names
+    /// are read as the columns they name; the same column spelled twice is a 400.
+    /// </summary>
+    [Fact]
+    public async Task Columns_spelled_the_json_way_or_with_spaces_are_read_and_not_ignored()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var client = app.CreateApiClient();
+        var began = app.Now.AddDays(-5);
+
+        var answer = await AssertImportedAsync(await PostAsync(client, "Title,occurredAt,Ceased At,OBLAST,violationType,source-type,Killed\r\n"
+            + Line("Spelled otherwise", Iso(began), Iso(began.AddHours(2)), "Sumy", "DroneStrike", "GroundSensor", "2")));
+
+        Assert.Equal(1, answer.GetProperty("imported").GetInt32());
+        var incident = await app.WithDbAsync(db => db.Incidents.SingleAsync(Ct));
+        Assert.Equal(
+            (Web.Domain.IncidentStatus.Resolved, Web.Domain.Stage.UkrainianForces, began.AddHours(2).UtcDateTime, Web.Domain.ViolationType.DroneStrike, Web.Domain.SourceType.GroundSensor, (int?)2),
+            (incident.Status, incident.Stage, incident.CeasedAt!.Value, incident.ViolationType, incident.SourceType, incident.Killed));
+
+        var twice = await Problems.AssertValidationProblemAsync(await PostAsync(client, "title,occurred_at,oblast,ceased_at,ceasedAt\r\n"
+            + Line("Twice", Iso(began), "Sumy", Iso(began.AddHours(1)), Iso(began.AddHours(2)))), "file");
+        Assert.Contains("ceased_at / ceasedAt more than once", twice.GetProperty("file")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, await app.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
+    }
 }

@@ -99,14 +99,23 @@ public static partial class ImportCsv
 
     public static ImportFormat? Detect(IReadOnlyCollection<string> headers)
     {
-        var names = headers.Select(h => h.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        if (AcledRequiredColumns.All(names.Contains))
+        var names = headers.Select(HeaderKey).ToHashSet(StringComparer.Ordinal);
+        if (AcledRequiredColumns.All(c => names.Contains(HeaderKey(c))))
         {
             return ImportFormat.Acled;
         }
 
-        return IncidentRequiredColumns.All(names.Contains) ? ImportFormat.Incidents : null;
+        return IncidentRequiredColumns.All(c => names.Contains(HeaderKey(c))) ? ImportFormat.Incidents : null;
     }
+
+    /// <summary>
+    /// A header name as it is matched: case, and the <c>_</c>, <c>-</c> and spaces between words, do not matter, so
+    /// <c>ceased_at</c>, <c>ceasedAt</c> (the JSON API's spelling) and <c>Ceased At</c> name one column. Matched exactly
+    /// instead, a column spelled the JSON's way was ignored without a word: <c>ceasedAt</c> imported every incident as
+    /// still active, and <c>violationType</c> as Other.
+    /// </summary>
+    public static string HeaderKey(string header) =>
+        string.Concat(header.Where(c => c is not ('_' or '-' or ' '))).ToUpperInvariant();
 
     public static string ExpectedHeaders => Text.Format(
         "The header must name the Incidents columns ({0}; at least {1}) or those of an ACLED export ({2}; at least {3}).",
@@ -148,13 +157,16 @@ public static partial class ImportCsv
         }
 
         // Two columns of one name: which one is meant cannot be known, and reading either would drop the other silently.
-        if (headers.Where(h => h.Length > 0).GroupBy(h => h, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        if (headers.Where(h => HeaderKey(h).Length > 0).GroupBy(HeaderKey, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {
-            return new Result(null, [], [], Text.Format("The header names {0} more than once; keep one column of each name.", Quoted(twice.Key)));
+            return new Result(null, [], [], Text.Format("The header names {0} more than once; keep one column of each name.", Quoted(string.Join(" / ", twice.Distinct(StringComparer.OrdinalIgnoreCase)))));
         }
 
-        var index = headers.Select((h, i) => (h, i)).GroupBy(x => x.h, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.First().i, StringComparer.OrdinalIgnoreCase);
+        // Each column the format reads, by its canonical name, at its position in this file.
+        var readColumns = format == ImportFormat.Incidents ? IncidentColumns : AcledColumns;
+        var positions = headers.Select((h, i) => (Key: HeaderKey(h), i)).Where(x => x.Key.Length > 0).ToDictionary(x => x.Key, x => x.i, StringComparer.Ordinal);
+        var index = readColumns.Where(c => positions.ContainsKey(HeaderKey(c)))
+            .ToDictionary(c => c, c => positions[HeaderKey(c)], StringComparer.OrdinalIgnoreCase);
         var rows = new List<ImportRow>();
         var bad = new List<BadLine>();
         var validator = new RowValidator(clock);
