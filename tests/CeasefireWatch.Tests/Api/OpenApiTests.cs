@@ -251,4 +251,19 @@ public sealed class OpenApiTests(CeasefireWatchFactory app) : IClassFixture<Ceas
         Assert.Equal((JsonSchemaType.String, "binary"), (file.Type!.Value & ~JsonSchemaType.Null, file.Format));
         Assert.Contains("file", schema.Required!);
     }
+    /// <summary>
+    /// Found from outside: CONTRACT.md says any call meeting a storage failure is a 503 problem (with Retry-After) and an
+    /// unknown API key beyond the rate a 429, but no operation in the document listed either.
+    /// </summary>
+    [Fact]
+    public async Task Every_call_lists_the_storage_failure_503_and_the_credential_guessing_429()
+    {
+        var (document, _) = await ReadDocumentAsync();
+
+        var operations = document.Paths.SelectMany(p => p.Value.Operations!.Select(o => (Name: $"{o.Key} {p.Key}", Operation: o.Value))).ToList();
+        Assert.True(operations.Count > 20);
+        Assert.All(operations, o => Assert.True(o.Operation.Responses!.ContainsKey("503") && o.Operation.Responses.ContainsKey("429"),
+            $"{o.Name} lists {string.Join(", ", o.Operation.Responses!.Keys)}"));
+        Assert.Contains("application/problem+json", document.Paths["/api/imports"].Operations![HttpMethod.Post].Responses!["503"].Content!.Keys);
+    }
 }
