@@ -62,6 +62,12 @@ public sealed class ImportHostileInputTests
         var stray = await AssertImportedAsync(await PostAsync(client, "title,occurred_at,oblast\r\n" + $"5\" shell,{at},Sumy\r\n"));
         Assert.Equal(1, stray.GetProperty("imported").GetInt32());
         Assert.Equal("5\" shell", await app.WithDbAsync(db => db.Incidents.Select(i => i.Title).SingleAsync(Ct)));
+
+        // Spaces around quoted cells, as people write by hand, are neither text after a quote nor part of the cell.
+        var spaced = await AssertImportedAsync(await PostAsync(client, "title, occurred_at, oblast, description\r\n"
+            + $"\"Spaced\" , {at} , Sumy, \"x, y\"\r\n"));
+        Assert.Equal(1, spaced.GetProperty("imported").GetInt32());
+        Assert.Equal(("Spaced", "x, y"), await app.WithDbAsync(db => db.Incidents.Where(i => i.Title == "Spaced").Select(i => new ValueTuple<string, string?>(i.Title, i.Description)).SingleAsync(Ct)));
     }
     /// <summary>
     /// Found from outside: an Excel workbook (.xlsx is a zip) or any binary file sent instead of a CSV was answered with

@@ -131,6 +131,11 @@ public static partial class ImportCsv
         {
             FieldCountMismatch = CsvFieldCountHandling.Allow,
             MissingField = CsvMissingFieldHandling.ReturnEmpty,
+
+            // Spaces around a cell are not part of it (every cell is trimmed anyway), so a hand-written line such as
+            // `"Bucha" , "Kyiv, city"` reads as two quoted cells, not as text after a closing quote or a cell split at
+            // its comma.
+            TrimWhitespace = true,
             OnMalformedRecord = malformed =>
             {
                 if (malformed.Reason is CsvMalformedReason.UnterminatedQuote or CsvMalformedReason.TextAfterClosingQuote)
