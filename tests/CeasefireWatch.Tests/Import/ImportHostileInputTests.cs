@@ -164,4 +164,22 @@ public sealed class ImportHostileInputTests
         Assert.Contains("ceased_at / ceasedAt more than once", twice.GetProperty("file")[0].GetString(), StringComparison.Ordinal);
         Assert.Equal(1, await app.WithDbAsync(db => db.Incidents.CountAsync(Ct)));
     }
+    /// <summary>
+    /// Found from outside: a time with nanoseconds (Go's RFC3339Nano, which monitoring pipelines write) was refused as "not
+    /// a time with an offset", though the JSON API takes the same text. It is read as the JSON API reads it, to the tick.
+    /// </summary>
+    [Fact]
+    public async Task A_time_with_nine_digits_of_a_second_is_read_as_the_json_api_reads_it()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var client = app.CreateApiClient();
+        var text = app.Now.AddHours(-1).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + ".123456789Z";
+
+        await AssertImportedAsync(await PostAsync(client, "title,occurred_at,oblast\r\n" + Line("Nanoseconds", text, "Sumy")));
+        var logged = await app.LogIncidentAsync(client, app.Now, body => body["occurredAt"] = text);
+
+        var imported = await app.WithDbAsync(db => db.Incidents.Where(i => i.Title == "Nanoseconds").Select(i => i.OccurredAt).SingleAsync(Ct));
+        Assert.Equal(logged.OccurredAt, imported);
+        Assert.Equal(1234568, imported.Ticks % TimeSpan.TicksPerSecond);
+    }
 }

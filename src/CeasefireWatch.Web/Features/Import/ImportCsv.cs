@@ -410,7 +410,8 @@ public static partial class ImportCsv
         _ => Domain.ViolationType.Other,
     };
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?\s?(Z|[+-]\d{2}(:?\d{2})?)$", RegexOptions.IgnoreCase)]
+    // Up to nine digits of a second, as Go's RFC3339Nano and the JSON API take them; kept to the tick (100 ns), rounded.
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?\s?(Z|[+-]\d{2}(:?\d{2})?)$", RegexOptions.IgnoreCase)]
     private static partial Regex InstantWithOffset();
 
     /// <summary>The cells of one line, read by column name; every unreadable cell is recorded as a bad line.</summary>
