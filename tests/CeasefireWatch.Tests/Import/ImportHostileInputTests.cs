@@ -182,4 +182,25 @@ public sealed class ImportHostileInputTests
         Assert.Equal(logged.OccurredAt, imported);
         Assert.Equal(1234568, imported.Ticks % TimeSpan.TicksPerSecond);
     }
+    /// <summary>
+    /// Found from outside: a 5 MB file of 200,000 bad lines was answered with 131 MB, each bad line told twice, as a
+    /// sentence in <c>errors.file</c> and as data in <c>lines</c>. <c>lines</c> still lists every one (CONTRACT.md); the
+    /// sentences stop after the first hundred and say how many more there are.
+    /// </summary>
+    [Fact]
+    public async Task Every_bad_line_is_in_lines_but_only_the_first_hundred_are_repeated_as_sentences()
+    {
+        await using var app = new CeasefireWatchFactory();
+        var file = "title,occurred_at,oblast\r\n" + string.Concat(Enumerable.Range(1, 150).Select(n => Line($"Bad {n}", "yesterday", "Sumy")));
+
+        using var response = await PostAsync(app.CreateApiClient(), file, dryRun: true);
+        var problem = await Problems.AssertProblemAsync(response, System.Net.HttpStatusCode.BadRequest);
+
+        Assert.Equal(Enumerable.Range(2, 150).Select(n => (long)n), problem.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("line").GetInt64()));
+        var sentences = problem.GetProperty("errors").GetProperty("file").EnumerateArray().Select(e => e.GetString()!).ToList();
+        Assert.Equal(101, sentences.Count);
+        Assert.StartsWith("Line 101, occurred_at:", sentences[99], StringComparison.Ordinal);
+        Assert.Equal("… and 50 more; every bad line is in 'lines'.", sentences[100]);
+        Assert.Equal("150 bad line(s); nothing was imported.", problem.GetProperty("title").GetString());
+    }
 }

@@ -198,4 +198,16 @@ public sealed class ImportPageTests(CeasefireWatchFactory app) : IClassFixture<C
         Assert.Contains("Невідомий формат", header, StringComparison.Ordinal);
         Assert.Contains("Заголовок має називати стовпці", header, StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task A_file_of_very_many_bad_lines_lists_the_first_thousand_and_says_how_many_more()
+    {
+        var person = await app.SignedInAsRoleAsync("Analyst");
+        var csv = "title,occurred_at,oblast\r\n" + string.Concat(Enumerable.Range(1, 1200).Select(n => Line($"Bad {n}", "yesterday", "Sumy")));
+
+        var html = await (await PostFileAsync(person, csv, dryRun: true)).HtmlAsync();
+
+        Assert.Equal(1000, System.Text.RegularExpressions.Regex.Count(html, "<tr data-bad-line="));
+        Assert.Contains("data-bad-lines-not-shown=\"200\"", html, StringComparison.Ordinal);
+        Assert.Contains("The first 1000 of 1200 problems are shown.", html, StringComparison.Ordinal);
+    }
 }

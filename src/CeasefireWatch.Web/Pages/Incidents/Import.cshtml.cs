@@ -17,6 +17,9 @@ namespace CeasefireWatch.Web.Pages.Incidents;
 [RefuseOversizedBody(ImportIncidents.MaxBytes + (1024 * 1024))]
 public sealed class ImportModel(IMediator mediator) : PageModel
 {
+    /// <summary>The most bad lines the page lists: a file of 200,000 bad lines made a page of about 100 MB.</summary>
+    public const int BadLinesShown = 1000;
+
     [BindProperty]
     public bool DryRun { get; set; }
 
