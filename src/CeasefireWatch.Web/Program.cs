@@ -85,7 +85,7 @@ try
     // authorization or antiforgery that follow (it is anonymous and safe), and skips their cost thousands of times a
     // second. The middleware before routing (security headers, request log, exception handler) still runs.
     app.MapHealthChecks("/health", HealthEndpoint.Options).AllowAnonymous().ShortCircuit();
-    app.MapGroup("/api").RequireAuthorization(Policies.Read).MapIncidentsApi().MapResponseApi().MapExportApi().MapStatsApi().MapImportsApi();
+    app.MapGroup("/api").RequireAuthorization(Policies.Read).ProducesStorageAndGuessingProblems().MapIncidentsApi().MapResponseApi().MapExportApi().MapStatsApi().MapImportsApi();
     app.MapNotificationsApi();
     app.MapHub<LiveHub>(LiveHub.Path);
     app.MapApiDocumentation();

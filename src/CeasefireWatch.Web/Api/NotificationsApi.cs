@@ -13,7 +13,7 @@ internal static class NotificationsApi
     public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
     {
         // Every call here is a supervisor's: no key is a 401, a lesser role's key a 403 (said in the OpenAPI document too).
-        var api = app.MapGroup("/api").RequireAuthorization(Policies.Read).WithTags("Notifications")
+        var api = app.MapGroup("/api").RequireAuthorization(Policies.Read).ProducesStorageAndGuessingProblems().WithTags("Notifications")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         api.MapPost("/notification-rules", CreateRule).WithName("CreateNotificationRule").RequiresPolicyOf<CreateNotificationRule.Command>().ProducesValidationProblem()
             .WithSummary("Add a notification rule: Email or Webhook, for some tiers and oblasts (Supervisor)");

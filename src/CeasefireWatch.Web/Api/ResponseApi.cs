@@ -26,7 +26,7 @@ internal static class ResponseApi
             .WithSummary("Decide a Major report was not a larger-scale attack; escalate to UsBackstop to decide it was (Supervisor)");
         incidents.MapPost("/{id:int}/merge", MergeAsync).WithName("MergeIncident").RequiresPolicyOf<MergeIncident.Command>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Merge this incident into intoId, the same violation reported twice (Supervisor)");
-        incidents.MapGet("/{id:int}/duplicates", LikelyDuplicatesAsync).WithName("LikelyDuplicates")
+        incidents.MapGet("/{id:int}/duplicates", LikelyDuplicatesAsync).WithName("LikelyDuplicates").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Incidents that may be the same violation: same oblast, first violations within six hours");
 
         api.MapGet("/coalition", RosterAsync).WithName("CoalitionRoster").WithTags("Response").ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -209,4 +209,61 @@ public sealed class OpenApiTests(CeasefireWatchFactory app) : IClassFixture<Ceas
         var path = System.Text.RegularExpressions.Regex.Replace(pattern, @"\{(\w+):[^}]+\}", "{$1}");
         return path.Length > 1 ? path.TrimEnd('/') : path;
     }
+    /// <summary>
+    /// Found from outside, by calling each route and looking its status up in the document: an import sent as anything but
+    /// a multipart form is a 415, and the likely duplicates of a missing incident a 404, neither of which the document
+    /// listed (a generated client treats an undeclared status as unexpected).
+    /// </summary>
+    [Theory]
+    [InlineData("POST", "/api/imports", "/api/imports", HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("GET", "/api/incidents/987654/duplicates", "/api/incidents/{id}/duplicates", HttpStatusCode.NotFound)]
+    public async Task A_status_a_call_answers_is_one_the_document_lists_for_it(string method, string url, string path, HttpStatusCode status)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), url);
+        if (method == "POST")
+        {
+            request.Content = new StringContent("title,occurred_at,oblast\r\n", System.Text.Encoding.UTF8, "text/csv");
+        }
+
+        using var response = await app.CreateApiClient().SendAsync(request, Ct);
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+
+        var (document, _) = await ReadDocumentAsync();
+        var operation = document.Paths[path].Operations!.Single(o => o.Key.Method.Equals(method, StringComparison.OrdinalIgnoreCase)).Value;
+        Assert.True(operation.Responses!.ContainsKey(((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            $"{method} {path} answers {(int)status}, which the document does not list ({string.Join(", ", operation.Responses.Keys)}).");
+    }
+    /// <summary>
+    /// Found from outside: the import's multipart body was described as a bare binary string, so the document did not say
+    /// the CSV goes in the form field <c>file</c> (CONTRACT.md), and a client generated from it sent the file under no name
+    /// (a 400 "Attach a CSV file in the form field 'file'").
+    /// </summary>
+    [Fact]
+    public async Task The_import_body_is_a_multipart_form_with_its_required_file_field()
+    {
+        var (document, _) = await ReadDocumentAsync();
+
+        var body = document.Paths["/api/imports"].Operations![HttpMethod.Post].RequestBody!;
+        var schema = body.Content!["multipart/form-data"].Schema!;
+        Assert.Equal(JsonSchemaType.Object, schema.Type & JsonSchemaType.Object);
+        var file = Assert.Contains("file", schema.Properties!);
+        Assert.Equal((JsonSchemaType.String, "binary"), (file.Type!.Value & ~JsonSchemaType.Null, file.Format));
+        Assert.Contains("file", schema.Required!);
+    }
+    /// <summary>
+    /// Found from outside: CONTRACT.md says any call meeting a storage failure is a 503 problem (with Retry-After) and an
+    /// unknown API key beyond the rate a 429, but no operation in the document listed either.
+    /// </summary>
+    [Fact]
+    public async Task Every_call_lists_the_storage_failure_503_and_the_credential_guessing_429()
+    {
+        var (document, _) = await ReadDocumentAsync();
+
+        var operations = document.Paths.SelectMany(p => p.Value.Operations!.Select(o => (Name: $"{o.Key} {p.Key}", Operation: o.Value))).ToList();
+        Assert.True(operations.Count > 20);
+        Assert.All(operations, o => Assert.True(o.Operation.Responses!.ContainsKey("503") && o.Operation.Responses.ContainsKey("429"),
+            $"{o.Name} lists {string.Join(", ", o.Operation.Responses!.Keys)}"));
+        Assert.Contains("application/problem+json", document.Paths["/api/imports"].Operations![HttpMethod.Post].Responses!["503"].Content!.Keys);
+    }
 }

@@ -90,7 +90,8 @@ public static partial class ImportCsv
     /// </summary>
     public const string InjectionCharacters = "=+-@\t\r'";
 
-    public sealed record Result(ImportFormat? Format, IReadOnlyList<ImportRow> Rows, IReadOnlyList<BadLine> BadLines, string? HeaderProblem);
+    /// <summary>What was read; <paramref name="TooManyRows"/>: the file has more rows than one import takes, and was not read further.</summary>
+    public sealed record Result(ImportFormat? Format, IReadOnlyList<ImportRow> Rows, IReadOnlyList<BadLine> BadLines, string? HeaderProblem, bool TooManyRows = false);
 
     /// <summary>The text a neutralised cell stood for: a leading <c>'</c> before a formula character (or another <c>'</c>) is dropped.</summary>
     public static string Unneutralise(string cell) =>
@@ -98,25 +99,50 @@ public static partial class ImportCsv
 
     public static ImportFormat? Detect(IReadOnlyCollection<string> headers)
     {
-        var names = headers.Select(h => h.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        if (AcledRequiredColumns.All(names.Contains))
+        var names = headers.Select(HeaderKey).ToHashSet(StringComparer.Ordinal);
+        if (AcledRequiredColumns.All(c => names.Contains(HeaderKey(c))))
         {
             return ImportFormat.Acled;
         }
 
-        return IncidentRequiredColumns.All(names.Contains) ? ImportFormat.Incidents : null;
+        return IncidentRequiredColumns.All(c => names.Contains(HeaderKey(c))) ? ImportFormat.Incidents : null;
     }
 
-    public static string ExpectedHeaders =>
-        $"The header must name the Incidents columns ({string.Join(", ", IncidentColumns)}; at least {string.Join(", ", IncidentRequiredColumns)}) " +
-        $"or those of an ACLED export ({string.Join(", ", AcledColumns)}; at least {string.Join(", ", AcledRequiredColumns)}).";
+    /// <summary>
+    /// A header name as it is matched: case, and the <c>_</c>, <c>-</c> and spaces between words, do not matter, so
+    /// <c>ceased_at</c>, <c>ceasedAt</c> (the JSON API's spelling) and <c>Ceased At</c> name one column. Matched exactly
+    /// instead, a column spelled the JSON's way was ignored without a word: <c>ceasedAt</c> imported every incident as
+    /// still active, and <c>violationType</c> as Other.
+    /// </summary>
+    public static string HeaderKey(string header) =>
+        string.Concat(header.Where(c => c is not ('_' or '-' or ' '))).ToUpperInvariant();
+
+    public static string ExpectedHeaders => Text.Format(
+        "The header must name the Incidents columns ({0}; at least {1}) or those of an ACLED export ({2}; at least {3}).",
+        string.Join(", ", IncidentColumns), string.Join(", ", IncidentRequiredColumns), string.Join(", ", AcledColumns), string.Join(", ", AcledRequiredColumns));
 
     public static async Task<Result> ReadAsync(Stream content, TimeProvider clock, CancellationToken cancellationToken)
     {
+        // Broken quoting is a bad line, not something to guess at: recovered, an unclosed quote runs to the end of the
+        // file (the later lines vanish into one cell) and text after a closing quote is silently joined to the cell. A
+        // stray quote inside an unquoted cell (5" shell) is unambiguous and kept as text.
+        var brokenQuoting = new Dictionary<long, CsvMalformedReason>();
         var options = CsvReaderOptions.Default with
         {
             FieldCountMismatch = CsvFieldCountHandling.Allow,
             MissingField = CsvMissingFieldHandling.ReturnEmpty,
+
+            // Spaces around a cell are not part of it (every cell is trimmed anyway), so a hand-written line such as
+            // `"Bucha" , "Kyiv, city"` reads as two quoted cells, not as text after a closing quote or a cell split at
+            // its comma.
+            TrimWhitespace = true,
+            OnMalformedRecord = malformed =>
+            {
+                if (malformed.Reason is CsvMalformedReason.UnterminatedQuote or CsvMalformedReason.TextAfterClosingQuote)
+                {
+                    brokenQuoting.TryAdd(malformed.RecordNumber, malformed.Reason);
+                }
+            },
         };
         await using var reader = CsvReader.Create(content, options, leaveOpen: true);
         try
@@ -125,24 +151,27 @@ public static partial class ImportCsv
         }
         catch (CsvFormatException ex)
         {
-            return new Result(null, [], [], $"The header could not be read: {ex.Message}");
+            return new Result(null, [], [], Text.Format("The header could not be read: {0}", ex.Message));
         }
 
-        var headers = reader.Headers.Select(h => h.Trim()).ToList();
+        // A second byte-order mark (a tool that adds one to a file that has one) is not part of the first column's name.
+        var headers = reader.Headers.Select(h => h.Trim().Trim('\uFEFF').Trim()).ToList();
         if (Detect(headers) is not { } format)
         {
-            var seen = headers.Count == 0 ? "an empty file" : $"a header of {string.Join(", ", headers.Take(20))}";
-            return new Result(null, [], [], $"Unknown format: {seen}. {ExpectedHeaders}");
+            return new Result(null, [], [], UnknownFormat(headers));
         }
 
         // Two columns of one name: which one is meant cannot be known, and reading either would drop the other silently.
-        if (headers.Where(h => h.Length > 0).GroupBy(h => h, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        if (headers.Where(h => HeaderKey(h).Length > 0).GroupBy(HeaderKey, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {
-            return new Result(null, [], [], $"The header names {twice.Key} more than once; keep one column of each name.");
+            return new Result(null, [], [], Text.Format("The header names {0} more than once; keep one column of each name.", Quoted(string.Join(" / ", twice.Distinct(StringComparer.OrdinalIgnoreCase)))));
         }
 
-        var index = headers.Select((h, i) => (h, i)).GroupBy(x => x.h, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.First().i, StringComparer.OrdinalIgnoreCase);
+        // Each column the format reads, by its canonical name, at its position in this file.
+        var readColumns = format == ImportFormat.Incidents ? IncidentColumns : AcledColumns;
+        var positions = headers.Select((h, i) => (Key: HeaderKey(h), i)).Where(x => x.Key.Length > 0).ToDictionary(x => x.Key, x => x.i, StringComparer.Ordinal);
+        var index = readColumns.Where(c => positions.ContainsKey(HeaderKey(c)))
+            .ToDictionary(c => c, c => positions[HeaderKey(c)], StringComparer.OrdinalIgnoreCase);
         var rows = new List<ImportRow>();
         var bad = new List<BadLine>();
         var validator = new RowValidator(clock);
@@ -153,9 +182,23 @@ public static partial class ImportCsv
             {
                 // As a spreadsheet numbers rows: the header is line 1.
                 var line = reader.RowNumber + 1;
+                if (reader.RowNumber > ImportIncidents.MaxRows)
+                {
+                    // Said before the rest is read: the rows of a file this long would hold the memory and then the write lock.
+                    return new Result(format, [], [], null, TooManyRows: true);
+                }
+
+                if (brokenQuoting.Remove(line, out var quoting))
+                {
+                    bad.Add(new BadLine(line, "(line)", Text.Get(quoting == CsvMalformedReason.UnterminatedQuote
+                        ? "A quoted cell on this line is never closed, so every later line would be read into it. Close the quote; a quote inside a quoted cell is written twice (\"\")."
+                        : "A quoted cell on this line has text after its closing quote. Put the whole cell in quotes and write a quote inside it twice (\"the \"\"Sunflower\"\" market\").")));
+                    continue;
+                }
+
                 if (reader.FieldCount != headers.Count)
                 {
-                    bad.Add(new BadLine(line, "(line)", $"The line has {reader.FieldCount} columns; the header has {headers.Count}."));
+                    bad.Add(new BadLine(line, "(line)", Text.Format("The line has {0} columns; the header has {1}.", reader.FieldCount, headers.Count)));
                     continue;
                 }
 
@@ -180,11 +223,39 @@ public static partial class ImportCsv
         }
         catch (CsvFormatException ex)
         {
-            bad.Add(new BadLine(ex.RecordNumber, "(line)", $"The file cannot be read as CSV from here on: {ex.Message}"));
+            bad.Add(new BadLine(ex.RecordNumber, "(line)", Text.Format("The file cannot be read as CSV from here on: {0}", ex.Message)));
         }
 
         bad.Sort((a, b) => a.Line.CompareTo(b.Line));
         return new Result(format, rows, bad, null);
+    }
+
+    /// <summary>The most of a cell or header name an answer quotes: enough to find it, never the file sent back.</summary>
+    internal const int QuotedLength = 60;
+
+    /// <summary>A cell's text as an answer quotes it, clipped to <see cref="QuotedLength"/> characters.</summary>
+    internal static string Quoted(string text) => text.Length <= QuotedLength ? text : string.Concat(text.AsSpan(0, QuotedLength - 1), "…");
+
+    /// <summary>
+    /// Why a header is not one of the formats. A file whose first line holds control characters or bytes that are not
+    /// text (a workbook saved as .xlsx is a zip; .xls, a PDF or an image) is said to be no CSV at all, without its bytes.
+    /// </summary>
+    private static string UnknownFormat(List<string> headers)
+    {
+        if (headers.Count == 0)
+        {
+            return Text.Format("Unknown format: an empty file. {0}", ExpectedHeaders);
+        }
+
+        if (headers.Any(h => h.Contains('\uFFFD', StringComparison.Ordinal) || PlainTextRule.FirstControlCharacter(h) is not null))
+        {
+            return Text.Format(
+                "The file is not a CSV text file (a spreadsheet workbook such as .xlsx, a zip or another binary file?): save it from the spreadsheet as CSV UTF-8 and import that. {0}",
+                ExpectedHeaders);
+        }
+
+        var shown = string.Join(", ", headers.Take(20).Select(Quoted)) + (headers.Count > 20 ? ", …" : string.Empty);
+        return Text.Format("Unknown format: a header of {0}. {1}", shown, ExpectedHeaders);
     }
 
     private static readonly Dictionary<string, string> IncidentColumnOf = new()
@@ -256,15 +327,15 @@ public static partial class ImportCsv
         var eventId = cells.Text("event_id_cnty");
         if (string.IsNullOrWhiteSpace(eventId))
         {
-            cells.Fail("event_id_cnty", "Every ACLED event has an event_id_cnty; this line has none.");
+            cells.Fail("event_id_cnty", Text.Get("Every ACLED event has an event_id_cnty; this line has none."));
         }
         else if (eventId.Trim().Length > IncidentLimits.ExternalReference - AcledPrefix.Length)
         {
-            cells.Fail("event_id_cnty", $"An event_id_cnty is at most {IncidentLimits.ExternalReference - AcledPrefix.Length} characters; this one has {eventId.Trim().Length}.");
+            cells.Fail("event_id_cnty", Text.Format("An event_id_cnty is at most {0} characters; this one has {1}.", IncidentLimits.ExternalReference - AcledPrefix.Length, eventId.Trim().Length));
         }
         else if (!firstLineOfEvent.TryAdd(eventId.Trim(), cells.Line))
         {
-            cells.Fail("event_id_cnty", $"Event {eventId.Trim()} is already on line {firstLineOfEvent[eventId.Trim()]}; each event is imported once.");
+            cells.Fail("event_id_cnty", Text.Format("Event {0} is already on line {1}; each event is imported once.", eventId.Trim(), firstLineOfEvent[eventId.Trim()]));
         }
 
         var day = cells.Day("event_date");
@@ -280,9 +351,11 @@ public static partial class ImportCsv
         // events (an export pulled this afternoon) are taken as over at the import, so they too are history, resolved in
         // tier 1, rather than refused for ending in the future. A day still to come is named once, as the event_date
         // in the future, not a second time for an end that would follow from it.
+        // The calendar's last day has no next midnight: its end is taken as the calendar's last tick (it is refused as in
+        // the future anyway, and was a 500 when AddDays overflowed).
         DateTimeOffset? start = null, end = null;
         if (day is { } d && KyivTime.TryToUtc(d.ToDateTime(TimeOnly.MinValue), out var startUtc, out _)
-            && KyivTime.TryToUtc(d.AddDays(1).ToDateTime(TimeOnly.MinValue), out var endUtc, out _))
+            && KyivTime.TryToUtc(d < DateOnly.MaxValue ? d.AddDays(1).ToDateTime(TimeOnly.MinValue) : DateTime.MaxValue, out var endUtc, out _))
         {
             var began = new DateTimeOffset(startUtc, TimeSpan.Zero);
             var dayEnd = new DateTimeOffset(endUtc, TimeSpan.Zero);
@@ -337,7 +410,8 @@ public static partial class ImportCsv
         _ => Domain.ViolationType.Other,
     };
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?\s?(Z|[+-]\d{2}(:?\d{2})?)$", RegexOptions.IgnoreCase)]
+    // Up to nine digits of a second, as Go's RFC3339Nano and the JSON API take them; kept to the tick (100 ns), rounded.
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?\s?(Z|[+-]\d{2}(:?\d{2})?)$", RegexOptions.IgnoreCase)]
     private static partial Regex InstantWithOffset();
 
     /// <summary>The cells of one line, read by column name; every unreadable cell is recorded as a bad line.</summary>
@@ -367,15 +441,14 @@ public static partial class ImportCsv
             if (PlainTextRule.FirstControlCharacter(text) is { } control)
             {
                 // The rule every request's text follows (Infrastructure.PlainTextRule): the file is no side door.
-                Fail(column, string.Create(CultureInfo.InvariantCulture,
-                    $"The cell contains an invisible control character (U+{(int)control:X4}); only tabs and line breaks are allowed."));
+                Fail(column, Infrastructure.Localization.Text.Format("The cell contains an invisible control character (U+{0:X4}); only tabs and line breaks are allowed.", (int)control));
                 return null;
             }
 
             if (text.Contains('\uFFFD', StringComparison.Ordinal))
             {
                 // What the decoder put in for bytes that are not UTF-8: stored, the text would be silently changed.
-                Fail(column, "The cell is not valid UTF-8 text; save the file as UTF-8 (CSV UTF-8 in a spreadsheet).");
+                Fail(column, Infrastructure.Localization.Text.Get("The cell is not valid UTF-8 text; save the file as UTF-8 (CSV UTF-8 in a spreadsheet)."));
                 return null;
             }
 
@@ -396,7 +469,7 @@ public static partial class ImportCsv
                 return instant;
             }
 
-            Fail(column, $"'{text}' is not a time with an offset; write ISO 8601 such as {ContractText.InstantExample} or 2026-02-04 08:00:00+02:00.");
+            Fail(column, Infrastructure.Localization.Text.Format("'{0}' is not a time with an offset; write ISO 8601 such as {1} or 2026-02-04 08:00:00+02:00.", Quoted(text), ContractText.InstantExample));
             return null;
         }
 
@@ -407,7 +480,7 @@ public static partial class ImportCsv
             var text = Text(column);
             if (text is null)
             {
-                Fail(column, "The event's date is missing.");
+                Fail(column, Infrastructure.Localization.Text.Get("The event's date is missing."));
                 return null;
             }
 
@@ -416,7 +489,7 @@ public static partial class ImportCsv
                 return day;
             }
 
-            Fail(column, $"'{text}' is not a date; write it as 2024-01-15 or 15 January 2024.");
+            Fail(column, Infrastructure.Localization.Text.Format("'{0}' is not a date; write it as 2024-01-15 or 15 January 2024.", Quoted(text)));
             return null;
         }
 
@@ -433,7 +506,7 @@ public static partial class ImportCsv
                 return region;
             }
 
-            Fail(column, $"'{text}' is not one of Ukraine's regions (such as Vinnytsia, Vinnytska oblast, Вінницька область, Kyiv City, м. Київ).");
+            Fail(column, Infrastructure.Localization.Text.Format("'{0}' is not one of Ukraine's regions (such as Vinnytsia, Vinnytska oblast, Вінницька область, Kyiv City, м. Київ).", Quoted(text)));
             return null;
         }
 
@@ -450,7 +523,7 @@ public static partial class ImportCsv
                 return number;
             }
 
-            Fail(column, $"'{text}' is not a number; write decimal degrees with a point, such as 47.6647.");
+            Fail(column, Infrastructure.Localization.Text.Format("'{0}' is not a number; write decimal degrees with a point, such as 47.6647.", Quoted(text)));
             return null;
         }
 
@@ -467,7 +540,7 @@ public static partial class ImportCsv
                 return count;
             }
 
-            Fail(column, $"'{text}' is not a whole number of people.");
+            Fail(column, Infrastructure.Localization.Text.Format("'{0}' is not a whole number of people.", Quoted(text)));
             return null;
         }
 
@@ -485,7 +558,7 @@ public static partial class ImportCsv
                 return value;
             }
 
-            Fail(column, $"'{text}' is not one of: {string.Join(", ", Enum.GetNames<T>())}.");
+            Fail(column, Infrastructure.Localization.Text.Format("'{0}' is not one of: {1}.", Quoted(text), string.Join(", ", Enum.GetNames<T>())));
             return null;
         }
     }

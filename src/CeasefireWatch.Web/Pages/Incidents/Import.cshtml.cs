@@ -1,5 +1,6 @@
 using CeasefireWatch.Web.Infrastructure.Localization;
 using CeasefireWatch.Web.Features.Import;
+using CeasefireWatch.Web.Infrastructure;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -13,8 +14,12 @@ namespace CeasefireWatch.Web.Pages.Incidents;
 /// </summary>
 [RequestSizeLimit(ImportIncidents.MaxBytes + (1024 * 1024))]
 [RequestFormLimits(MultipartBodyLengthLimit = ImportIncidents.MaxBytes + (1024 * 1024))]
+[RefuseOversizedBody(ImportIncidents.MaxBytes + (1024 * 1024))]
 public sealed class ImportModel(IMediator mediator) : PageModel
 {
+    /// <summary>The most bad lines the page lists: a file of 200,000 bad lines made a page of about 100 MB.</summary>
+    public const int BadLinesShown = 1000;
+
     [BindProperty]
     public bool DryRun { get; set; }
 
@@ -40,6 +45,12 @@ public sealed class ImportModel(IMediator mediator) : PageModel
 
         await using var content = file.OpenReadStream();
         Outcome = await mediator.Send(new ImportIncidents.Command(content, DryRun), ct);
+        if (Outcome.TooManyRows)
+        {
+            ModelState.AddModelError("file", Text.Format("The file has more than {0} rows; at most {0} can be imported at once. Split it.", ImportIncidents.MaxRows));
+            Outcome = null;
+        }
+
         return Page();
     }
 }

@@ -18,6 +18,12 @@
     const file = form.querySelector("input[type=file]");
     if (!file || !file.files || file.files.length === 0) return; // let the server say what is missing
     event.preventDefault();
+    // Over the server's limit: said at once, rather than after uploading it all to be refused.
+    const maxBytes = Number(form.dataset.maxBytes);
+    if (maxBytes > 0 && file.files[0].size > maxBytes) {
+      status.textContent = tr("The file is too large to import at once; split it.");
+      return;
+    }
     const xhr = new XMLHttpRequest();
     xhr.open("POST", form.action || window.location.href);
     bar.hidden = false;
