@@ -87,6 +87,8 @@ internal static class SecurityRegistration
         services.AddCredentialGuessingLimiter(configuration);
         services.AddSingleton<SetupGate>();
         services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton<LiveConnections>();
+        services.AddHostedService<LiveConnectionSweeper>();
         services.AddHostedService<AccountBootstrapper>();
         return services;
     }
