@@ -120,7 +120,7 @@ public static class CreateNotificationRule
         && !string.IsNullOrEmpty(uri.Host)
         && string.IsNullOrEmpty(uri.UserInfo);
 
-    public sealed class Handler(AppDbContext db, ICurrentActor actor, TimeProvider clock) : ICommandHandler<Command, NotificationRuleDto>
+    public sealed class Handler(AppDbContext db, ICurrentActor actor, TimeProvider clock, SecurityLog log) : ICommandHandler<Command, NotificationRuleDto>
     {
         public async ValueTask<NotificationRuleDto> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -142,6 +142,8 @@ public static class CreateNotificationRule
                 CreatedBy = actor.Name,
             };
             db.Add(rule);
+            // A rule sends incident data where its maker chose: the security log keeps who, and where (never the secret).
+            log.Add(SecurityEventKind.NotificationRuleCreated, rule.Name, $"{rule.Channel} to {rule.Target}.");
             await db.SaveChangesAsync(cancellationToken);
             return NotificationRuleDto.From(rule);
         }
@@ -191,13 +193,14 @@ public static class DeleteNotificationRule
     [RequiresPolicy(Policies.Supervise)]
     public sealed record Command(int Id) : ICommand<string>;
 
-    public sealed class Handler(AppDbContext db, TimeProvider clock) : ICommandHandler<Command, string>
+    public sealed class Handler(AppDbContext db, TimeProvider clock, SecurityLog log) : ICommandHandler<Command, string>
     {
         public async ValueTask<string> Handle(Command command, CancellationToken cancellationToken)
         {
             var rule = await db.Set<NotificationRule>().FirstOrDefaultAsync(r => r.Id == command.Id && r.DeletedAt == null, cancellationToken)
                 ?? throw new NotFoundException($"There is no notification rule with id {command.Id}.");
             rule.DeletedAt = clock.GetUtcNow().UtcDateTime;
+            log.Add(SecurityEventKind.NotificationRuleDeleted, rule.Name, $"{rule.Channel} to {rule.Target}, made by {rule.CreatedBy}.");
             await db.SaveChangesAsync(cancellationToken);
             return rule.Name;
         }
