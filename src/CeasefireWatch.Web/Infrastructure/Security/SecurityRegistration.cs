@@ -84,6 +84,7 @@ internal static class SecurityRegistration
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ApiForbiddenHandler>();
         services.AddScoped<SecurityLog>();
         services.AddScoped<UnknownAccountTimingShield>();
+        services.AddTrustedProxies(configuration);
         services.AddCredentialGuessingLimiter(configuration);
         services.AddSingleton<SetupGate>();
         services.AddSingleton<ApiKeyCache>();
