@@ -20,7 +20,10 @@ public sealed class PageOutcomeFilter : IAsyncPageFilter
         // When no handler matches the method (and the ?handler= name), Razor Pages draws the page without running one:
         // a page whose handler reads its model was drawn empty or failed (a 500). A POST under a name the page lacks is
         // a 404, one to a page with no plain POST a 405; a GET always has the page's OnGet or none at all.
-        if (context.HandlerMethod is null && !HttpMethods.IsGet(context.HttpContext.Request.Method) && !HttpMethods.IsHead(context.HttpContext.Request.Method))
+        // The status and error pages, re-run with the failed request's method (a DELETE too), draw whatever they are given.
+        if (context.HandlerMethod is null && !HttpMethods.IsGet(context.HttpContext.Request.Method) && !HttpMethods.IsHead(context.HttpContext.Request.Method)
+            && context.HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is null
+            && context.HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>() is null)
         {
             context.Result = NoHandler(context);
             return;

@@ -39,6 +39,20 @@ public sealed class PageHandlerTests(CeasefireWatchFactory app) : IClassFixture<
     }
 
     [Fact]
+    public async Task Another_method_than_get_or_post_is_a_405_page()
+    {
+        var admin = await app.SignedInAsAdminAsync();
+        var token = Browser.Token(await admin.GetHtmlAsync("/Incidents"));
+        using var request = new HttpRequestMessage(HttpMethod.Delete, "/Incidents");
+        request.Headers.Add("RequestVerificationToken", token);
+
+        using var response = await admin.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Contains("<main", await response.HtmlAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_page_whose_plain_post_exists_still_takes_it()
     {
         var browser = app.CreateBrowser();
