@@ -51,6 +51,10 @@ try
         return await recovery.RunAsync(app.Services, Console.In, Console.Out, interactive: !Console.IsInputRedirected);
     }
 
+    // Before anything reads the client's address or scheme: a trusted proxy's X-Forwarded-For and -Proto
+    // (ForwardedHeadersSettings; loopback, or the proxies configured).
+    app.UseForwardedHeaders();
+
     // Request logging first, so it records the status the exception handler finally sent. A health check that
     // answered 200 is a load balancer's heartbeat (thousands a second): Verbose, not a line each on the console.
     app.UseSerilogRequestLogging(o => o.GetLevel = RequestLogLevel.For);

@@ -56,6 +56,8 @@ public enum SecurityEventKind
     ApiKeyRejected,
     CredentialGuessingThrottled,
     RosterChanged,
+    NotificationRuleCreated,
+    NotificationRuleDeleted,
 }
 
 /// <summary>One line of the security log: who did what to whom, when, and from where.</summary>

@@ -59,5 +59,5 @@ public sealed class PreferencesModel : PageModel
         }
     }
 
-    private string SafeReturnUrl() => Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/";
+    private string SafeReturnUrl() => Infrastructure.LocalReturnUrl.Or(Url, ReturnUrl);
 }

@@ -136,6 +136,28 @@ public sealed partial class ApiKeysAdminTests
         Assert.Equal(keysBefore + 1, await app.WithDbAsync(db => db.ApiKeys.CountAsync(Ct)));
     }
 
+    // A key's name is the actor of what it does (the timeline, its CSV, the security log): a key named after the
+    // escalation engine or a person would write entries that read as theirs. People sign in with an email, so a key
+    // name never holds an @, and the names the app writes itself are not taken.
+    [Theory]
+    [InlineData("escalation-engine")]
+    [InlineData(" Escalation-Engine ")]
+    [InlineData("anonymous")]
+    [InlineData("analyst@example.org")]
+    [InlineData("feed@east")]
+    public async Task A_key_name_that_would_read_as_another_actor_is_a_message_by_its_field(string name)
+    {
+        await using var app = new CeasefireWatchFactory();
+        var admin = await app.SignedInAsAdminAsync();
+        var keysBefore = await app.WithDbAsync(db => db.ApiKeys.CountAsync(Ct));
+
+        using var response = await CreateKeyAsync(admin, name, Roles.Analyst);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotEmpty(Browser.FieldError(await response.HtmlAsync(), "Create.Name"));
+        Assert.Equal(keysBefore, await app.WithDbAsync(db => db.ApiKeys.CountAsync(Ct)));
+    }
+
     [Fact]
     public async Task A_script_in_a_key_name_is_shown_as_text_never_run()
     {

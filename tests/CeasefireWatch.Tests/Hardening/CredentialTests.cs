@@ -128,6 +128,52 @@ public sealed class CredentialTests
         }
     }
 
+    // One IPv6 subscriber holds a /64 (usually more): counted per full address, each guess could come from a fresh one,
+    // and the limit stopped nobody. An IPv6 client is counted by its /64, an IPv4-mapped one as its IPv4 address.
+    [Fact]
+    public async Task Guesses_from_one_ipv6_network_count_together_and_another_network_is_not_held_up()
+    {
+        await using var app = Throttled(limit: 3, window: "00:05:00");
+        HttpClient From(string address, string key)
+        {
+            var client = app.CreateApiClient(key);
+            client.DefaultRequestHeaders.Add(CeasefireWatchFactory.ClientAddressHeader, address);
+            return client;
+        }
+
+        for (var i = 1; i <= 3; i++)
+        {
+            using var guess = await From($"2001:db8:1:2::{i:x}", $"cw_guess_{i}000000000000000000000000000").GetAsync("/api/incidents", Ct);
+            Assert.Equal(HttpStatusCode.Unauthorized, guess.StatusCode);
+        }
+
+        using var fourth = await From("2001:db8:1:2:ffff:1234:5678:9abc", "cw_guess_4000000000000000000000000000").GetAsync("/api/incidents", Ct);
+        using var otherNetwork = await From("2001:db8:1:3::1", "cw_guess_5000000000000000000000000000").GetAsync("/api/incidents", Ct);
+        using var goodKey = await From("2001:db8:1:2::99", CeasefireWatchFactory.SupervisorApiKey).GetAsync("/api/incidents", Ct);
+
+        await Problems.AssertProblemAsync(fourth, HttpStatusCode.TooManyRequests);
+        await Problems.AssertProblemAsync(otherNetwork, HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.OK, goodKey.StatusCode);
+        var throttled = await app.WithDbAsync(db => db.SecurityEvents.Where(e => e.Kind == SecurityEventKind.CredentialGuessingThrottled).Select(e => e.Subject).ToListAsync(Ct));
+        Assert.Equal("2001:db8:1:2::/64", Assert.Single(throttled));
+    }
+
+    [Fact]
+    public async Task An_ipv4_address_is_counted_the_same_whether_or_not_it_arrives_mapped_to_ipv6()
+    {
+        await using var app = Throttled(limit: 2, window: "00:05:00");
+        foreach (var address in new[] { "198.51.100.7", "::ffff:198.51.100.7" })
+        {
+            var guesser = app.CreateApiClient("cw_guess_0000000000000000000000000000");
+            guesser.DefaultRequestHeaders.Add(CeasefireWatchFactory.ClientAddressHeader, address);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await guesser.GetAsync("/api/incidents", Ct)).StatusCode);
+        }
+
+        var third = app.CreateApiClient("cw_guess_0000000000000000000000000000");
+        third.DefaultRequestHeaders.Add(CeasefireWatchFactory.ClientAddressHeader, "::ffff:198.51.100.7");
+        await Problems.AssertProblemAsync(await third.GetAsync("/api/incidents", Ct), HttpStatusCode.TooManyRequests);
+    }
+
     [Fact]
     public async Task A_revoked_bootstrap_key_stays_revoked_across_restarts()
     {

@@ -62,6 +62,32 @@ public sealed class NotificationRulesApiTests(CeasefireWatchFactory app) : IClas
         await AssertProblemAsync(await api.GetAsync(created.Headers.Location, Ct), HttpStatusCode.NotFound);
     }
 
+    // A rule sends incident data to an address of the supervisor's choosing: who made it, where it pointed and who
+    // deleted it are in the security log, by the key's name when a pipeline did it.
+    [Fact]
+    public async Task Making_and_deleting_a_rule_is_in_the_security_log_with_who_did_it()
+    {
+        var name = $"rules-{Guid.NewGuid():N}"[..20];
+        var cleaner = app.CreateApiClient(await app.CreateApiKeyAsync(Web.Infrastructure.Security.Roles.Supervisor, name));
+        using var created = await api.PostAsJsonAsync("/api/notification-rules", new
+        {
+            name = "Audit hook", channel = "Webhook", target = "https://audit.example.org/hook", secret = "s3cret-s3cret-s3cret",
+        }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetInt32();
+
+        using var deleted = await cleaner.DeleteAsync($"/api/notification-rules/{id}", Ct);
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        var events = await app.WithDbAsync(db => db.SecurityEvents.AsNoTracking().ToListAsync(Ct));
+        var made = Assert.Single(events, e => e.Kind.ToString() == "NotificationRuleCreated" && e.Subject == "Audit hook");
+        Assert.Equal("bootstrap", made.Actor);
+        Assert.Contains("https://audit.example.org/hook", made.Details, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", made.Details, StringComparison.Ordinal);
+        var gone = Assert.Single(events, e => e.Kind.ToString() == "NotificationRuleDeleted" && e.Subject == "Audit hook");
+        Assert.Equal(name, gone.Actor);
+    }
+
     [Fact]
     public async Task An_email_rule_for_all_tiers_and_oblasts_needs_no_secret()
     {

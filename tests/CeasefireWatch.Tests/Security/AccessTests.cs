@@ -36,6 +36,20 @@ public sealed partial class AccessTests(CeasefireWatchFactory app) : IClassFixtu
         Assert.Equal(path, Uri.UnescapeDataString(location["/Account/SignIn?ReturnUrl=".Length..]));
     }
 
+    // The redirect to sign-in was built from the request's Host header (AllowedHosts is "*"): a request naming another
+    // host was sent to that host's sign-in page, which a shared cache keyed on the path alone could hand to others.
+    [Fact]
+    public async Task The_redirect_to_sign_in_stays_on_this_site_whatever_host_the_request_names()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/Incidents");
+        request.Headers.Host = "evil.example";
+
+        using var response = await app.CreateBrowser().SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/Account/SignIn?ReturnUrl=%2FIncidents", response.Headers.Location?.OriginalString);
+    }
+
     [Fact]
     public async Task A_form_post_without_a_session_changes_nothing()
     {

@@ -16,6 +16,13 @@ public static class CreateApiKey
 {
     public const int PrefixLength = 8;
 
+    /// <summary>
+    /// The actors the application writes itself: a key's name is the actor of what it does (the timeline, its CSV, the
+    /// security log), so a key may not be named as one of them, nor after a person (an email: see the validator).
+    /// </summary>
+    public static readonly IReadOnlySet<string> ReservedNames = new HashSet<string>(
+        [Domain.Incident.EngineActor, Infrastructure.HttpCurrentActor.Anonymous, RecoverAdminPassword.Actor], StringComparer.OrdinalIgnoreCase);
+
     [RequiresPolicy(Policies.Administer)]
     public sealed record Command(string? Name, string? Role) : ICommand<Created>;
 
@@ -31,7 +38,11 @@ public static class CreateApiKey
         public Validator()
         {
             RuleFor(c => c.Name).NotEmpty().WithMessage("Name the key after the pipeline that will use it.")
-                .MaximumLength(100).WithMessage("Keep the name to 100 characters.");
+                .MaximumLength(100).WithMessage("Keep the name to 100 characters.")
+                .Must(n => n is null || !n.Contains('@', StringComparison.Ordinal))
+                .WithMessage("A key's name cannot hold an @: people sign in with their email, and what the key does is recorded under its name.")
+                .Must(n => n is null || !ReservedNames.Contains(n.Trim()))
+                .WithMessage("This name is what the application itself records its own actions under. Choose another name.");
             RuleFor(c => c.Role).MustBeRole();
         }
     }

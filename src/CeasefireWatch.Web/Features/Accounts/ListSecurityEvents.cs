@@ -59,6 +59,8 @@ public static class ListSecurityEvents
         SecurityEventKind.ApiKeyRejected => "Unknown API key refused",
         SecurityEventKind.CredentialGuessingThrottled => "Address throttled (too many failures)",
         SecurityEventKind.RosterChanged => "Coalition roster changed",
+        SecurityEventKind.NotificationRuleCreated => "Notification rule created",
+        SecurityEventKind.NotificationRuleDeleted => "Notification rule deleted",
         _ => kind.ToString(),
     };
 }

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CeasefireWatch.Web.Features.Accounts;
 
 /// <summary>
-/// Revokes an API key: its next call gets a 401. Revocation is final; the key stays listed with its
+/// Revokes an API key: its next call gets a 401, and its open live connections end at once. Revocation is final; the key stays listed with its
 /// history. Revoking a revoked key changes nothing and says so.
 /// </summary>
 public static class RevokeApiKey
@@ -27,7 +27,7 @@ public static class RevokeApiKey
         }
     }
 
-    public sealed class Handler(AppDbContext db, SecurityLog log, TimeProvider clock, ApiKeyCache cache) : ICommandHandler<Command, Result>
+    public sealed class Handler(AppDbContext db, SecurityLog log, TimeProvider clock, ApiKeyCache cache, LiveConnections liveConnections) : ICommandHandler<Command, Result>
     {
         public async ValueTask<Result> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -42,6 +42,7 @@ public static class RevokeApiKey
             log.Add(SecurityEventKind.ApiKeyRevoked, key.Name, $"Role {key.Role}, prefix {key.Prefix}.");
             await db.SaveChangesAsync(cancellationToken);
             cache.Forget(key.Id);
+            liveConnections.EndForApiKey(key.Id);
             return new Result(key.Name, key.RevokedAt.Value, AlreadyRevoked: false);
         }
     }

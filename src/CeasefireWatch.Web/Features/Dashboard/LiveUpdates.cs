@@ -7,14 +7,27 @@ using Microsoft.AspNetCore.SignalR;
 namespace CeasefireWatch.Web.Features.Dashboard;
 
 /// <summary>
-/// The push channel of the live pages. It carries only "these incidents changed" (their ids): each page then fetches
-/// its own fresh HTML, so what a screen shows always comes from the same queries as a reload would.
+/// The push channel of the live pages. It carries "these incidents changed" (their ids), after which each page fetches
+/// its own fresh HTML, so what a screen shows always comes from the same queries as a reload would, and the tier
+/// alerts. A connection ends with the session or API key it was opened with (<see cref="LiveConnections"/>).
 /// </summary>
 [Authorize(Policy = Policies.Read)]
-public sealed class LiveHub : Hub
+public sealed class LiveHub(LiveConnections connections) : Hub
 {
     public const string Path = "/hubs/live";
     public const string IncidentChangedMethod = "incidentChanged";
+
+    public override Task OnConnectedAsync()
+    {
+        connections.Opened(Context);
+        return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        connections.Closed(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
 }
 
 /// <summary>Pushes every committed incident change (request or engine) to every connected page.</summary>

@@ -130,7 +130,7 @@ public static class CreateNotificationRule
         && !string.IsNullOrEmpty(uri.Host)
         && string.IsNullOrEmpty(uri.UserInfo);
 
-    public sealed class Handler(AppDbContext db, ICurrentActor actor, TimeProvider clock) : ICommandHandler<Command, NotificationRuleDto>
+    public sealed class Handler(AppDbContext db, ICurrentActor actor, TimeProvider clock, SecurityLog log) : ICommandHandler<Command, NotificationRuleDto>
     {
         public async ValueTask<NotificationRuleDto> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -152,6 +152,8 @@ public static class CreateNotificationRule
                 CreatedBy = actor.Name,
             };
             db.Add(rule);
+            // A rule sends incident data where its maker chose: the security log keeps who, and where (never the secret).
+            log.Add(SecurityEventKind.NotificationRuleCreated, rule.Name, $"{rule.Channel} to {rule.Target}.");
             await db.SaveChangesAsync(cancellationToken);
             return NotificationRuleDto.From(rule);
         }
@@ -204,13 +206,14 @@ public static class DeleteNotificationRule
     /// <summary>The last answer of a delivery its rule's deletion stopped while it waited for its next try.</summary>
     public const string NotTriedAgain = "Not tried again: the rule was deleted.";
 
-    public sealed class Handler(AppDbContext db, TimeProvider clock, DatabaseSetup database, ILogger<Handler> logger) : ICommandHandler<Command, string>
+    public sealed class Handler(AppDbContext db, TimeProvider clock, DatabaseSetup database, SecurityLog log, ILogger<Handler> logger) : ICommandHandler<Command, string>
     {
         public async ValueTask<string> Handle(Command command, CancellationToken cancellationToken)
         {
             var rule = await db.Set<NotificationRule>().FirstOrDefaultAsync(r => r.Id == command.Id && r.DeletedAt == null, cancellationToken)
                 ?? throw new NotFoundException($"There is no notification rule with id {command.Id}.");
             rule.DeletedAt = clock.GetUtcNow().UtcDateTime;
+            log.Add(SecurityEventKind.NotificationRuleDeleted, rule.Name, $"{rule.Channel} to {rule.Target}, made by {rule.CreatedBy}.");
             await db.SaveChangesAsync(cancellationToken);
 
             // Its deliveries waiting for their next try are failed now: in their back-off (up to an hour) they showed

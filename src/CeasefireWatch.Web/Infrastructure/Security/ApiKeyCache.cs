@@ -23,22 +23,45 @@ public sealed class ApiKeyCache(TimeProvider clock)
 
     private readonly ConcurrentDictionary<string, Entry> keys = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The keys revoked in this process. Revocation is final, so a key once revoked is never remembered again: a request
+    /// that read it from the database just before the revocation committed, and remembers it just after
+    /// <see cref="Forget"/>, must not put it back for another <see cref="Lifetime"/>.
+    /// </summary>
+    private readonly ConcurrentDictionary<int, byte> revoked = new();
+
     public Key? Find(string secretHash) =>
         keys.TryGetValue(secretHash, out var entry) && clock.GetElapsedTime(entry.ReadAt) < Lifetime ? entry.Key : null;
 
     public void Remember(string secretHash, Key key)
     {
+        if (revoked.ContainsKey(key.Id))
+        {
+            return;
+        }
+
         if (keys.Count >= MaxKeys)
         {
             keys.Clear();
         }
 
         keys[secretHash] = new Entry(key, clock.GetTimestamp());
+        if (revoked.ContainsKey(key.Id))
+        {
+            // Revoked while this was being written: Forget marks the key before it sweeps, so one of the two removes it.
+            keys.TryRemove(secretHash, out _);
+        }
     }
 
     /// <summary>After a key is revoked here: its next call reads the database and gets 401.</summary>
     public void Forget(int keyId)
     {
+        if (revoked.Count >= MaxKeys)
+        {
+            revoked.Clear();
+        }
+
+        revoked[keyId] = 0;
         foreach (var (hash, entry) in keys)
         {
             if (entry.Key.Id == keyId)

@@ -8,6 +8,9 @@ namespace CeasefireWatch.Web.Infrastructure.Security;
 /// Identity's user manager with lockout on the app's <see cref="TimeProvider"/>. The stock one reads
 /// <see cref="DateTimeOffset.UtcNow"/> for lockout while cookies and security stamps already follow the app's clock;
 /// one clock for all of it keeps "locked for 15 minutes" true under any clock the app is given (and testable).
+/// Every change Identity stores goes through <see cref="UpdateUserAsync"/>: one that gave the account a new security
+/// stamp (sign-out, disable, role, password) ends the live connections opened under the old one at once, as the
+/// session validator ends the cookies.
 /// </summary>
 public sealed class ClockedUserManager(
     IUserStore<AppUser> store,
@@ -19,7 +22,8 @@ public sealed class ClockedUserManager(
     IdentityErrorDescriber errors,
     IServiceProvider services,
     ILogger<UserManager<AppUser>> logger,
-    TimeProvider clock)
+    TimeProvider clock,
+    LiveConnections liveConnections)
     : UserManager<AppUser>(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
 {
     private IUserLockoutStore<AppUser> LockoutStore =>
@@ -46,5 +50,16 @@ public sealed class ClockedUserManager(
         }
 
         return await UpdateUserAsync(user);
+    }
+
+    protected override async Task<IdentityResult> UpdateUserAsync(AppUser user)
+    {
+        var result = await base.UpdateUserAsync(user);
+        if (result.Succeeded)
+        {
+            liveConnections.EndStale(user.Id, user.SecurityStamp);
+        }
+
+        return result;
     }
 }

@@ -79,8 +79,34 @@ public sealed class CredentialGuessingGuard(TimeProvider clock, Microsoft.Extens
         }
     }
 
-    /// <summary>The address a request came from, as the security log records it.</summary>
-    public static string AddressOf(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "local";
+    /// <summary>
+    /// Who a request's failures are counted against: its IPv4 address (also when it arrives mapped into IPv6), or the
+    /// /64 network of an IPv6 address. One IPv6 subscriber is handed at least a /64 and may send from any address in it,
+    /// so counted per full address, every guess could come from a fresh one and the limit would stop nobody.
+    /// </summary>
+    public static string AddressOf(HttpContext context) => Counted(context.Connection.RemoteIpAddress);
+
+    internal static string Counted(System.Net.IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "local";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new System.Net.IPAddress(bytes) + "/64";
+    }
 
     private void Sweep()
     {

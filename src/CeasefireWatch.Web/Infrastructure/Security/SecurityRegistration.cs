@@ -84,9 +84,12 @@ internal static class SecurityRegistration
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ApiForbiddenHandler>();
         services.AddScoped<SecurityLog>();
         services.AddScoped<UnknownAccountTimingShield>();
+        services.AddTrustedProxies(configuration);
         services.AddCredentialGuessingLimiter(configuration);
         services.AddSingleton<SetupGate>();
         services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton<LiveConnections>();
+        services.AddHostedService<LiveConnectionSweeper>();
         services.AddHostedService<AccountBootstrapper>();
         return services;
     }
@@ -122,9 +125,15 @@ internal static class SecurityRegistration
     private static IProblemDetailsService Problems(HttpContext context) =>
         context.RequestServices.GetRequiredService<IProblemDetailsService>();
 
+    /// <summary>
+    /// To the sign-in page by path only: the handler builds an absolute address from the request's Host header, which any
+    /// client may set (AllowedHosts is "*"), and a browser resolves a relative one against the site it is on anyway.
+    /// </summary>
     private static Task Redirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context)
     {
-        context.Response.Redirect(context.RedirectUri);
+        context.Response.Redirect(Uri.TryCreate(context.RedirectUri, UriKind.Absolute, out var absolute)
+            ? absolute.PathAndQuery
+            : context.RedirectUri);
         return Task.CompletedTask;
     }
 }

@@ -23,19 +23,39 @@ public sealed class SetupGate : IDisposable
         return !usersExist;
     }
 
-    /// <summary>Runs <paramref name="create"/> only if still open, one caller at a time, so two first visitors cannot both become admin.</summary>
+    /// <summary>Any fixed number, the same in every instance ("CFWSET"): PostgreSQL's lock on the setup.</summary>
+    internal const long LockKey = 0x43_46_57_53_45_54;
+
+    /// <summary>
+    /// Runs <paramref name="create"/> only if still open, one caller at a time, so two first visitors cannot both become
+    /// admin: one at a time in this process (the semaphore), and across instances sharing the database by one transaction
+    /// that holds the database's write lock (SQLite takes it at BEGIN; PostgreSQL a transaction advisory lock) from the
+    /// check to the commit. A creation that fails leaves nothing behind (no account without its role).
+    /// </summary>
     public async Task<bool> TryCloseAsync(AppDbContext db, Func<Task<bool>> create, CancellationToken ct)
     {
         await creating.WaitAsync(ct);
         try
         {
-            if (!await IsOpenAsync(db, ct))
+            if (usersExist)
             {
                 return false;
             }
 
-            usersExist = await create();
-            return usersExist;
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (db.Database.IsNpgsql())
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({LockKey})", ct);
+            }
+
+            if (!await IsOpenAsync(db, ct) || !await create())
+            {
+                return false;
+            }
+
+            await transaction.CommitAsync(ct);
+            usersExist = true;
+            return true;
         }
         finally
         {

@@ -28,7 +28,7 @@ public sealed class SignInModel(IMediator mediator) : PageModel
         {
             if (await mediator.Send(new SignInWithPassword.Command(Input.Email, Input.Password), ct))
             {
-                return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+                return LocalRedirect(LocalReturnUrl.Or(Url, ReturnUrl));
             }
 
             ModelState.AddModelError(string.Empty, Text.Get(SignInWithPassword.Failure));
