@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using CeasefireWatch.Tests.Infrastructure;
+using CeasefireWatch.Tests.Security;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Features.Accounts;
 using CeasefireWatch.Web.Infrastructure.Security;
@@ -143,7 +144,7 @@ public sealed partial class SecurityLogAdminTests
         using var response = await app.CreateBrowser().GetAsync(new Uri("/Admin/Users", UriKind.Relative), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("/Account/SignIn", response.Headers.Location?.PathAndQuery, StringComparison.Ordinal);
+        Assert.StartsWith("/Account/SignIn", response.Headers.Location?.PathAndQuery(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using CeasefireWatch.Tests.Infrastructure;
+using CeasefireWatch.Tests.Security;
 using CeasefireWatch.Tests.Pages;
 using CeasefireWatch.Web.Data;
 using CeasefireWatch.Web.Features.Accounts;
@@ -169,7 +170,7 @@ public sealed class UsersAdminTests
 
         using var after = await analyst.GetAsync(new Uri("/", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
-        Assert.StartsWith("/Account/SignIn", after.Headers.Location?.PathAndQuery, StringComparison.Ordinal);
+        Assert.StartsWith("/Account/SignIn", after.Headers.Location?.PathAndQuery(), StringComparison.Ordinal);
         using var adminStill = await admin.GetAsync(new Uri(Page, UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.OK, adminStill.StatusCode);
     }
