@@ -1,8 +1,8 @@
 namespace CeasefireWatch.Web.Data;
 
 /// <summary>
-/// One in-process queue for the app's busiest writers (the incident intake's group commits and the escalation
-/// engine's batches). SQLite lets one writer in at a time; a second writer that meets the lock waits in SQLite's
+/// One in-process queue for the app's busiest writers (the incident intake's group commits, the escalation
+/// engine's batches and imports). SQLite lets one writer in at a time; a second writer that meets the lock waits in SQLite's
 /// busy handler, which SLEEPS (1, 2, 5, 10 … 100 ms) rather than waking when the lock is free. Measured under 32
 /// posting clients that sleeping was most of a report's latency and of a tier's lateness (docs/performance.md).
 /// Waiting here instead wakes the next writer the moment the previous one commits. Other writers (rare: an API key's

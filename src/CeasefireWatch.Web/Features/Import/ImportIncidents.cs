@@ -64,7 +64,7 @@ public static class ImportIncidents
     }
 
     public sealed class Handler(
-        AppDbContext db, TimeProvider clock, EscalationPolicy policy, ICurrentActor actor, IPublisher publisher)
+        AppDbContext db, TimeProvider clock, EscalationPolicy policy, ICurrentActor actor, IPublisher publisher, WriteGate writeGate)
         : ICommandHandler<Command, Outcome>
     {
         public async ValueTask<Outcome> Handle(Command command, CancellationToken cancellationToken)
@@ -111,7 +111,11 @@ public static class ImportIncidents
             }
 
             // One transaction: all or nothing. The rows go through a prepared statement per table rather than EF Core's
-            // one-command-per-row save (see IncidentBulkWriter for why and what stays the same).
+            // one-command-per-row save (see IncidentBulkWriter for why and what stays the same). Written in the app's
+            // queue of big writers (WriteGate): two large imports at once take turns instead of the second waiting in
+            // SQLite's busy handler past Database:BusyTimeout (a 503 for a file with nothing wrong), and live reports
+            // and the engine are woken the moment the import commits.
+            using (await writeGate.EnterAsync(cancellationToken))
             await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
             {
                 await IncidentBulkWriter.InsertAsync(db, incidents, cancellationToken);
