@@ -9,11 +9,16 @@ namespace CeasefireWatch.Web.Pages;
 [Microsoft.AspNetCore.Mvc.IgnoreAntiforgeryToken]
 public sealed class StatusModel : PageModel
 {
-    public int Code { get; private set; }
+    /// <summary>Read when drawn, not by a handler: a request re-run with another method (DELETE, PUT) runs none.</summary>
+    public int Code => ReadCode();
 
-    public void OnGet() => Code = ReadCode();
+    public void OnGet()
+    {
+    }
 
-    public void OnPost() => Code = ReadCode();
+    public void OnPost()
+    {
+    }
 
     /// <summary>From the route, not model binding: a re-run POST whose form cannot be read must still say its status.</summary>
     private int ReadCode() =>
