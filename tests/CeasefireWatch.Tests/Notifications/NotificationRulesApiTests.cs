@@ -124,6 +124,9 @@ public sealed class NotificationRulesApiTests(CeasefireWatchFactory app) : IClas
         { """{"name":"x","channel":"Sms","target":"a@example.org"}""", "channel" },
         { """{"name":"x","target":"a@example.org"}""", "channel" },
         { """{"channel":"Email","target":"a@example.org"}""", "name" },
+        // Found from outside: taken, and the name goes into every delivery's log line ("… by rule {Rule}"): a line break
+        // there forges a line of the log.
+        { """{"name":"Desk\n[19:00:00 INF] Delivered nothing","channel":"Email","target":"a@example.org"}""", "name" },
         { """{"name":"x","channel":"Email"}""", "target" },
     };
 

@@ -58,6 +58,9 @@ public static class CreateNotificationRule
             RuleFor(c => c.Name).NotEmpty().WithMessage("Name the rule, e.g. \"Coalition liaison desk\".")
                 .MaximumLength(NotificationRuleConfiguration.NameLength)
                 .WithMessage($"Keep the name to {NotificationRuleConfiguration.NameLength} characters.");
+            // The name is in every log line of its deliveries: a line break inside would forge a line there.
+            RuleFor(c => c.Name).Must(n => n is null || !n.Trim().Any(ch => ch is '\r' or '\n'))
+                .WithMessage("Keep the name on one line.");
 
             RuleFor(c => c.Channel)
                 .Must(c => ContractText.TryParseName<NotificationChannel>(c, out _))
