@@ -261,13 +261,15 @@ public sealed partial class NotificationSender(
             Record(delivery, result.Outcome, result.At);
             try
             {
-                await db.SaveChangesAsync(cancellationToken);
+                // Not cancelled by the host stopping: an answer in hand is recorded (bounded by the database's own
+                // timeouts), or a deploy's restart sends it again. Only a try still waiting for its answer is cut off.
+                await db.SaveChangesAsync(CancellationToken.None);
                 if (claim is not null)
                 {
-                    await claim.CommitAsync(cancellationToken);
+                    await claim.CommitAsync(CancellationToken.None);
                 }
             }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception)
             {
                 Keep(delivery.Id, result);
                 throw;
