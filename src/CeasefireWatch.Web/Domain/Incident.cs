@@ -186,6 +186,7 @@ public sealed class Incident
         incident.EnterStage(Stage.UkrainianForces, policy.DueAt(Stage.UkrainianForces, incident.OccurredAt), now, EngineActor,
             $"{Stage.UkrainianForces.Label()} due at {Format(incident.OccurredAt)}.");
         incident.FlagIfLargerScale(first.Severity, now);
+        ceasedAt = ceasedAt is { } typed ? incident.CeasedNoLaterThanNow(typed, now) : null;
         incident.EnterDueStages(policy, now, ceasedAt);
         if (ceasedAt is { } ceased)
         {
@@ -319,12 +320,26 @@ public sealed class Incident
                 $"Hostilities cannot cease ({Format(ceasedAt)}) before the first violation ({Format(OccurredAt)}).");
         }
 
+        ceasedAt = CeasedNoLaterThanNow(ceasedAt, now);
         EnterDueStages(policy, now, ceasedAt);
         Status = IncidentStatus.Resolved;
         CeasedAt = ceasedAt;
         ResolutionReason = reason;
         NextStageAt = null;
         Append(now, TimelineKind.Resolved, Stage, actor, $"Hostilities ceased at {Format(ceasedAt)}. {reason}");
+    }
+
+    /// <summary>
+    /// When hostilities ceased, read no later than now (or T0, when a report's clock put T0 a little ahead of this one).
+    /// The validators let a time through up to <see cref="IncidentLimits.ClockSkew"/> ahead of this server's clock, for
+    /// the reporter's clock running ahead; taken as typed, a tier falling due between now and that time would be neither
+    /// entered now (not yet due) nor ever (the clock stops at resolution), though the record says hostilities went on
+    /// past its deadline.
+    /// </summary>
+    private DateTime CeasedNoLaterThanNow(DateTime ceasedAt, DateTime now)
+    {
+        var latest = now > OccurredAt ? now : OccurredAt;
+        return ceasedAt > latest ? latest : ceasedAt;
     }
 
     /// <summary>

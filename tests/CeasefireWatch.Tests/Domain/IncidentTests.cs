@@ -189,6 +189,41 @@ public sealed class IncidentTests
         Assert.Equal(Analyst, resolved.Actor);
     }
 
+    /// <summary>
+    /// A ceasing time a little ahead of this clock (the validators allow <see cref="IncidentLimits.ClockSkew"/> for the
+    /// reporter's clock) is read as now. Taken as typed, tier 2's deadline a minute from now lay before it, yet the tier
+    /// was never entered: not due at the resolution, and the clock stopped by it.
+    /// </summary>
+    [Fact]
+    public void A_ceasing_time_ahead_of_this_clock_is_read_as_now_so_no_deadline_falls_between_them()
+    {
+        var incident = LogAt(Now);
+        var now = Now + Day - TimeSpan.FromMinutes(1);
+
+        incident.Resolve(Now + Day + TimeSpan.FromMinutes(3), "Quiet.", now, Supervisor, Policy);
+
+        Assert.Equal(now, incident.CeasedAt);
+        Assert.Equal(Stage.UkrainianForces, incident.Stage);
+        Assert.Null(incident.NextStageAt);
+
+        var imported = Incident.Import("Shelling of Huliaipole", Report(Now), Now + Day + TimeSpan.FromMinutes(3), now, Analyst, Policy);
+        Assert.Equal(now, imported.CeasedAt);
+        Assert.Equal(Stage.UkrainianForces, imported.Stage);
+    }
+
+    [Fact]
+    public void A_ceasing_time_in_the_past_or_at_a_T0_ahead_of_this_clock_is_kept()
+    {
+        var incident = LogAt(Now);
+        incident.Resolve(Now + TimeSpan.FromHours(5), "Quiet.", Now + TimeSpan.FromHours(6), Supervisor, Policy);
+        Assert.Equal(Now + TimeSpan.FromHours(5), incident.CeasedAt);
+
+        // A report whose clock put T0 two minutes ahead of this one, and hostilities ceased at T0 itself.
+        var ahead = LogAt(Now + TimeSpan.FromMinutes(2));
+        ahead.Resolve(Now + TimeSpan.FromMinutes(2), "Quiet.", Now, Supervisor, Policy);
+        Assert.Equal(Now + TimeSpan.FromMinutes(2), ahead.CeasedAt);
+    }
+
     [Fact]
     public void Resolving_after_a_missed_deadline_first_enters_the_tier_that_fell_due_while_hostilities_continued()
     {
