@@ -18,9 +18,16 @@ namespace CeasefireWatch.Web.Features.Notifications;
 public sealed record DeliveryOutcome(bool Delivered, int Tries, string Answer, bool Withdrawn = false, TimeSpan? RetryAfter = null);
 
 /// <summary>Email through the configured SMTP server, with MailKit: a text and an HTML part.</summary>
-public sealed class EmailChannel(IOptions<NotificationOptions> options)
+public sealed class EmailChannel(IOptions<NotificationOptions> options, TimeProvider clock)
 {
     public const string NotConfigured = "SMTP not configured: set Notifications:Smtp:Host, Port and From.";
+
+    /// <summary>
+    /// The longest one email's whole exchange may take. MailKit's <see cref="Timeout"/> bounds each read, so a server
+    /// sending a byte now and then (a broken relay, a tarpit) held the send, and its rule's place among the sender's
+    /// concurrent sends, for ever; a healthy one answers in seconds.
+    /// </summary>
+    public static readonly TimeSpan SendLimit = TimeSpan.FromMinutes(2);
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
@@ -40,22 +47,29 @@ public sealed class EmailChannel(IOptions<NotificationOptions> options)
         mail.Headers.Add("X-CeasefireWatch-Delivery", message.Delivery.Id.ToString());
         mail.Body = new BodyBuilder { TextBody = message.EmailText(), HtmlBody = message.EmailHtml() }.ToMessageBody();
 
+        var server = $"SMTP {smtp.Host}:{smtp.Port.ToString(CultureInfo.InvariantCulture)}";
+        using var limit = new CancellationTokenSource(SendLimit, clock);
+        using var send = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
         try
         {
             using var client = new SmtpClient { Timeout = (int)Timeout.TotalMilliseconds };
-            await client.ConnectAsync(smtp.Host!, smtp.Port, smtp.SecureSocketOptions, cancellationToken);
+            await client.ConnectAsync(smtp.Host!, smtp.Port, smtp.SecureSocketOptions, send.Token);
             if (!string.IsNullOrEmpty(smtp.UserName) && !string.IsNullOrEmpty(smtp.Password))
             {
-                await client.AuthenticateAsync(smtp.UserName, smtp.Password, cancellationToken);
+                await client.AuthenticateAsync(smtp.UserName, smtp.Password, send.Token);
             }
 
-            var answer = await client.SendAsync(mail, cancellationToken);
-            await client.DisconnectAsync(quit: true, cancellationToken);
-            return new DeliveryOutcome(true, 1, $"SMTP {smtp.Host}:{smtp.Port.ToString(CultureInfo.InvariantCulture)} accepted: {answer}");
+            var answer = await client.SendAsync(mail, send.Token);
+            await client.DisconnectAsync(quit: true, send.Token);
+            return new DeliveryOutcome(true, 1, $"{server} accepted: {answer}");
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return new DeliveryOutcome(false, 1, $"{server}: the exchange did not finish within {SendLimit.TotalMinutes.ToString(CultureInfo.InvariantCulture)} min; given up.");
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return new DeliveryOutcome(false, 1, $"SMTP {smtp.Host}:{smtp.Port.ToString(CultureInfo.InvariantCulture)}: {ex.GetType().Name}: {ex.Message}");
+            return new DeliveryOutcome(false, 1, $"{server}: {ex.GetType().Name}: {ex.Message}");
         }
     }
 }
