@@ -99,27 +99,39 @@ public static class ImportIncidents
         {
             var known = await ImportedEventsAsync(read.Rows, cancellationToken);
             var now = clock.GetUtcNow().UtcDateTime;
-            var incidents = read.Rows
+            var candidates = read.Rows
                 .Where(row => row.ExternalReference is null || !known.Contains(row.ExternalReference))
                 .Select(row => Incident.Import(row.Title!.Trim(), row.ToDetails(), row.CeasedAt?.UtcDateTime, now, actor.Name, policy, row.ExternalReference))
                 .ToList();
-            var alreadyImported = read.Rows.Count - incidents.Count;
-            var replay = ReplaySummary.Of(incidents);
-            if (dryRun || incidents.Count == 0)
+            if (dryRun)
             {
-                return new Outcome(read.Format, dryRun, read.Rows.Count, 0, alreadyImported, [], null, replay);
+                var wouldImport = await WithoutStoredAsync(candidates, cancellationToken);
+                return new Outcome(read.Format, true, read.Rows.Count, 0, read.Rows.Count - wouldImport.Count, [], null, ReplaySummary.Of(wouldImport));
             }
 
             // One transaction: all or nothing. The rows go through a prepared statement per table rather than EF Core's
             // one-command-per-row save (see IncidentBulkWriter for why and what stays the same). Written in the app's
             // queue of big writers (WriteGate): two large imports at once take turns instead of the second waiting in
             // SQLite's busy handler past Database:BusyTimeout (a 503 for a file with nothing wrong), and live reports
-            // and the engine are woken the moment the import commits.
+            // and the engine are woken the moment the import commits. The rows already stored are looked for inside
+            // that turn, so the same file sent twice at once is imported once.
+            List<Incident> incidents;
             using (await writeGate.EnterAsync(cancellationToken))
-            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
             {
-                await IncidentBulkWriter.InsertAsync(db, incidents, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
+                incidents = await WithoutStoredAsync(candidates, cancellationToken);
+                if (incidents.Count > 0)
+                {
+                    await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                    await IncidentBulkWriter.InsertAsync(db, incidents, cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                }
+            }
+
+            var alreadyImported = read.Rows.Count - incidents.Count;
+            var replay = ReplaySummary.Of(incidents);
+            if (incidents.Count == 0)
+            {
+                return new Outcome(read.Format, false, read.Rows.Count, 0, alreadyImported, [], null, replay);
             }
 
             // One notice for the whole file, not one per row: live pages refresh once and the engine re-plans once
@@ -141,6 +153,33 @@ public static class ImportIncidents
             }
 
             return known;
+        }
+
+        /// <summary>
+        /// The incidents of the Incidents format that are not stored already. Such a row has no identity of its own, so
+        /// an incident with the same first violation (to the tick), title, region and place is taken to be it: before,
+        /// the same file imported twice, or an export imported back into the app it came from, doubled every incident,
+        /// its tiers and the counts. Two rows alike within one file are both imported (the file says there were two).
+        /// ACLED events are matched by their event id instead (<see cref="ImportedEventsAsync"/>).
+        /// </summary>
+        private async Task<List<Incident>> WithoutStoredAsync(List<Incident> candidates, CancellationToken cancellationToken)
+        {
+            // To the microsecond: PostgreSQL keeps no finer, SQLite keeps the tick.
+            static DateTime Micro(DateTime t) => new(t.Ticks - (t.Ticks % 10), DateTimeKind.Utc);
+            var stored = new HashSet<(DateTime, string, string, string)>();
+            var times = candidates.Where(i => i.ExternalReference is null).Select(i => i.OccurredAt).Distinct();
+            foreach (var chunk in times.Chunk(LookUpChunk))
+            {
+                var alike = await db.Incidents
+                    .Where(i => chunk.Contains(i.OccurredAt))
+                    .Select(i => new { i.OccurredAt, i.Title, i.Oblast, i.Location })
+                    .ToListAsync(cancellationToken);
+                stored.UnionWith(alike.Select(i => (Micro(i.OccurredAt), i.Title, i.Oblast, i.Location)));
+            }
+
+            return stored.Count == 0
+                ? candidates
+                : candidates.Where(i => i.ExternalReference is not null || !stored.Contains((Micro(i.OccurredAt), i.Title, i.Oblast, i.Location))).ToList();
         }
 
         /// <summary>Events looked up per query: a parameter each, well within either database's limit.</summary>
