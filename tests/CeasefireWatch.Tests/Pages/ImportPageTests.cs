@@ -116,6 +116,23 @@ public sealed class ImportPageTests(CeasefireWatchFactory app) : IClassFixture<C
     }
 
     [Fact]
+    public async Task An_incidents_file_sent_again_says_its_rows_are_stored_already_and_adds_nothing()
+    {
+        var person = await app.SignedInAsRoleAsync("Analyst");
+        var file = "title,occurred_at,oblast,location\r\n" + Line("Sent twice", Iso(app.Now.AddHours(-3)), "Sumy", "Shostka");
+        using var first = await PostFileAsync(person, file);
+        Assert.Contains("data-imported=\"1\"", await first.HtmlAsync(), StringComparison.Ordinal);
+
+        using var again = await PostFileAsync(person, file);
+        var html = await again.HtmlAsync();
+        Assert.Contains("data-imported=\"0\"", html, StringComparison.Ordinal);
+        Assert.Contains(
+            "<p data-already-imported=\"1\">1 of the file&#x27;s 1 row(s) are stored already (the same first violation, title, region and place) and are left as they are.</p>",
+            html, StringComparison.Ordinal);
+        Assert.Equal(1, await app.WithDbAsync(db => db.Incidents.CountAsync(i => i.Title == "Sent twice", Ct)));
+    }
+
+    [Fact]
     public async Task A_viewer_may_not_open_it_and_a_post_without_the_token_is_refused()
     {
         var viewer = await app.SignedInAsRoleAsync("Viewer");
