@@ -157,7 +157,7 @@ public static class ImportIncidents
 
         /// <summary>
         /// The incidents of the Incidents format that are not stored already. Such a row has no identity of its own, so
-        /// an incident with the same first violation (to the tick), title, region and place is taken to be it: before,
+        /// an incident with the same first violation (to the microsecond), title, region and place is taken to be it: before,
         /// the same file imported twice, or an export imported back into the app it came from, doubled every incident,
         /// its tiers and the counts. Two rows alike within one file are both imported (the file says there were two).
         /// ACLED events are matched by their event id instead (<see cref="ImportedEventsAsync"/>).
