@@ -39,8 +39,9 @@ internal static class RoleMatrix
         ["GET /api/timeline.csv"] = new(Roles.Viewer, false, (_, c, _) => c.GetAsync("/api/timeline.csv", Ct)),
         ["GET /api/stats"] = new(Roles.Viewer, false, (_, c, _) => c.GetAsync("/api/stats", Ct)),
         ["GET /api/incidents.csv"] = new(Roles.Viewer, false, (_, c, _) => c.GetAsync("/api/incidents.csv", Ct)),
-        ["POST /api/imports"] = new(Roles.Analyst, false, (app, c, _) => Imports.PostAsync(c,
-            "title,occurred_at,oblast\r\n" + Imports.Line("Imported", CeasefireWatchFactory.Iso(app.Now.AddHours(-1)), "Sumy"))),
+        // A title of its own per call: a row identical to an incident stored already is not imported again.
+        ["POST /api/imports"] = new(Roles.Analyst, false, (app, c, t) => Imports.PostAsync(c,
+            "title,occurred_at,oblast\r\n" + Imports.Line($"Imported beside {t.Id}", CeasefireWatchFactory.Iso(app.Now.AddHours(-1)), "Sumy"))),
         ["POST /api/incidents"] = new(Roles.Analyst, false, (app, c, _) => app.PostIncidentAsync(c)),
         ["POST /api/incidents/{id}/reports"] = new(Roles.Analyst, false, (app, c, t) =>
             c.PostAsJsonAsync($"/api/incidents/{t.Id}/reports", CeasefireWatchFactory.ReportBody(app.Now), CeasefireWatchFactory.Json, Ct)),
