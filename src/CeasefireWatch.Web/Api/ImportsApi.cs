@@ -18,7 +18,8 @@ internal static class ImportsApi
                 "Multipart form, field `file`. A file with any bad line imports nothing: the 400 problem lists every bad " +
                 "line as `{ line, column, reason }` (the header is line 1). At most 50 MB and 200000 rows per file (413 beyond). `dryRun=true` checks the file and answers what " +
                 "would be imported, writing nothing. Each row runs through the same escalation policy as a live report. An ACLED " +
-                "event imported before (its `event_id_cnty`) is not imported again: `alreadyImported` counts those rows.")
+                "event imported before (its `event_id_cnty`), or a row matching a stored incident (the same first violation, title, " +
+                "oblast and location), is not imported again: `alreadyImported` counts those rows.")
             .Accepts<ImportForm>("multipart/form-data")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -45,7 +46,7 @@ internal static class ImportsApi
 
     /// <summary>
     /// What an import answers: the format found, the file's rows, how many were imported (0 on a dry run), how many were
-    /// not because an earlier import holds their event (ACLED), and the replay of those that are (or would be) new.
+    /// not because they are stored already (an ACLED event imported before, or an incident alike), and the replay of those that are (or would be) new.
     /// </summary>
     public sealed record ImportAnswer(string Format, bool DryRun, int Rows, int Imported, int AlreadyImported, ReplaySummary Replay);
 

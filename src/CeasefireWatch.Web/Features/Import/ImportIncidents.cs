@@ -17,8 +17,9 @@ namespace CeasefireWatch.Web.Features.Import;
 /// Imports a file of incidents (CONTRACT.md's Incidents format or an ACLED export). All or nothing: a file with any
 /// bad line imports nothing and names every bad line. Each row becomes an incident through <see cref="Incident.Import"/>,
 /// the same policy as a live report: a tier is entered only if hostilities still continued when it fell due. The whole
-/// file is written in one transaction. An ACLED event imported before (by its <c>event_id_cnty</c>) is left as it is and
-/// counted, so a week's export that overlaps the last adds only what is new.
+/// file is written in one transaction. An ACLED event imported before (by its <c>event_id_cnty</c>), or a row of the
+/// Incidents format matching an incident stored already (<see cref="Handler.WithoutStoredAsync"/>), is left as it is and
+/// counted, so a week's export that overlaps the last, or a file sent twice, adds only what is new.
 /// </summary>
 public static class ImportIncidents
 {
@@ -42,8 +43,8 @@ public static class ImportIncidents
 
     /// <summary>
     /// What became of the file: either imported (or, on a dry run, importable) with its replay, or why not.
-    /// <paramref name="Rows"/> counts the file's rows; <paramref name="AlreadyImported"/> those whose event an earlier import
-    /// holds, which are not imported again; <paramref name="Imported"/> the new incidents (0 on a dry run); the replay is
+    /// <paramref name="Rows"/> counts the file's rows; <paramref name="AlreadyImported"/> those already stored (an ACLED event an
+    /// earlier import holds, or an incident alike), which are not imported again; <paramref name="Imported"/> the new incidents (0 on a dry run); the replay is
     /// of the rows that are (or would be) imported.
     /// </summary>
     public sealed record Outcome(
